@@ -1,0 +1,505 @@
+//! The config as the user writes it (JSON), before validation and compilation.
+//! Every struct denies unknown keys so a typo is an error, never silently ignored.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ts")]
+use tsify::Tsify;
+
+/// A condition: either a text expression (`company_size >= 1000 and country in ["US"]`)
+/// or a JSON tree (`{"all": [...]}`, `{"field": "country", "op": "in", "value": [...]}`).
+/// Kept as raw JSON here; `condition::compile` validates it with exact paths.
+pub type RawCondition = serde_json::Value;
+
+/// The whole routing config.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Lead fields the config reads, with their types. `id` is always present.
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldType>,
+    /// Default IANA time zone for reps without one (and for cap periods). Default `UTC`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    pub reps: Vec<Rep>,
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening: Option<Screening>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<Scoring>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Accounts>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    #[serde(default)]
+    pub pools: Vec<Pool>,
+    /// Rep id that takes every lead nothing else could place. Never skipped.
+    pub fallback: String,
+    /// CRM settings (owner id mapping); private, stripped from the public config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, unknown>"))]
+    pub crm: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    String,
+    Number,
+    Boolean,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Rep {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub territories: Vec<Territory>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub industries: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<String>,
+    /// Company size bands this rep sells to (e.g. `smb`, `mid`, `enterprise`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seniority: Option<String>,
+    /// Close rate or weight; drives the `weighted` strategy. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caps: Option<Caps>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Hours>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_office: Vec<DateRange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Territory {
+    /// ISO country code, e.g. `US`.
+    pub country: String,
+    /// States / regions within the country; empty means the whole country.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Postal-code prefixes; empty means any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postal_prefixes: Vec<String>,
+}
+
+/// Capacity caps per period; a missing period is uncapped, except `month`, which
+/// defaults to 150 unless caps are given explicitly.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Caps {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Available,
+    Busy,
+    Away,
+    OutOfOffice,
+}
+
+/// Working hours in an IANA time zone: each listed day maps to `"HH:MM-HH:MM"`.
+/// Days not listed are off. Without `hours` a rep is always in hours.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Hours {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thu: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sat: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sun: Option<String>,
+}
+
+/// Inclusive local dates `YYYY-MM-DD` in the rep's time zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DateRange {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub members: Vec<String>,
+    /// Takes the lead when no member can; subject to the same availability checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_owner: Option<String>,
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// First-touch SLA and reminders for leads assigned through this team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<Sla>,
+}
+
+/// How a team picks one rep among its eligible members.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Strategy {
+    /// Next available rep in line.
+    RoundRobin {
+        /// `keeps_place` (default): a rep skipped as unavailable stays at the front of
+        /// the line; `loses_turn`: the line moves past it.
+        #[serde(default)]
+        skipped: SkipPolicy,
+    },
+    /// Top performer: shares proportional to `performance`; leads scoring at least
+    /// `hot_score` go to the best performer who can take them.
+    Weighted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hot_score: Option<f64>,
+    },
+    /// The member with the fewest leads in the period (ties: round robin).
+    LeastLoaded {
+        #[serde(default)]
+        period: Period,
+    },
+    /// Members whose territory covers the lead, most specific first.
+    Territory {
+        #[serde(default)]
+        fields: TerritoryFields,
+        #[serde(default)]
+        then: Pick,
+    },
+    /// Required attributes filter, preferred attributes rank; ties by `then`.
+    Demographic {
+        #[serde(default)]
+        required: Vec<AttributeMatch>,
+        #[serde(default)]
+        preferred: Vec<AttributeMatch>,
+        #[serde(default)]
+        then: Pick,
+    },
+}
+
+impl Default for Strategy {
+    fn default() -> Self {
+        Strategy::RoundRobin {
+            skipped: SkipPolicy::KeepsPlace,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SkipPolicy {
+    #[default]
+    KeepsPlace,
+    LosesTurn,
+}
+
+/// Tie-break among equally good members.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Pick {
+    #[default]
+    RoundRobin,
+    Weighted,
+    LeastLoaded,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Week,
+    #[default]
+    Month,
+}
+
+/// Which lead fields hold the address parts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TerritoryFields {
+    #[serde(default = "default_country")]
+    pub country: String,
+    #[serde(default = "default_region")]
+    pub region: String,
+    #[serde(default = "default_postal")]
+    pub postal_code: String,
+}
+
+fn default_country() -> String {
+    "country".into()
+}
+fn default_region() -> String {
+    "region".into()
+}
+fn default_postal() -> String {
+    "postal_code".into()
+}
+
+impl Default for TerritoryFields {
+    fn default() -> Self {
+        TerritoryFields {
+            country: default_country(),
+            region: default_region(),
+            postal_code: default_postal(),
+        }
+    }
+}
+
+/// A rep attribute list compared (case-insensitively) with a lead field.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AttributeMatch {
+    pub attribute: Attribute,
+    pub field: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Attribute {
+    Languages,
+    Industries,
+    Products,
+    Segments,
+    Seniority,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Screening {
+    /// Fields a lead must have; a lead missing one is rejected.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Reject rules, first match wins.
+    #[serde(default)]
+    pub rules: Vec<ScreeningRule>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScreeningRule {
+    pub id: String,
+    /// Reject when this condition holds.
+    #[cfg_attr(feature = "ts", tsify(type = "Condition"))]
+    pub when: RawCondition,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    pub groups: Vec<ScoreGroup>,
+    /// Grades, highest `min` first wins. Optional.
+    #[serde(default)]
+    pub grades: Vec<Grade>,
+    /// Marketing-qualified threshold: a lead scoring below it is `nurture`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mql: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScoreGroup {
+    pub id: String,
+    /// Caps the group's total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    pub rules: Vec<ScoreRule>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScoreRule {
+    pub id: String,
+    #[cfg_attr(feature = "ts", tsify(type = "Condition"))]
+    pub when: RawCondition,
+    pub points: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    pub grade: String,
+    pub min: f64,
+}
+
+/// Known accounts: a lead whose email domain is listed goes to the account owner.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Accounts {
+    /// The lead field holding the email. Default `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Domain to owner rep id.
+    pub owners: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// Matches every lead when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "Condition"))]
+    pub when: Option<RawCondition>,
+    /// Exactly one of `rep`, `team`, `pool`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rep: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    /// First-touch SLA for leads this rule assigns (overrides the team's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<Sla>,
+}
+
+/// A shared pool reps pull leads from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Reps who may see and claim.
+    #[serde(default)]
+    pub reps: Vec<String>,
+    /// Teams whose members may see and claim.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// Fields shown in listings (cherry pick) or the one label field (blind).
+    #[serde(default)]
+    pub visible_fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_limit: Option<ClaimLimit>,
+    /// Minutes after which an unclaimed lead is pushed to `expire_to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_after_minutes: Option<u64>,
+    /// Team that takes expired leads (default: the fallback owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    #[default]
+    CherryPick,
+    Blind,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClaimLimit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_day: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<u32>,
+}
+
+/// First-touch SLA: minutes to first contact, reminders, escalation and re-route.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    pub first_touch_minutes: u64,
+    /// Minutes after assignment at which untouched leads raise a reminder.
+    #[serde(default)]
+    pub remind_after_minutes: Vec<u64>,
+    /// Rep id told when the SLA is breached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_to: Option<String>,
+    /// On breach, re-route to the next eligible rep of the team (never the same rep).
+    #[serde(default)]
+    pub reroute: bool,
+}

@@ -1,0 +1,182 @@
+//! What routing returns for one lead: the outcome, where it went, why, the score
+//! breakdown and (optionally) the full trace of rules and candidate reps.
+
+use serde::Serialize;
+
+#[cfg(feature = "ts")]
+use tsify::Tsify;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Assigned,
+    Pooled,
+    Nurture,
+    Rejected,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Assigned => "assigned",
+            Outcome::Pooled => "pooled",
+            Outcome::Nurture => "nurture",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// The path that placed the lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Rejected by screening.
+    Screening,
+    /// Below the MQL threshold.
+    Scoring,
+    /// Known account: the account owner.
+    AccountOwner,
+    /// A rule naming one rep.
+    Rule,
+    /// A team's strategy picked a member.
+    Team,
+    /// No member could take it: the team's default owner.
+    TeamDefaultOwner,
+    /// Sent to a pool.
+    Pool,
+    /// A rep claimed it from a pool.
+    Claim,
+    /// Re-routed after an SLA breach or pool expiry.
+    Reroute,
+    /// Nothing else could place it: the fallback owner.
+    Fallback,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct Decision<'r> {
+    pub lead_id: Option<String>,
+    pub outcome: Outcome,
+    pub via: Via,
+    pub rep: Option<&'r str>,
+    pub rep_name: Option<&'r str>,
+    pub calendar_url: Option<&'r str>,
+    pub team: Option<&'r str>,
+    pub pool: Option<&'r str>,
+    /// The routing or screening rule that decided, if any.
+    pub rule: Option<&'r str>,
+    /// One line a person can read.
+    pub reason: String,
+    pub score: Option<Score<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace<'r>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct Score<'r> {
+    pub total: f64,
+    pub grade: Option<&'r str>,
+    /// True when at or above the MQL threshold (true when none is set).
+    pub mql: bool,
+    pub groups: Vec<GroupScore<'r>>,
+    pub breakdown: Vec<ScoreHit<'r>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct GroupScore<'r> {
+    pub group: &'r str,
+    /// Sum of the matched rules' points.
+    pub raw: f64,
+    /// After the group's cap.
+    pub points: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct ScoreHit<'r> {
+    pub group: &'r str,
+    pub rule: &'r str,
+    pub points: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct Trace<'r> {
+    /// Routing rules checked in order, up to the first match.
+    pub rules: Vec<RuleCheck<'r>>,
+    /// Every rep considered, and why each was or was not chosen.
+    pub candidates: Vec<Candidate<'r>>,
+    /// The steps taken, in order, in plain words.
+    pub steps: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct RuleCheck<'r> {
+    pub rule: &'r str,
+    pub matched: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct Candidate<'r> {
+    pub rep: &'r str,
+    pub chosen: bool,
+    pub reason: CandidateReason,
+    /// Specifics, e.g. `month cap 150 reached`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateReason {
+    /// Picked by the strategy.
+    NextInLine,
+    WeightedTurn,
+    TopPerformer,
+    LeastLoaded,
+    AccountOwner,
+    NamedByRule,
+    DefaultOwner,
+    FallbackOwner,
+    /// Skipped: cannot take leads now.
+    Busy,
+    Away,
+    OutOfOffice,
+    OutOfHours,
+    AtDayCap,
+    AtWeekCap,
+    AtMonthCap,
+    /// Eligible but not chosen.
+    NotInTerritory,
+    LessSpecificTerritory,
+    MissingRequired,
+    FewerPreferred,
+    NotNextInLine,
+    NotWeightedTurn,
+    NotTopPerformer,
+    MoreLoaded,
+    /// Missed the SLA on this lead already.
+    MissedSla,
+}
+
+impl From<crate::rep::Unavailable> for CandidateReason {
+    fn from(u: crate::rep::Unavailable) -> Self {
+        use crate::rep::Unavailable as U;
+        match u {
+            U::Busy => CandidateReason::Busy,
+            U::Away => CandidateReason::Away,
+            U::OutOfOffice => CandidateReason::OutOfOffice,
+            U::OutOfHours => CandidateReason::OutOfHours,
+            U::AtDayCap => CandidateReason::AtDayCap,
+            U::AtWeekCap => CandidateReason::AtWeekCap,
+            U::AtMonthCap => CandidateReason::AtMonthCap,
+        }
+    }
+}

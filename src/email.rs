@@ -1,0 +1,183 @@
+//! Email checks used by screening conditions: syntax, domain extraction, and the
+//! built-in list of free-mail providers that marks a lead as personal, not business.
+
+/// Domains of free / personal mail providers (lowercase, sorted for binary search).
+const FREE_DOMAINS: &[&str] = &[
+    "126.com",
+    "163.com",
+    "aim.com",
+    "aol.com",
+    "btinternet.com",
+    "comcast.net",
+    "fastmail.com",
+    "free.fr",
+    "gmail.com",
+    "gmx.at",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "googlemail.com",
+    "hey.com",
+    "hotmail.co.uk",
+    "hotmail.com",
+    "hotmail.de",
+    "hotmail.fr",
+    "icloud.com",
+    "inbox.com",
+    "laposte.net",
+    "libero.it",
+    "live.co.uk",
+    "live.com",
+    "live.fr",
+    "mac.com",
+    "mail.com",
+    "mail.ru",
+    "me.com",
+    "msn.com",
+    "naver.com",
+    "orange.fr",
+    "outlook.com",
+    "outlook.de",
+    "pm.me",
+    "proton.me",
+    "protonmail.com",
+    "qq.com",
+    "rediffmail.com",
+    "rocketmail.com",
+    "sbcglobal.net",
+    "seznam.cz",
+    "sina.com",
+    "t-online.de",
+    "tutanota.com",
+    "uol.com.br",
+    "verizon.net",
+    "wanadoo.fr",
+    "web.de",
+    "yahoo.co.in",
+    "yahoo.co.jp",
+    "yahoo.co.uk",
+    "yahoo.com",
+    "yahoo.com.br",
+    "yahoo.de",
+    "yahoo.fr",
+    "yandex.com",
+    "yandex.ru",
+    "ymail.com",
+    "zoho.com",
+];
+
+/// The part after the last `@`, if the address has one.
+pub fn domain(email: &str) -> Option<&str> {
+    let (_, d) = email.trim().rsplit_once('@')?;
+    if d.is_empty() {
+        None
+    } else {
+        Some(d)
+    }
+}
+
+/// A pragmatic syntax check: one `@`, a sane local part, a dotted domain of valid labels.
+pub fn is_valid(email: &str) -> bool {
+    let email = email.trim();
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    if local.is_empty() || local.len() > 64 || domain.len() > 253 || domain.contains('@') {
+        return false;
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    let local_ok = local
+        .chars()
+        .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let mut labels = 0;
+    for label in domain.split('.') {
+        labels += 1;
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+        if !ok {
+            return false;
+        }
+    }
+    local_ok && labels >= 2
+}
+
+/// True when the address is on a free-mail provider's domain.
+pub fn is_free(email: &str) -> bool {
+    match domain(email) {
+        Some(d) => with_ascii_lower(d, |d| FREE_DOMAINS.binary_search(&d).is_ok()),
+        None => false,
+    }
+}
+
+/// A valid address that is not on a free-mail domain.
+pub fn is_business(email: &str) -> bool {
+    is_valid(email) && !is_free(email)
+}
+
+/// True when `domain` equals one of `set` or is a subdomain of one (`eu.acme.com`).
+pub fn domain_matches(domain: &str, set: &std::collections::HashSet<Box<str>>) -> bool {
+    with_ascii_lower(domain, |d| {
+        let mut rest = d;
+        loop {
+            if set.contains(rest) {
+                return true;
+            }
+            match rest.split_once('.') {
+                Some((_, tail)) if tail.contains('.') || !tail.is_empty() => rest = tail,
+                _ => return false,
+            }
+        }
+    })
+}
+
+/// Calls `f` with a lowercase copy of `s`, on the stack when short and ASCII.
+pub fn with_ascii_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 128];
+    if s.is_ascii() && s.len() <= buf.len() {
+        if let Some(dst) = buf.get_mut(..s.len()) {
+            dst.copy_from_slice(s.as_bytes());
+            dst.make_ascii_lowercase();
+            if let Ok(l) = std::str::from_utf8(dst) {
+                return f(l);
+            }
+        }
+    }
+    f(&s.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_list_is_sorted() {
+        let mut sorted = FREE_DOMAINS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, FREE_DOMAINS);
+    }
+
+    #[test]
+    fn validates_and_classifies() {
+        assert!(is_valid("ana.lopez@acme.io"));
+        assert!(!is_valid("ana.lopez@acme"));
+        assert!(!is_valid("ana lopez@acme.io"));
+        assert!(!is_valid("@acme.io"));
+        assert!(!is_valid("a@@acme.io"));
+        assert!(!is_valid("a@acme..io"));
+        assert!(is_free("Bob@GMail.com"));
+        assert!(!is_free("bob@acme.com"));
+        assert!(is_business("bob@acme.com"));
+        assert!(!is_business("bob@yahoo.com"));
+        assert_eq!(domain("x@Acme.com"), Some("Acme.com"));
+        let set: std::collections::HashSet<Box<str>> = ["acme.com".into()].into_iter().collect();
+        assert!(domain_matches("ACME.com", &set));
+        assert!(domain_matches("eu.acme.com", &set));
+        assert!(!domain_matches("notacme.com", &set));
+        assert!(!domain_matches("com", &set));
+    }
+}

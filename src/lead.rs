@@ -1,0 +1,348 @@
+//! A lead as the router sees it: the declared fields in fixed slots (resolved at
+//! compile time), parsed straight from JSON or a JS object without an intermediate map.
+
+use crate::config::FieldType;
+use crate::error::LeadError;
+use crate::limits::Limits;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+/// One field value of a lead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<'a> {
+    Missing,
+    Str(Cow<'a, str>),
+    Num(f64),
+    Bool(bool),
+}
+
+impl Val<'_> {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_num(&self) -> Option<f64> {
+        match self {
+            Val::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Val::Missing)
+    }
+}
+
+/// Field names to slots. Slot 0 is always `id`.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    names: Vec<String>,
+    types: Vec<FieldType>,
+    index: HashMap<String, usize>,
+    limits: Limits,
+}
+
+pub const ID_SLOT: usize = 0;
+pub const CREATED_AT: &str = "created_at";
+
+impl Schema {
+    pub fn new<'a>(fields: impl IntoIterator<Item = (&'a str, FieldType)>, limits: Limits) -> Self {
+        let mut s = Schema {
+            names: vec!["id".into()],
+            types: vec![FieldType::String],
+            index: HashMap::new(),
+            limits,
+        };
+        s.index.insert("id".into(), ID_SLOT);
+        for (name, ty) in fields {
+            if name == "id" {
+                continue;
+            }
+            s.index.insert(name.to_string(), s.names.len());
+            s.names.push(name.to_string());
+            s.types.push(ty);
+        }
+        s
+    }
+    pub fn slot(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+    pub fn field_type(&self, slot: usize) -> Option<FieldType> {
+        self.types.get(slot).copied()
+    }
+    pub fn name(&self, slot: usize) -> &str {
+        self.names.get(slot).map(String::as_str).unwrap_or("")
+    }
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Parses a lead from JSON text.
+    pub fn parse_json<'a>(&self, json: &'a str) -> Result<Lead<'a>, LeadError> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let lead = self.seed().deserialize(&mut de).map_err(lead_error)?;
+        de.end().map_err(lead_error)?;
+        Ok(lead)
+    }
+
+    /// A serde seed: `schema.seed().deserialize(any_deserializer)` gives a lead.
+    pub fn seed(&self) -> LeadSeed<'_> {
+        LeadSeed { schema: self }
+    }
+}
+
+/// Converts a deserializer error into a lead error with our wording.
+pub fn lead_error(e: impl fmt::Display) -> LeadError {
+    let msg = e.to_string();
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(&msg).to_string(),
+        None => msg,
+    };
+    let msg = msg
+        .replace("invalid type: ", "expected an object, found ")
+        .replace(", expected a lead object", "");
+    LeadError::new(msg)
+}
+
+/// A parsed lead: one value per schema slot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lead<'a> {
+    pub values: Vec<Val<'a>>,
+    /// `created_at` in ms since the epoch, when the lead carries it.
+    pub created_at: Option<i64>,
+}
+
+impl<'a> Lead<'a> {
+    pub fn get(&self, slot: usize) -> &Val<'a> {
+        self.values.get(slot).unwrap_or(&Val::Missing)
+    }
+    pub fn id(&self) -> Option<&str> {
+        self.get(ID_SLOT).as_str()
+    }
+    /// An owned copy that outlives the input buffer.
+    pub fn into_owned(self) -> Lead<'static> {
+        Lead {
+            values: self
+                .values
+                .into_iter()
+                .map(|v| match v {
+                    Val::Str(s) => Val::Str(Cow::Owned(s.into_owned())),
+                    Val::Missing => Val::Missing,
+                    Val::Num(n) => Val::Num(n),
+                    Val::Bool(b) => Val::Bool(b),
+                })
+                .collect(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+pub struct LeadSeed<'s> {
+    schema: &'s Schema,
+}
+
+impl<'de> DeserializeSeed<'de> for LeadSeed<'_> {
+    type Value = Lead<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(LeadVisitor {
+            schema: self.schema,
+        })
+    }
+}
+
+struct LeadVisitor<'s> {
+    schema: &'s Schema,
+}
+
+impl<'de> Visitor<'de> for LeadVisitor<'_> {
+    type Value = Lead<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a lead object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let schema = self.schema;
+        let mut values = vec![Val::Missing; schema.len()];
+        let mut created_at = None;
+        let mut count = 0usize;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            count += 1;
+            if count > schema.limits.lead_fields {
+                return Err(de::Error::custom(format!(
+                    "more than {} fields",
+                    schema.limits.lead_fields
+                )));
+            }
+            let key: &str = &key;
+            if let Some(slot) = schema.slot(key) {
+                let ty = schema.field_type(slot).unwrap_or(FieldType::String);
+                let v = map.next_value_seed(ValSeed {
+                    name: key,
+                    ty,
+                    max: schema.limits.lead_string_bytes,
+                })?;
+                if key == CREATED_AT {
+                    created_at = timestamp(&v);
+                }
+                if let Some(s) = values.get_mut(slot) {
+                    *s = v;
+                }
+            } else if key == CREATED_AT {
+                let v = map.next_value_seed(ValSeed {
+                    name: key,
+                    ty: FieldType::String,
+                    max: schema.limits.lead_string_bytes,
+                })?;
+                created_at = timestamp(&v);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Lead { values, created_at })
+    }
+}
+
+fn timestamp(v: &Val) -> Option<i64> {
+    match v {
+        Val::Num(n) if n.is_finite() && n.abs() < 1e16 => Some(*n as i64),
+        Val::Str(s) => match s.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() && n.abs() < 1e16 => Some(n as i64),
+            _ => crate::time::parse_datetime_ms(s.trim()),
+        },
+        _ => None,
+    }
+}
+
+struct ValSeed<'k> {
+    name: &'k str,
+    ty: FieldType,
+    max: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ValSeed<'_> {
+    type Value = Val<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ValSeed<'_> {
+    fn err<E: de::Error>(&self, found: &str) -> E {
+        let want = match self.ty {
+            FieldType::String => "a string",
+            FieldType::Number => "a number",
+            FieldType::Boolean => "a boolean",
+        };
+        E::custom(format!(
+            "field \"{}\": expected {want}, found {found}",
+            self.name
+        ))
+    }
+    fn string<'de, E: de::Error>(&self, s: Cow<'de, str>) -> Result<Val<'de>, E> {
+        if s.len() > self.max {
+            return Err(E::custom(format!(
+                "field \"{}\": string of {} bytes is longer than the limit of {} bytes",
+                self.name,
+                s.len(),
+                self.max
+            )));
+        }
+        let t = s.trim();
+        if t.is_empty() {
+            return Ok(Val::Missing);
+        }
+        match self.ty {
+            FieldType::String => Ok(Val::Str(s)),
+            FieldType::Number => match t.replace(',', "").parse::<f64>() {
+                Ok(n) if n.is_finite() => Ok(Val::Num(n)),
+                _ => Err(self.err(&format!("\"{}\"", preview(t)))),
+            },
+            FieldType::Boolean => match t.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "y" | "on" | "1" => Ok(Val::Bool(true)),
+                "false" | "no" | "n" | "off" | "0" => Ok(Val::Bool(false)),
+                _ => Err(self.err(&format!("\"{}\"", preview(t)))),
+            },
+        }
+    }
+    fn number<'de, E: de::Error>(
+        &self,
+        n: f64,
+        text: impl FnOnce() -> String,
+    ) -> Result<Val<'de>, E> {
+        if !n.is_finite() {
+            return Err(E::custom(format!(
+                "field \"{}\": expected a finite number, found {n}",
+                self.name
+            )));
+        }
+        match self.ty {
+            FieldType::Number => Ok(Val::Num(n)),
+            FieldType::String => Ok(Val::Str(Cow::Owned(text()))),
+            FieldType::Boolean => Err(self.err(&format!("the number {n}"))),
+        }
+    }
+}
+
+/// The first 40 chars of user input, for error messages.
+pub fn preview(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+impl<'de> Visitor<'de> for ValSeed<'_> {
+    type Value = Val<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string, number or boolean")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        self.string(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.string(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.string(Cow::Owned(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.number(v, || v.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.number(v as f64, || v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.number(v as f64, || v.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        match self.ty {
+            FieldType::Boolean => Ok(Val::Bool(v)),
+            FieldType::String => Ok(Val::Str(Cow::Borrowed(if v { "true" } else { "false" }))),
+            FieldType::Number => Err(self.err(&format!("the boolean {v}"))),
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Val::Missing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Val::Missing)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(self.err("a list"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(self.err("an object"))
+    }
+}

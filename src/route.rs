@@ -1,0 +1,590 @@
+//! Routing one lead: screening, scoring, account owner, MQL threshold, the first
+//! matching rule, the team's strategy, default owner and fallback, explained.
+
+use crate::condition::Computed;
+use crate::decision::{
+    Candidate, CandidateReason, Decision, GroupScore, Outcome, RuleCheck, Score, ScoreHit, Trace,
+    Via,
+};
+use crate::email;
+use crate::error::LeadError;
+use crate::lead::Lead;
+use crate::pool::{Assignment, PooledLead};
+use crate::router::{Router, Sla, Target};
+use crate::state::State;
+use crate::strategy::{self, PickInput};
+use crate::time::LocalTime;
+
+/// Per-call options. `now` is milliseconds since the Unix epoch, always passed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteOptions {
+    pub now: i64,
+    /// Build the full trace (rules checked, every candidate rep, steps).
+    pub trace: bool,
+}
+
+impl RouteOptions {
+    pub fn at(now: i64) -> Self {
+        RouteOptions { now, trace: true }
+    }
+}
+
+/// Local times per zone for one `now`, computed on first use.
+pub(crate) struct Clock<'r> {
+    router: &'r Router,
+    now: i64,
+    cache: Vec<Option<LocalTime>>,
+}
+
+impl<'r> Clock<'r> {
+    pub(crate) fn new(router: &'r Router, now: i64) -> Self {
+        Clock {
+            router,
+            now,
+            cache: vec![None; router.zones.len()],
+        }
+    }
+    pub(crate) fn rep(&mut self, rep: usize) -> LocalTime {
+        let zone = self.router.reps.get(rep).map_or(0, |r| r.zone);
+        if let Some(Some(t)) = self.cache.get(zone) {
+            return *t;
+        }
+        let t = self.router.zone(zone).local(self.now);
+        if let Some(slot) = self.cache.get_mut(zone) {
+            *slot = Some(t);
+        }
+        t
+    }
+}
+
+impl Router {
+    /// Routes a lead parsed from JSON text.
+    pub fn route_json<'r>(
+        &'r self,
+        state: &mut State,
+        json: &str,
+        opts: RouteOptions,
+    ) -> Result<Decision<'r>, LeadError> {
+        let lead = self.schema.parse_json(json)?;
+        Ok(self.route(state, &lead, opts))
+    }
+
+    /// Routes one lead at `opts.now`, updating `state`. Never fails: every lead gets
+    /// exactly one outcome.
+    pub fn route<'r>(&'r self, state: &mut State, lead: &Lead, opts: RouteOptions) -> Decision<'r> {
+        state.routed = state.routed.saturating_add(1);
+        let lead_id = match lead.id() {
+            Some(id) => id.to_string(),
+            None => format!("lead-{}", state.routed),
+        };
+        let mut d = Decision {
+            lead_id: Some(lead_id),
+            outcome: Outcome::Rejected,
+            via: Via::Screening,
+            rep: None,
+            rep_name: None,
+            calendar_url: None,
+            team: None,
+            pool: None,
+            rule: None,
+            reason: String::new(),
+            score: None,
+            trace: opts.trace.then(Trace::default),
+        };
+        let mut clock = Clock::new(self, opts.now);
+
+        // 1. Screening.
+        for slot in &self.required {
+            if lead.get(*slot).is_missing() {
+                d.rule = Some("required");
+                d.reason = format!("missing required field \"{}\"", self.schema.name(*slot));
+                let reason = d.reason.clone();
+                step(&mut d, || format!("screening: {reason}"));
+                return d;
+            }
+        }
+        let none = Computed::default();
+        for r in &self.screening {
+            if r.cond.eval(lead, &none) {
+                d.rule = Some(&r.id);
+                d.reason = format!("screening rule \"{}\": {}", r.id, r.reason);
+                let reason = d.reason.clone();
+                step(&mut d, || reason);
+                return d;
+            }
+        }
+
+        // 2. Scoring.
+        let score = self.score(lead, opts.trace);
+        let total = score.as_ref().map(|s| s.total);
+        let computed = Computed {
+            score: total,
+            grade: score.as_ref().and_then(|s| s.grade),
+        };
+        let below_mql = score.as_ref().is_some_and(|s| !s.mql);
+        d.score = score;
+
+        // 3. Known account: its owner, if the owner can take it now.
+        if let Some(acc) = &self.accounts {
+            let owner = lead
+                .get(acc.slot)
+                .as_str()
+                .and_then(email::domain)
+                .and_then(|dom| account_owner(&acc.owners, dom));
+            if let Some((domain, ri)) = owner {
+                let local = clock.rep(ri);
+                let rep = self.reps.get(ri);
+                let blocked =
+                    rep.and_then(|r| state.reps.get(ri).and_then(|rs| r.unavailable(rs, &local)));
+                let rep_id = rep.map_or("", |r| r.id.as_str());
+                match blocked {
+                    None => {
+                        candidate(&mut d, rep_id, true, CandidateReason::AccountOwner, None);
+                        d.reason = format!(
+                            "known account {domain}: account owner {}",
+                            self.rep_name(ri)
+                        );
+                        let reason = d.reason.clone();
+                        step(&mut d, || reason);
+                        self.assign(state, &mut d, ri, Via::AccountOwner, lead, None, opts.now);
+                        return d;
+                    }
+                    Some(u) => {
+                        candidate(&mut d, rep_id, false, u.into(), None);
+                        step(&mut d, || {
+                            format!(
+                                "known account {domain}: owner {} is {}, routing normally",
+                                self.rep_name(ri),
+                                u.describe()
+                            )
+                        });
+                    }
+                }
+            }
+        }
+
+        // 4. MQL threshold.
+        if below_mql {
+            d.outcome = Outcome::Nurture;
+            d.via = Via::Scoring;
+            let mql = self.scoring.as_ref().and_then(|s| s.mql).unwrap_or(0.0);
+            d.reason = format!(
+                "score {} is below the MQL threshold {}",
+                fmt_num(total.unwrap_or(0.0)),
+                fmt_num(mql)
+            );
+            let reason = d.reason.clone();
+            step(&mut d, || reason);
+            return d;
+        }
+
+        // 5. Rules, first match wins.
+        let mut matched = None;
+        for rule in &self.rules {
+            let hit = rule.cond.eval(lead, &computed);
+            if let Some(t) = d.trace.as_mut() {
+                t.rules.push(RuleCheck {
+                    rule: &rule.id,
+                    matched: hit,
+                });
+            }
+            if hit {
+                matched = Some(rule);
+                break;
+            }
+        }
+        let Some(rule) = matched else {
+            step(&mut d, || "no routing rule matched".to_string());
+            self.fallback(
+                state,
+                &mut d,
+                lead,
+                "no routing rule matched",
+                None,
+                opts.now,
+            );
+            return d;
+        };
+        d.rule = Some(&rule.id);
+        match rule.target {
+            Target::Rep(ri) => {
+                let local = clock.rep(ri);
+                let blocked = self
+                    .reps
+                    .get(ri)
+                    .and_then(|r| state.reps.get(ri).and_then(|rs| r.unavailable(rs, &local)));
+                let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+                match blocked {
+                    None => {
+                        candidate(&mut d, rep_id, true, CandidateReason::NamedByRule, None);
+                        d.reason = format!("rule \"{}\" names {}", rule.id, self.rep_name(ri));
+                        let reason = d.reason.clone();
+                        step(&mut d, || reason);
+                        self.assign(
+                            state,
+                            &mut d,
+                            ri,
+                            Via::Rule,
+                            lead,
+                            rule.sla.as_ref(),
+                            opts.now,
+                        );
+                    }
+                    Some(u) => {
+                        candidate(&mut d, rep_id, false, u.into(), None);
+                        let why = format!(
+                            "rule \"{}\" names {}, who is {}",
+                            rule.id,
+                            self.rep_name(ri),
+                            u.describe()
+                        );
+                        let w = why.clone();
+                        step(&mut d, || w);
+                        self.fallback(state, &mut d, lead, &why, rule.sla.as_ref(), opts.now);
+                    }
+                }
+            }
+            Target::Team(ti) => {
+                let sla = rule
+                    .sla
+                    .as_ref()
+                    .or_else(|| self.teams.get(ti).and_then(|t| t.sla.as_ref()));
+                self.route_to_team(
+                    state,
+                    &mut d,
+                    ti,
+                    lead,
+                    total,
+                    &[],
+                    sla,
+                    opts.now,
+                    &mut clock,
+                );
+            }
+            Target::Pool(pi) => self.pool_lead(state, &mut d, pi, lead, total, opts.now),
+        }
+        d
+    }
+
+    /// Sends the lead to a team: strategy, then default owner, then fallback.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn route_to_team<'r>(
+        &'r self,
+        state: &mut State,
+        d: &mut Decision<'r>,
+        ti: usize,
+        lead: &Lead,
+        score: Option<f64>,
+        exclude: &[usize],
+        sla: Option<&Sla>,
+        now: i64,
+        clock: &mut Clock,
+    ) {
+        let Some(team) = self.teams.get(ti) else {
+            self.fallback(state, d, lead, "unknown team", sla, now);
+            return;
+        };
+        d.team = Some(&team.id);
+        let local: Vec<LocalTime> = team.members.iter().map(|m| clock.rep(*m)).collect();
+        let picked = {
+            let input = PickInput {
+                reps: &self.reps,
+                rep_states: &state.reps,
+                members: &team.members,
+                lead,
+                score,
+                local: &local,
+                exclude,
+            };
+            match state.teams.get_mut(ti) {
+                Some(ts) => strategy::pick(
+                    &team.strategy,
+                    ts,
+                    &input,
+                    d.trace.as_mut().map(|t| &mut t.candidates),
+                ),
+                None => None,
+            }
+        };
+        let rule = d.rule.unwrap_or("");
+        if let Some(pos) = picked {
+            if let Some(ri) = team.members.get(pos).copied() {
+                d.reason = format!(
+                    "rule \"{rule}\" sent it to team {}: {} ({})",
+                    team.name,
+                    self.rep_name(ri),
+                    strategy_name(&team.strategy)
+                );
+                let reason = d.reason.clone();
+                step(d, || reason);
+                self.assign(state, d, ri, Via::Team, lead, sla, now);
+                return;
+            }
+        }
+        let no_member = format!("team {}: no member can take it", team.name);
+        if let Some(owner) = team.default_owner {
+            let local = clock.rep(owner);
+            let blocked = self.reps.get(owner).and_then(|r| {
+                state
+                    .reps
+                    .get(owner)
+                    .and_then(|rs| r.unavailable(rs, &local))
+            });
+            let rep_id = self.reps.get(owner).map_or("", |r| r.id.as_str());
+            if blocked.is_none() && !exclude.contains(&owner) {
+                candidate(d, rep_id, true, CandidateReason::DefaultOwner, None);
+                d.reason = format!(
+                    "rule \"{rule}\" sent it to team {}: no member can take it, default owner {}",
+                    team.name,
+                    self.rep_name(owner)
+                );
+                let reason = d.reason.clone();
+                step(d, || reason);
+                self.assign(state, d, owner, Via::TeamDefaultOwner, lead, sla, now);
+                return;
+            }
+            let why = blocked.map_or("excluded".to_string(), |u| u.describe().to_string());
+            candidate(
+                d,
+                rep_id,
+                false,
+                blocked.map_or(CandidateReason::MissedSla, Into::into),
+                None,
+            );
+            let msg = format!(
+                "{no_member}; default owner {} is {why}",
+                self.rep_name(owner)
+            );
+            step(d, || msg.clone());
+            self.fallback(state, d, lead, &msg, sla, now);
+            return;
+        }
+        let msg = no_member.clone();
+        step(d, || msg);
+        self.fallback(state, d, lead, &no_member, sla, now);
+    }
+
+    /// The fallback owner takes the lead, whatever their availability.
+    pub(crate) fn fallback<'r>(
+        &'r self,
+        state: &mut State,
+        d: &mut Decision<'r>,
+        lead: &Lead,
+        why: &str,
+        sla: Option<&Sla>,
+        now: i64,
+    ) {
+        let ri = self.fallback;
+        let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+        candidate(d, rep_id, true, CandidateReason::FallbackOwner, None);
+        d.reason = format!("{why}: fallback owner {}", self.rep_name(ri));
+        let reason = d.reason.clone();
+        step(d, || reason);
+        self.assign(state, d, ri, Via::Fallback, lead, sla, now);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assign<'r>(
+        &'r self,
+        state: &mut State,
+        d: &mut Decision<'r>,
+        ri: usize,
+        via: Via,
+        lead: &Lead,
+        sla: Option<&Sla>,
+        now: i64,
+    ) {
+        let Some(rep) = self.reps.get(ri) else {
+            return;
+        };
+        d.outcome = Outcome::Assigned;
+        d.via = via;
+        d.rep = Some(&rep.id);
+        d.rep_name = Some(&rep.name);
+        d.calendar_url = rep.calendar_url.as_deref();
+        let local = self.zone(rep.zone).local(now);
+        if let Some(rs) = state.reps.get_mut(ri) {
+            rs.add(crate::rep::period_keys(&local));
+        }
+        if sla.is_some() {
+            if let Some(id) = d.lead_id.clone() {
+                let missed_by = state
+                    .assignments
+                    .get(&id)
+                    .map(|a| a.missed_by.clone())
+                    .unwrap_or_default();
+                state.assignments.insert(
+                    id.clone(),
+                    Assignment {
+                        lead_id: id,
+                        rep: rep.id.clone(),
+                        team: d.team.map(str::to_string),
+                        rule: d.rule.map(str::to_string),
+                        pool: d.pool.map(str::to_string),
+                        assigned_at: now,
+                        touched_at: None,
+                        reminders: 0,
+                        escalated: false,
+                        missed_by,
+                        score: d.score.as_ref().map(|s| s.total),
+                        fields: self.lead_fields(lead),
+                    },
+                );
+            }
+        }
+    }
+
+    fn pool_lead<'r>(
+        &'r self,
+        state: &mut State,
+        d: &mut Decision<'r>,
+        pi: usize,
+        lead: &Lead,
+        score: Option<f64>,
+        now: i64,
+    ) {
+        let Some(pool) = self.pools.get(pi) else {
+            self.fallback(state, d, lead, "unknown pool", None, now);
+            return;
+        };
+        let id = d.lead_id.clone().unwrap_or_default();
+        d.outcome = Outcome::Pooled;
+        d.via = Via::Pool;
+        d.pool = Some(&pool.id);
+        d.reason = format!(
+            "rule \"{}\" sent it to pool {} ({})",
+            d.rule.unwrap_or(""),
+            pool.name,
+            match pool.visibility {
+                crate::config::Visibility::CherryPick => "cherry pick",
+                crate::config::Visibility::Blind => "blind pull",
+            }
+        );
+        let reason = d.reason.clone();
+        step(d, || reason);
+        state.pooled.insert(
+            id.clone(),
+            PooledLead {
+                lead_id: id,
+                pool: pool.id.clone(),
+                pooled_at: now,
+                expires_at: pool.expire_after_ms.map(|ms| now.saturating_add(ms)),
+                score,
+                rule: d.rule.map(str::to_string),
+                fields: self.lead_fields(lead),
+            },
+        );
+    }
+
+    /// Screening-free scoring: group sums, group caps, grade and MQL flag.
+    pub(crate) fn score<'r>(&'r self, lead: &Lead, detail: bool) -> Option<Score<'r>> {
+        let scoring = self.scoring.as_ref()?;
+        let none = Computed::default();
+        let mut total = 0.0;
+        let mut groups = Vec::new();
+        let mut breakdown = Vec::new();
+        for g in &scoring.groups {
+            let mut raw = 0.0;
+            for (id, cond, points) in &g.rules {
+                if cond.eval(lead, &none) {
+                    raw += points;
+                    if detail {
+                        breakdown.push(ScoreHit {
+                            group: &g.id,
+                            rule: id,
+                            points: *points,
+                        });
+                    }
+                }
+            }
+            let points = match g.max {
+                Some(m) if raw > m => m,
+                _ => raw,
+            };
+            total += points;
+            if detail {
+                groups.push(GroupScore {
+                    group: &g.id,
+                    raw,
+                    points,
+                });
+            }
+        }
+        let grade = scoring
+            .grades
+            .iter()
+            .find(|(_, min)| total >= *min)
+            .map(|(g, _)| g.as_str());
+        Some(Score {
+            total,
+            grade,
+            mql: scoring.mql.is_none_or(|m| total >= m),
+            groups,
+            breakdown,
+        })
+    }
+
+    pub(crate) fn rep_name(&self, ri: usize) -> &str {
+        self.reps.get(ri).map_or("?", |r| r.name.as_str())
+    }
+}
+
+fn account_owner<'a>(
+    owners: &std::collections::HashMap<Box<str>, usize>,
+    domain: &'a str,
+) -> Option<(&'a str, usize)> {
+    // Subdomains belong to the account too (eu.acme.com -> acme.com).
+    let mut rest = domain;
+    loop {
+        let hit = email::with_ascii_lower(rest, |l| owners.get(l).copied());
+        if let Some(ri) = hit {
+            return Some((rest, ri));
+        }
+        match rest.split_once('.') {
+            Some((_, tail)) if tail.contains('.') => rest = tail,
+            _ => return None,
+        }
+    }
+}
+
+fn strategy_name(s: &strategy::Strategy) -> &'static str {
+    match s {
+        strategy::Strategy::RoundRobin { .. } => "round robin",
+        strategy::Strategy::Weighted { .. } => "top performer",
+        strategy::Strategy::LeastLoaded { .. } => "least loaded",
+        strategy::Strategy::Territory { .. } => "territory",
+        strategy::Strategy::Demographic { .. } => "demographic match",
+    }
+}
+
+pub(crate) fn step(d: &mut Decision, f: impl FnOnce() -> String) {
+    if let Some(t) = d.trace.as_mut() {
+        t.steps.push(f());
+    }
+}
+
+pub(crate) fn candidate<'r>(
+    d: &mut Decision<'r>,
+    rep: &'r str,
+    chosen: bool,
+    reason: CandidateReason,
+    detail: Option<String>,
+) {
+    if let Some(t) = d.trace.as_mut() {
+        t.candidates.push(Candidate {
+            rep,
+            chosen,
+            reason,
+            detail,
+        });
+    }
+}
+
+/// Numbers as people write them: no trailing `.0`.
+pub fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}

@@ -1,0 +1,341 @@
+//! Routing state as a value: per-rep period counters and live status, per-team
+//! rotation, pools, claims and open assignments. Snapshots to versioned JSON by id.
+
+use crate::config::Status;
+use crate::error::StateError;
+use crate::pool::{Assignment, PooledLead};
+use crate::router::Router;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+#[cfg(feature = "ts")]
+use tsify::Tsify;
+
+/// The snapshot format written today. Older versions are migrated on load.
+pub const SNAPSHOT_VERSION: u32 = 2;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepState {
+    /// `(period key, count)` for day, week, month.
+    pub periods: [(i64, u32); 3],
+    /// A live status set through the API; overrides the config's.
+    pub status: Option<Status>,
+    /// Pool claims today: `(day key, count)`.
+    pub claims: (i64, u32),
+}
+
+impl RepState {
+    pub fn count(&self, period: usize, key: i64) -> u32 {
+        match self.periods.get(period) {
+            Some((k, n)) if *k == key => *n,
+            _ => 0,
+        }
+    }
+    pub fn add(&mut self, keys: [i64; 3]) {
+        for (slot, key) in self.periods.iter_mut().zip(keys) {
+            if slot.0 == key {
+                slot.1 = slot.1.saturating_add(1);
+            } else {
+                *slot = (key, 1);
+            }
+        }
+    }
+    pub fn claims_on(&self, day: i64) -> u32 {
+        if self.claims.0 == day {
+            self.claims.1
+        } else {
+            0
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamState {
+    /// Member positions in rotation order; the front is next in line.
+    pub queue: VecDeque<u32>,
+    /// Smooth weighted round-robin credit per member position.
+    pub credit: Vec<i64>,
+}
+
+/// All mutable routing state. Cheap to clone; restore it with `Router::restore`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct State {
+    pub(crate) reps: Vec<RepState>,
+    pub(crate) teams: Vec<TeamState>,
+    /// Leads routed so far (also names leads that arrive without an id).
+    pub(crate) routed: u64,
+    pub(crate) pooled: BTreeMap<String, PooledLead>,
+    pub(crate) assignments: BTreeMap<String, Assignment>,
+}
+
+impl State {
+    pub fn routed(&self) -> u64 {
+        self.routed
+    }
+    pub fn rep(&self, i: usize) -> Option<&RepState> {
+        self.reps.get(i)
+    }
+}
+
+/// The JSON form of `State`, keyed by ids so it survives config edits.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub version: u32,
+    #[serde(default)]
+    pub routed: u64,
+    #[serde(default)]
+    pub reps: BTreeMap<String, RepSnapshot>,
+    #[serde(default)]
+    pub teams: BTreeMap<String, TeamSnapshot>,
+    #[serde(default)]
+    pub pooled: Vec<PooledLead>,
+    #[serde(default)]
+    pub assignments: Vec<Assignment>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct RepSnapshot {
+    /// `[day key, count]`, `[week key, count]`, `[month key, count]`.
+    #[serde(default)]
+    pub day: (i64, u32),
+    #[serde(default)]
+    pub week: (i64, u32),
+    #[serde(default)]
+    pub month: (i64, u32),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "is_zero_pair")]
+    pub claims: (i64, u32),
+}
+
+fn is_zero_pair(p: &(i64, u32)) -> bool {
+    p.1 == 0
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct TeamSnapshot {
+    /// Rep ids in rotation order.
+    pub queue: Vec<String>,
+    #[serde(default)]
+    pub credit: BTreeMap<String, i64>,
+}
+
+impl Router {
+    /// A fresh state for this router: zero counters, rotation in member order.
+    pub fn new_state(&self) -> State {
+        State {
+            reps: vec![RepState::default(); self.reps.len()],
+            teams: self
+                .teams
+                .iter()
+                .map(|t| TeamState {
+                    queue: (0..t.members.len() as u32).collect(),
+                    credit: vec![0; t.members.len()],
+                })
+                .collect(),
+            routed: 0,
+            pooled: BTreeMap::new(),
+            assignments: BTreeMap::new(),
+        }
+    }
+
+    /// The state as a JSON-ready snapshot.
+    pub fn snapshot(&self, state: &State) -> Snapshot {
+        let reps = self
+            .reps
+            .iter()
+            .zip(&state.reps)
+            .filter(|(_, s)| **s != RepState::default())
+            .map(|(r, s)| {
+                let [day, week, month] = s.periods;
+                (
+                    r.id.clone(),
+                    RepSnapshot {
+                        day,
+                        week,
+                        month,
+                        status: s.status,
+                        claims: s.claims,
+                    },
+                )
+            })
+            .collect();
+        let teams = self
+            .teams
+            .iter()
+            .zip(&state.teams)
+            .map(|(t, s)| {
+                let id_of = |pos: usize| {
+                    t.members
+                        .get(pos)
+                        .and_then(|m| self.reps.get(*m))
+                        .map(|r| r.id.clone())
+                        .unwrap_or_default()
+                };
+                (
+                    t.id.clone(),
+                    TeamSnapshot {
+                        queue: s.queue.iter().map(|p| id_of(*p as usize)).collect(),
+                        credit: s
+                            .credit
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| **c != 0)
+                            .map(|(i, c)| (id_of(i), *c))
+                            .collect(),
+                    },
+                )
+            })
+            .collect();
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            routed: state.routed,
+            reps,
+            teams,
+            pooled: state.pooled.values().cloned().collect(),
+            assignments: state.assignments.values().cloned().collect(),
+        }
+    }
+
+    /// Sets a rep's live status (`None` returns to the config's status).
+    pub fn set_status(
+        &self,
+        state: &mut State,
+        rep: &str,
+        status: Option<Status>,
+    ) -> Result<(), StateError> {
+        let i = self.rep_index(rep).ok_or_else(|| {
+            let ids = self.reps.iter().map(|r| r.id.as_str());
+            StateError::new(match crate::error::did_you_mean(rep, ids) {
+                Some(s) => format!("unknown rep \"{rep}\" (did you mean \"{s}\"?)"),
+                None => format!("unknown rep \"{rep}\""),
+            })
+        })?;
+        if let Some(s) = state.reps.get_mut(i) {
+            s.status = status;
+        }
+        Ok(())
+    }
+
+    /// Snapshot as JSON text.
+    pub fn snapshot_json(&self, state: &State) -> String {
+        serde_json::to_string(&self.snapshot(state)).unwrap_or_default()
+    }
+
+    /// Restores a state from a snapshot. Reps and teams no longer in the config are
+    /// dropped; new ones start fresh (new members join the end of the rotation).
+    pub fn restore(&self, snap: &Snapshot) -> Result<State, StateError> {
+        if snap.version == 0 || snap.version > SNAPSHOT_VERSION {
+            return Err(StateError::new(format!(
+                "snapshot version {} is not supported (this build reads versions 1 to {SNAPSHOT_VERSION})",
+                snap.version
+            )));
+        }
+        let mut state = self.new_state();
+        state.routed = snap.routed;
+        for (id, rs) in &snap.reps {
+            if let Some(i) = self.rep_index(id) {
+                if let Some(s) = state.reps.get_mut(i) {
+                    s.periods = [rs.day, rs.week, rs.month];
+                    s.status = rs.status;
+                    s.claims = rs.claims;
+                }
+            }
+        }
+        for (ti, t) in self.teams.iter().enumerate() {
+            let (Some(ts), Some(s)) = (snap.teams.get(&t.id), state.teams.get_mut(ti)) else {
+                continue;
+            };
+            let pos_of = |id: &str| {
+                t.members
+                    .iter()
+                    .position(|m| self.reps.get(*m).is_some_and(|r| r.id == id))
+            };
+            let mut queue: VecDeque<u32> = VecDeque::with_capacity(t.members.len());
+            for id in &ts.queue {
+                if let Some(p) = pos_of(id) {
+                    if !queue.contains(&(p as u32)) {
+                        queue.push_back(p as u32);
+                    }
+                }
+            }
+            for p in 0..t.members.len() as u32 {
+                if !queue.contains(&p) {
+                    queue.push_back(p);
+                }
+            }
+            s.queue = queue;
+            for (id, c) in &ts.credit {
+                if let Some(slot) = pos_of(id).and_then(|p| s.credit.get_mut(p)) {
+                    *slot = *c;
+                }
+            }
+        }
+        for p in &snap.pooled {
+            state.pooled.insert(p.lead_id.clone(), p.clone());
+        }
+        for a in &snap.assignments {
+            state.assignments.insert(a.lead_id.clone(), a.clone());
+        }
+        Ok(state)
+    }
+
+    /// Restores from snapshot JSON, migrating older versions.
+    pub fn restore_json(&self, json: &str) -> Result<State, StateError> {
+        if json.len() > self.limits.snapshot_bytes {
+            return Err(StateError::new(format!(
+                "snapshot of {} bytes is larger than the limit of {} bytes",
+                json.len(),
+                self.limits.snapshot_bytes
+            )));
+        }
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| StateError::new(format!("invalid snapshot: {e}")))?;
+        self.restore_value(value)
+    }
+
+    pub fn restore_value(&self, value: serde_json::Value) -> Result<State, StateError> {
+        let value = migrate(value)?;
+        let snap: Snapshot = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            StateError::new(format!(
+                "invalid snapshot at {}: {}",
+                if path == "." { "the top level" } else { &path },
+                crate::config::humanize(&e.inner().to_string())
+            ))
+        })?;
+        self.restore(&snap)
+    }
+}
+
+/// Version 1 (the first release) kept counters as `{"counts": {"day": [k, n], ...}}`
+/// per rep and had no pools; rewrite it into the current shape.
+fn migrate(mut value: serde_json::Value) -> Result<serde_json::Value, StateError> {
+    let version = value
+        .get("version")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| StateError::new("invalid snapshot: missing \"version\""))?;
+    if version == 1 {
+        if let Some(reps) = value.get_mut("reps").and_then(|r| r.as_object_mut()) {
+            for rep in reps.values_mut() {
+                if let Some(obj) = rep.as_object_mut() {
+                    if let Some(serde_json::Value::Object(counts)) = obj.remove("counts") {
+                        for (k, v) in counts {
+                            obj.insert(k, v);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("version".into(), SNAPSHOT_VERSION.into());
+        }
+    }
+    Ok(value)
+}

@@ -1,0 +1,55 @@
+//! Territory matching: a rep covers a lead when country matches and, if the rep's
+//! territory lists them, the region and postal-code prefix; more specific wins.
+
+use crate::lead::Lead;
+use crate::rep::Rep;
+
+/// Lead slots holding country, region and postal code (None: not declared).
+#[derive(Debug, Clone, Copy)]
+pub struct TerritorySlots {
+    pub country: Option<usize>,
+    pub region: Option<usize>,
+    pub postal_code: Option<usize>,
+}
+
+impl TerritorySlots {
+    /// The best specificity among the rep's territories that cover the lead:
+    /// 1 country, 2 region, 3 postal prefix (longer prefixes rank higher).
+    pub fn rank(&self, rep: &Rep, lead: &Lead) -> Option<u32> {
+        let get = |slot: Option<usize>| {
+            slot.and_then(|s| lead.get(s).as_str())
+                .map(|v| v.trim().to_lowercase())
+        };
+        let country = get(self.country)?;
+        let region = get(self.region);
+        let postal = get(self.postal_code);
+        let mut best = None;
+        for t in &rep.territories {
+            if *t.country != *country {
+                continue;
+            }
+            let mut r = 1u32;
+            if !t.regions.is_empty() {
+                match &region {
+                    Some(reg) if t.regions.iter().any(|x| **x == **reg) => r = 2,
+                    _ => continue,
+                }
+            }
+            if !t.postal_prefixes.is_empty() {
+                let hit = postal.as_ref().and_then(|p| {
+                    t.postal_prefixes
+                        .iter()
+                        .filter(|x| p.starts_with(&***x))
+                        .map(|x| x.len())
+                        .max()
+                });
+                match hit {
+                    Some(len) => r = 3 + len as u32,
+                    None => continue,
+                }
+            }
+            best = best.max(Some(r));
+        }
+        best
+    }
+}

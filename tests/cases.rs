@@ -1,0 +1,139 @@
+//! Data-driven routing cases: each file in tests/cases/ is a config, a timeline of
+//! leads (and status changes, snapshot/restore points) and the exact decisions expected.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use leadroute::config::Status;
+use leadroute::{RouteOptions, Router};
+use serde_json::Value;
+
+fn ms(at: &Value) -> i64 {
+    match at {
+        Value::Number(n) => n.as_i64().unwrap(),
+        Value::String(s) => {
+            leadroute::time::parse_datetime_ms(s).unwrap_or_else(|| panic!("bad time {s}"))
+        }
+        other => panic!("bad time {other}"),
+    }
+}
+
+fn check(file: &str, i: usize, d: &Value, expect: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (k, want) in expect.as_object().unwrap() {
+        match k.as_str() {
+            "candidates" => {
+                let got = d["trace"]["candidates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                for (rep, reason) in want.as_object().unwrap() {
+                    let c = got.iter().rev().find(|c| c["rep"] == *rep);
+                    match c {
+                        Some(c) if c["reason"] == *reason => {}
+                        Some(c) => problems.push(format!(
+                            "{file} step {i}: candidate {rep}: want {reason}, got {}",
+                            c["reason"]
+                        )),
+                        None => problems.push(format!("{file} step {i}: candidate {rep} missing")),
+                    }
+                }
+            }
+            "reason_contains" => {
+                let r = d["reason"].as_str().unwrap_or("");
+                if !r.contains(want.as_str().unwrap()) {
+                    problems.push(format!("{file} step {i}: reason {r:?} lacks {want}"));
+                }
+            }
+            "score" => {
+                if d["score"]["total"] != *want {
+                    problems.push(format!(
+                        "{file} step {i}: score want {want}, got {}",
+                        d["score"]["total"]
+                    ));
+                }
+            }
+            "grade" => {
+                if d["score"]["grade"] != *want {
+                    problems.push(format!(
+                        "{file} step {i}: grade want {want}, got {}",
+                        d["score"]["grade"]
+                    ));
+                }
+            }
+            key => {
+                if d[key] != *want {
+                    problems.push(format!(
+                        "{file} step {i}: {key} want {want}, got {} (reason: {})",
+                        d[key], d["reason"]
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn routing_cases() {
+    let mut files: Vec<_> = std::fs::read_dir("tests/cases")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "expected the case files");
+    let mut problems = Vec::new();
+    let mut steps_run = 0;
+    for path in &files {
+        let file = path.file_name().unwrap().to_string_lossy().to_string();
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let router = match Router::from_json(&case["config"].to_string()) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{file}: config: {e}"));
+                continue;
+            }
+        };
+        let mut state = router.new_state();
+        for (i, step) in case["steps"].as_array().unwrap().iter().enumerate() {
+            steps_run += 1;
+            if let Some(s) = step.get("status") {
+                let status: Option<Status> = serde_json::from_value(s["status"].clone()).unwrap();
+                router
+                    .set_status(&mut state, s["rep"].as_str().unwrap(), status)
+                    .unwrap();
+                continue;
+            }
+            if step.get("restore").is_some() {
+                let json = router.snapshot_json(&state);
+                let fresh = Router::from_json(&case["config"].to_string()).unwrap();
+                let restored = fresh.restore_json(&json).unwrap();
+                assert_eq!(
+                    fresh.snapshot_json(&restored),
+                    json,
+                    "{file}: snapshot round trip"
+                );
+                state = restored;
+                continue;
+            }
+            let now = ms(&step["at"]);
+            let text = step["lead"].to_string();
+            let lead = router.schema().parse_json(&text).unwrap();
+            let d = router.route(&mut state, &lead, RouteOptions::at(now));
+            let d = serde_json::to_value(&d).unwrap();
+            problems.extend(check(&file, i, &d, &step["expect"]));
+        }
+    }
+    assert!(steps_run > 50, "only {steps_run} steps ran");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

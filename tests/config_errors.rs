@@ -1,0 +1,138 @@
+//! Config validation: every problem at once, each at its JSON path, with "did you
+//! mean" for misspelt keys, fields, rep ids and team ids. Exact messages.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use leadroute::Router;
+
+fn errors(json: &str) -> Vec<String> {
+    match Router::from_json(json) {
+        Ok(_) => panic!("config unexpectedly valid"),
+        Err(e) => e.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn reports_every_problem_with_path_and_suggestion() {
+    let got = errors(
+        r#"{
+      "fields": {"revenue": "number", "country": "string"},
+      "reps": [{"id": "ana"}, {"id": "ben", "caps": {"month": "lots"}}],
+      "teams": [{"id": "sales", "members": ["ana", "bne"], "strategy": {"type": "round_robbin"}}],
+      "rules": [
+        {"id": "r0", "when": "country == \"US\"", "team": "sale"},
+        {"id": "r1", "when": "revenue >=", "rep": "ana"},
+        {"id": "r2", "when": {"field": "revnue", "op": "gt", "value": 100000}, "rep": "ana"}
+      ],
+      "fallback": "anna",
+      "fallbak": "ana"
+    }"#,
+    );
+    assert_eq!(
+        got,
+        vec![
+            "fallbak: unknown key \"fallbak\" (did you mean \"fallback\"?)",
+            "reps[1].caps.month: expected a whole number of at least 0, found string \"lots\"",
+            "teams[0].strategy.type: unknown value \"round_robbin\" (did you mean \"round_robin\"?)",
+        ]
+    );
+}
+
+#[test]
+fn semantic_problems_are_all_listed() {
+    let got = errors(
+        r#"{
+      "fields": {"revenue": "number", "country": "string"},
+      "reps": [{"id": "ana", "hours": {"tz": "Europe/Berln", "mon": "17:00-09:00"}}, {"id": "ben"}],
+      "teams": [{"id": "sales", "members": ["ana", "bne"]}],
+      "rules": [
+        {"id": "r0", "when": "country == \"US\"", "team": "sale"},
+        {"id": "r1", "when": "revenue >=", "rep": "ana"},
+        {"id": "r2", "when": {"field": "revnue", "op": "gt", "value": 100000}, "rep": "ana"},
+        {"id": "r3", "when": {"all": [{"field": "country", "op": "gt", "value": 3}, {"field": "revenue", "op": "in", "value": ["x"]}]}, "rep": "ana"},
+        {"id": "r4", "when": "title contains \"vp\"", "rep": "ana", "team": "sales"}
+      ],
+      "fallback": "anna"
+    }"#,
+    );
+    assert_eq!(
+        got,
+        vec![
+            "reps[0].hours.tz: unknown time zone \"Europe/Berln\" (did you mean \"Europe/Berlin\"?)",
+            "reps[0].hours.mon: expected working hours like \"09:00-17:30\" (start before end), found \"17:00-09:00\"",
+            "teams[0].members[1]: unknown rep \"bne\" (did you mean \"ben\"?)",
+            "rules[0].team: unknown team \"sale\" (did you mean \"sales\"?)",
+            "rules[1].when: line 1, column 11: expected a value after `>=`, found end of input",
+            "rules[2].when.field: unknown field \"revnue\" (did you mean \"revenue\"?)",
+            "rules[3].when.all[0].op: operator \"gt\" needs a number field, but the field is a string",
+            "rules[3].when.all[1].value[0]: expected a number value, found the string \"x\"",
+            "rules[4].when.field: unknown field \"title\" (declare it under \"fields\")",
+            "rules[4]: a rule has exactly one target: \"rep\", \"team\" or \"pool\"",
+            "fallback: unknown rep \"anna\" (did you mean \"ana\"?)",
+        ]
+    );
+}
+
+#[test]
+fn invalid_json_says_where() {
+    assert_eq!(
+        errors("{\"reps\": [}"),
+        vec!["invalid JSON at line 1, column 11: expected value"]
+    );
+    assert_eq!(errors("[]"), vec!["expected an object, found a list"]);
+    assert_eq!(
+        errors("{}"),
+        vec![
+            "missing required key \"reps\"",
+            "missing required key \"fallback\""
+        ]
+    );
+}
+
+#[test]
+fn unknown_keys_in_nested_objects_are_errors() {
+    let got = errors(
+        r#"{"reps": [{"id": "ana", "languges": ["en"]}], "fallback": "ana",
+            "scoring": {"groups": [], "mqll": 3}}"#,
+    );
+    assert_eq!(
+        got,
+        vec![
+            "reps[0].languges: unknown key \"languges\" (did you mean \"languages\"?)",
+            "scoring.mqll: unknown key \"mqll\" (did you mean \"mql\"?)",
+        ]
+    );
+}
+
+#[test]
+fn limits_are_enforced_with_clear_errors() {
+    let deep = format!(
+        "{}{}{}",
+        "{\"not\": ".repeat(40),
+        "{\"field\": \"id\", \"op\": \"exists\"}",
+        "}".repeat(40)
+    );
+    let cfg = format!(
+        r#"{{"reps": [{{"id": "a"}}], "rules": [{{"id": "deep", "when": {deep}, "rep": "a"}}], "fallback": "a"}}"#
+    );
+    let got = errors(&cfg);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].ends_with("condition nesting deeper than 32"),
+        "{}",
+        got[0]
+    );
+    let long_regex = format!(
+        r#"{{"fields": {{"t": "string"}}, "reps": [{{"id": "a"}}], "rules": [{{"id": "re", "when": {{"field": "t", "op": "matches", "value": "{}"}}, "rep": "a"}}], "fallback": "a"}}"#,
+        "a".repeat(2000)
+    );
+    assert_eq!(
+        errors(&long_regex),
+        vec!["rules[0].when.value: regex of 2000 bytes is longer than the limit of 1000 bytes"]
+    );
+}

@@ -1,0 +1,259 @@
+//! The JavaScript binding: converts JS values at the boundary and delegates to the
+//! leadroute core. No routing logic lives here.
+
+use js_sys::{Array, Reflect};
+use leadroute::{ConfigErrors, RouteOptions};
+use serde::de::DeserializeSeed;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A condition: a text expression or a JSON tree. */
+export type Condition = string | { all: Condition[] } | { any: Condition[] } | { not: Condition }
+  | { field: string; op: string; value?: string | number | boolean | (string | number)[]; case_sensitive?: boolean };
+/** A lead: field name to value. `id` and `created_at` are understood without declaring them. */
+export type Lead = Record<string, string | number | boolean | null | undefined>;
+export interface RouteOptionsInput { now: number; trace?: boolean }
+export type BatchItem = { ok: true; decision: Decision } | { ok: false; index: number; error: string };
+export interface ValidationResult { ok: boolean; errors: ConfigError[] }
+"#;
+
+/// A compiled router together with its routing state.
+#[wasm_bindgen]
+pub struct Router {
+    router: leadroute::Router,
+    state: leadroute::State,
+}
+
+fn js_error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+fn config_error(errors: &ConfigErrors) -> JsValue {
+    let err = js_sys::Error::new(&errors.to_string());
+    let list = Array::new();
+    for e in &errors.0 {
+        let o = js_sys::Object::new();
+        let _ = Reflect::set(&o, &"path".into(), &e.path.as_str().into());
+        let _ = Reflect::set(&o, &"message".into(), &e.message.as_str().into());
+        list.push(&o);
+    }
+    let _ = Reflect::set(&err, &"errors".into(), &list);
+    err.into()
+}
+
+/// JSON text of a config or snapshot given as a string or a plain object.
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(js_error(&format!(
+            "{what} must be an object or a JSON string, found {}",
+            type_name(value)
+        )));
+    }
+    js_sys::JSON::stringify(value)
+        .map_err(|_| js_error(&format!("{what} cannot be converted to JSON")))?
+        .as_string()
+        .ok_or_else(|| js_error(&format!("{what} cannot be converted to JSON")))
+}
+
+fn type_name(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else if v.is_undefined() {
+        "undefined".into()
+    } else if Array::is_array(v) {
+        "an array".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+fn options(value: &JsValue) -> Result<RouteOptions, JsValue> {
+    if !value.is_object() {
+        return Err(js_error(&format!(
+            "options must be an object like {{ now: Date.now() }}, found {}",
+            type_name(value)
+        )));
+    }
+    let now = Reflect::get(value, &"now".into()).unwrap_or(JsValue::UNDEFINED);
+    let now = match now.as_f64() {
+        Some(n) if n.is_finite() && n.abs() < 8.64e15 => n as i64,
+        Some(n) => {
+            let shown = if n.abs() >= 1e16 {
+                format!("{n:e}")
+            } else {
+                format!("{n}")
+            };
+            return Err(js_error(&format!(
+                "options.now must be a finite time in ms since the epoch, found {shown}"
+            )));
+        }
+        None => {
+            return Err(js_error(&format!(
+                "options.now is required: ms since the epoch (e.g. Date.now()), found {}",
+                type_name(&now)
+            )))
+        }
+    };
+    let trace = Reflect::get(value, &"trace".into()).unwrap_or(JsValue::UNDEFINED);
+    let trace = trace.as_bool().unwrap_or(true);
+    Ok(RouteOptions { now, trace })
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(&e.to_string()))
+}
+
+impl Router {
+    fn parse_lead<'a>(&self, lead: &'a JsValue) -> Result<leadroute::Lead<'a>, String> {
+        if let Some(s) = lead.as_string() {
+            // A JSON string: parse, then own it (the string lives only in this call).
+            return self
+                .router
+                .schema()
+                .parse_json(&s)
+                .map(leadroute::Lead::into_owned)
+                .map_err(|e| e.to_string());
+        }
+        if !lead.is_object() || Array::is_array(lead) {
+            return Err(format!(
+                "invalid lead: expected an object, found {}",
+                type_name(lead)
+            ));
+        }
+        let de = serde_wasm_bindgen::Deserializer::from(lead.clone());
+        self.router
+            .schema()
+            .seed()
+            .deserialize(de)
+            .map(leadroute::Lead::into_owned)
+            .map_err(|e| {
+                // serde-wasm-bindgen errors are JS Errors whose text starts with "Error: ".
+                let text = e.to_string();
+                leadroute::lead::lead_error(text.trim_start_matches("Error: ")).to_string()
+            })
+    }
+}
+
+#[wasm_bindgen]
+impl Router {
+    /// Validates and compiles a config; throws an Error listing every problem (also as
+    /// `error.errors: {path, message}[]`). Pass a snapshot to continue from saved state.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Snapshot | string | undefined")] snapshot: JsValue,
+    ) -> Result<Router, JsValue> {
+        let text = json_text(&config, "config")?;
+        let router = leadroute::Router::from_json(&text).map_err(|e| config_error(&e))?;
+        let state = if snapshot.is_undefined() || snapshot.is_null() {
+            router.new_state()
+        } else {
+            let text = json_text(&snapshot, "snapshot")?;
+            router
+                .restore_json(&text)
+                .map_err(|e| js_error(&e.to_string()))?
+        };
+        Ok(Router { router, state })
+    }
+
+    /// Routes one lead at `options.now`.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn route(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Lead | string")] lead: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts = self::options(&options)?;
+        let lead = self.parse_lead(&lead).map_err(|e| js_error(&e))?;
+        let d = self.router.route(&mut self.state, &lead, opts);
+        to_js(&d)
+    }
+
+    /// Routes many leads in one call; one bad lead does not stop the others.
+    #[wasm_bindgen(js_name = routeBatch, unchecked_return_type = "BatchItem[]")]
+    pub fn route_batch(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Lead[]")] leads: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts = self::options(&options)?;
+        if !Array::is_array(&leads) {
+            return Err(js_error(&format!(
+                "leads must be an array, found {}",
+                type_name(&leads)
+            )));
+        }
+        let leads = Array::from(&leads);
+        let out = Array::new_with_length(leads.length());
+        for (i, lead) in leads.iter().enumerate() {
+            let item = js_sys::Object::new();
+            match self.parse_lead(&lead) {
+                Ok(lead) => {
+                    let d = self.router.route(&mut self.state, &lead, opts);
+                    let _ = Reflect::set(&item, &"ok".into(), &JsValue::TRUE);
+                    let _ = Reflect::set(&item, &"decision".into(), &to_js(&d)?);
+                }
+                Err(e) => {
+                    let _ = Reflect::set(&item, &"ok".into(), &JsValue::FALSE);
+                    let _ = Reflect::set(&item, &"index".into(), &JsValue::from(i as u32));
+                    let _ = Reflect::set(&item, &"error".into(), &e.as_str().into());
+                }
+            }
+            out.set(i as u32, item.into());
+        }
+        Ok(out.into())
+    }
+
+    /// The routing state as a plain JSON object (store it; pass it to the constructor).
+    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.router.snapshot(&self.state))
+    }
+}
+
+/// Checks a config without throwing: `{ ok, errors: [{ path, message }] }`.
+#[wasm_bindgen(unchecked_return_type = "ValidationResult")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+) -> JsValue {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        ok: bool,
+        errors: &'a [leadroute::ConfigError],
+    }
+    let errors = match json_text(&config, "config") {
+        Ok(text) => match leadroute::Router::from_json(&text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0,
+        },
+        Err(e) => vec![leadroute::ConfigError {
+            path: String::new(),
+            message: e.as_string().unwrap_or_else(|| {
+                js_sys::Error::from(e)
+                    .message()
+                    .as_string()
+                    .unwrap_or_default()
+            }),
+        }],
+    };
+    to_js(&Out {
+        ok: errors.is_empty(),
+        errors: &errors,
+    })
+    .unwrap_or(JsValue::NULL)
+}
