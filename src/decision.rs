@@ -141,6 +141,8 @@ pub enum CandidateReason {
     WeightedTurn,
     TopPerformer,
     LeastLoaded,
+    /// Stateless mode: highest rendezvous hash for this lead.
+    HighestHash,
     AccountOwner,
     NamedByRule,
     DefaultOwner,
@@ -162,6 +164,7 @@ pub enum CandidateReason {
     NotWeightedTurn,
     NotTopPerformer,
     MoreLoaded,
+    LowerHash,
     /// Missed the SLA on this lead already.
     MissedSla,
 }

@@ -21,19 +21,28 @@ pub struct RouteOptions {
     pub now: i64,
     /// Build the full trace (rules checked, every candidate rep, steps).
     pub trace: bool,
+    /// Pick by weighted rendezvous hashing of the lead id instead of rotation, so
+    /// instances without shared state make the same choice for the same lead.
+    pub stateless: bool,
 }
 
 impl RouteOptions {
     pub fn at(now: i64) -> Self {
-        RouteOptions { now, trace: true }
+        RouteOptions {
+            now,
+            trace: true,
+            stateless: false,
+        }
     }
 }
 
-/// Local times per zone for one `now`, computed on first use.
+/// Per-call context: local times per zone for one `now` (computed on first use) and
+/// whether picks are stateless.
 pub(crate) struct Clock<'r> {
     router: &'r Router,
     now: i64,
     cache: Vec<Option<LocalTime>>,
+    pub(crate) stateless: bool,
 }
 
 impl<'r> Clock<'r> {
@@ -42,6 +51,7 @@ impl<'r> Clock<'r> {
             router,
             now,
             cache: vec![None; router.zones.len()],
+            stateless: false,
         }
     }
     pub(crate) fn rep(&mut self, rep: usize) -> LocalTime {
@@ -92,6 +102,7 @@ impl Router {
             trace: opts.trace.then(Trace::default),
         };
         let mut clock = Clock::new(self, opts.now);
+        clock.stateless = opts.stateless;
 
         // 1. Screening.
         for slot in &self.required {
@@ -295,6 +306,7 @@ impl Router {
                 score,
                 local: &local,
                 exclude,
+                stateless: clock.stateless,
             };
             match state.teams.get_mut(ti) {
                 Some(ts) => strategy::pick(

@@ -2,6 +2,7 @@
 //! reported at its path (`load`). Semantic checks happen when compiling the router.
 
 mod load;
+mod public;
 pub mod raw;
 
 pub(crate) use load::{humanize, kind as kind_of};

@@ -49,6 +49,8 @@ pub struct PickInput<'r, 'a, 'l> {
     pub local: &'a [LocalTime],
     /// Reps that must not get this lead (e.g. the one who missed its SLA).
     pub exclude: &'a [usize],
+    /// Use rendezvous hashing on the lead id instead of the team's rotation.
+    pub stateless: bool,
 }
 
 /// Picks a member position, updating the team's rotation; pushes one candidate
@@ -127,6 +129,7 @@ pub fn pick<'r>(
             }
         }
         let picker = match strategy {
+            _ if input.stateless => Picker::Rendezvous,
             Strategy::RoundRobin { skipped } => Picker::RoundRobin(*skipped),
             Strategy::Weighted { hot_score } => Picker::Weighted {
                 hot: matches!((hot_score, input.score), (Some(h), Some(s)) if s >= *h),

@@ -26,6 +26,7 @@ export type Lead = Record<string, string | number | boolean | null | undefined>;
 export interface RouteOptionsInput { now: number; trace?: boolean }
 export type BatchItem = { ok: true; decision: Decision } | { ok: false; index: number; error: string };
 export interface ValidationResult { ok: boolean; errors: ConfigError[] }
+export type RepStatus = "available" | "busy" | "away" | "out_of_office";
 "#;
 
 /// A compiled router together with its routing state.
@@ -110,7 +111,15 @@ fn options(value: &JsValue) -> Result<RouteOptions, JsValue> {
     };
     let trace = Reflect::get(value, &"trace".into()).unwrap_or(JsValue::UNDEFINED);
     let trace = trace.as_bool().unwrap_or(true);
-    Ok(RouteOptions { now, trace })
+    let stateless = Reflect::get(value, &"stateless".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    Ok(RouteOptions {
+        now,
+        trace,
+        stateless,
+    })
 }
 
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
@@ -219,11 +228,112 @@ impl Router {
         Ok(out.into())
     }
 
+    /// Pooled leads as `rep` may see them (visibility rules applied), oldest first.
+    #[wasm_bindgen(js_name = listPool, unchecked_return_type = "PoolListing[]")]
+    pub fn list_pool(&self, pool: &str, rep: &str, options: JsValue) -> Result<JsValue, JsValue> {
+        let now = self::options(&options)?.now;
+        let list = self
+            .router
+            .list_pool(&self.state, pool, rep, now)
+            .map_err(|e| js_error(&e.message))?;
+        to_js(&list)
+    }
+
+    /// Claims a pooled lead; exactly one rep wins. Throws with the reason otherwise.
+    #[wasm_bindgen(unchecked_return_type = "Claim")]
+    pub fn claim(
+        &mut self,
+        lead_id: &str,
+        rep: &str,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let now = self::options(&options)?.now;
+        let c = self
+            .router
+            .claim(&mut self.state, lead_id, rep, now)
+            .map_err(|e| js_error(&e.message))?;
+        to_js(&c)
+    }
+
+    /// Blind pull: claims the oldest lead of the pool.
+    #[wasm_bindgen(js_name = claimNext, unchecked_return_type = "Claim")]
+    pub fn claim_next(
+        &mut self,
+        pool: &str,
+        rep: &str,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let now = self::options(&options)?.now;
+        let c = self
+            .router
+            .claim_next(&mut self.state, pool, rep, now)
+            .map_err(|e| js_error(&e.message))?;
+        to_js(&c)
+    }
+
+    /// Gives a claimed lead back to its pool.
+    pub fn release(&mut self, lead_id: &str, rep: &str, options: JsValue) -> Result<(), JsValue> {
+        let now = self::options(&options)?.now;
+        self.router
+            .release(&mut self.state, lead_id, rep, now)
+            .map_err(|e| js_error(&e.message))
+    }
+
+    /// Records first contact of a lead by its owner (stops its SLA clock).
+    pub fn touch(&mut self, lead_id: &str, rep: &str, options: JsValue) -> Result<(), JsValue> {
+        let now = self::options(&options)?.now;
+        self.router
+            .touch(&mut self.state, lead_id, rep, now)
+            .map_err(|e| js_error(&e.message))
+    }
+
+    /// Due reminders, escalations, re-routes and pool expiries, applied exactly once.
+    #[wasm_bindgen(unchecked_return_type = "Event[]")]
+    pub fn tick(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
+        let now = self::options(&options)?.now;
+        to_js(&self.router.tick(&mut self.state, now))
+    }
+
+    /// Sets a rep's live status; `null` returns to the config's status.
+    #[wasm_bindgen(js_name = setStatus)]
+    pub fn set_status(
+        &mut self,
+        rep: &str,
+        #[wasm_bindgen(unchecked_param_type = "RepStatus | null")] status: JsValue,
+    ) -> Result<(), JsValue> {
+        let status = if status.is_null() || status.is_undefined() {
+            None
+        } else {
+            let s = status.as_string().unwrap_or_default();
+            Some(
+                serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| {
+                    js_error(&format!(
+                        "unknown status \"{s}\", expected \"available\", \"busy\", \"away\" or \"out_of_office\""
+                    ))
+                })?,
+            )
+        };
+        self.router
+            .set_status(&mut self.state, rep, status)
+            .map_err(|e| js_error(&e.message))
+    }
+
     /// The routing state as a plain JSON object (store it; pass it to the constructor).
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
         to_js(&self.router.snapshot(&self.state))
     }
+}
+
+/// The config with everything private removed (rep emails and phones, performance
+/// figures, account lists, CRM settings): safe to ship to a browser for previews.
+#[wasm_bindgen(js_name = publicConfig, unchecked_return_type = "Config")]
+pub fn public_config(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(&config, "config")?;
+    let router = leadroute::Router::from_json(&text).map_err(|e| config_error(&e))?;
+    to_js(&router.config().public())
 }
 
 /// Checks a config without throwing: `{ ok, errors: [{ path, message }] }`.
