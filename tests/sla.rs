@@ -1,0 +1,240 @@
+//! Notify and remind: first-touch SLA timelines across days, escalation, re-routing
+//! that never returns to a rep who missed it, tick idempotence, snapshots mid-way.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use leadroute::sla::{Event, EventKind};
+use leadroute::{RouteOptions, Router, State};
+
+fn at(s: &str) -> i64 {
+    leadroute::time::parse_datetime_ms(s).unwrap()
+}
+
+const MIN: i64 = 60_000;
+const HOUR: i64 = 60 * MIN;
+const DAY: i64 = 24 * HOUR;
+
+const CONFIG: &str = r#"{
+  "reps": [{"id": "ana"}, {"id": "ben"}, {"id": "cho"}, {"id": "mgr"}],
+  "teams": [
+    {"id": "sales", "members": ["ana", "ben", "cho"], "default_owner": "mgr",
+     "sla": {"first_touch_minutes": 5, "remind_after_minutes": [60, 1440], "escalate_to": "mgr", "reroute": true}},
+    {"id": "duo", "members": ["ana", "ben"],
+     "sla": {"first_touch_minutes": 10, "escalate_to": "mgr", "reroute": true}}
+  ],
+  "fields": {"kind": "string"},
+  "rules": [
+    {"id": "duo", "when": "kind == \"duo\"", "team": "duo"},
+    {"id": "quiet", "when": "kind == \"quiet\"", "team": "sales", "sla": {"first_touch_minutes": 30, "remind_after_minutes": [120]}},
+    {"id": "all", "team": "sales"}
+  ],
+  "fallback": "ana"
+}"#;
+
+fn route(r: &Router, s: &mut State, lead: &str, now: i64) -> String {
+    let lead = r.schema().parse_json(lead).unwrap();
+    r.route(s, &lead, RouteOptions::at(now))
+        .rep
+        .unwrap()
+        .to_string()
+}
+
+fn brief(events: &[Event]) -> Vec<(EventKind, i64, String, String)> {
+    events
+        .iter()
+        .map(|e| (e.kind, e.at, e.lead_id.clone(), e.rep.clone()))
+        .collect()
+}
+
+#[test]
+fn breach_escalates_and_reroutes_then_reminds_the_new_owner_across_days() {
+    let r = Router::from_json(CONFIG).unwrap();
+    let mut s = r.new_state();
+    let t0 = at("2026-11-02T15:00:00Z");
+    assert_eq!(route(&r, &mut s, r#"{"id": "L1"}"#, t0), "ana");
+    assert!(r.tick(&mut s, t0 + 4 * MIN).is_empty());
+    let ev = r.tick(&mut s, t0 + 5 * MIN);
+    assert_eq!(
+        brief(&ev),
+        vec![
+            (
+                EventKind::Escalation,
+                t0 + 5 * MIN,
+                "L1".into(),
+                "mgr".into()
+            ),
+            (
+                EventKind::Reassigned,
+                t0 + 5 * MIN,
+                "L1".into(),
+                "ben".into()
+            ),
+        ]
+    );
+    assert_eq!(ev[0].reason, "first-touch SLA of 5 min missed by ana");
+    assert_eq!(ev[1].from_rep.as_deref(), Some("ana"));
+    // Idempotent: the same tick again yields nothing.
+    assert!(r.tick(&mut s, t0 + 5 * MIN).is_empty());
+    // ben now owns it; ana can no longer touch it.
+    assert_eq!(
+        r.touch(&mut s, "L1", "ana", t0 + 6 * MIN)
+            .unwrap_err()
+            .message,
+        "lead \"L1\" is not assigned to rep \"ana\""
+    );
+    // ben misses too: cho gets it (never back to ana or ben).
+    let ev = r.tick(&mut s, t0 + 10 * MIN);
+    assert_eq!(
+        brief(&ev),
+        vec![
+            (
+                EventKind::Escalation,
+                t0 + 10 * MIN,
+                "L1".into(),
+                "mgr".into()
+            ),
+            (
+                EventKind::Reassigned,
+                t0 + 10 * MIN,
+                "L1".into(),
+                "cho".into()
+            ),
+        ]
+    );
+    // cho misses: nobody left in the team but the default owner.
+    let ev = r.tick(&mut s, t0 + 16 * MIN);
+    assert_eq!(ev[1].rep, "mgr");
+    // mgr does not touch it either: the reminders come at +60 min and the next day.
+    let owned = t0 + 16 * MIN;
+    let ev = r.tick(&mut s, owned + 30 * MIN);
+    assert_eq!(
+        brief(&ev),
+        vec![(
+            EventKind::Escalation,
+            owned + 5 * MIN,
+            "L1".into(),
+            "mgr".into()
+        )]
+    );
+    let ev = r.tick(&mut s, owned + 2 * HOUR);
+    assert_eq!(
+        brief(&ev),
+        vec![(EventKind::Reminder, owned + HOUR, "L1".into(), "mgr".into())]
+    );
+    assert_eq!(ev[0].reason, "not contacted 1 h after assignment");
+    let ev = r.tick(&mut s, owned + 3 * DAY);
+    assert_eq!(
+        brief(&ev),
+        vec![(EventKind::Reminder, owned + DAY, "L1".into(), "mgr".into())]
+    );
+    assert_eq!(ev[0].reason, "not contacted 1 d after assignment");
+    assert!(r.tick(&mut s, owned + 4 * DAY).is_empty());
+}
+
+#[test]
+fn touch_stops_the_clock_and_is_idempotent() {
+    let r = Router::from_json(CONFIG).unwrap();
+    let mut s = r.new_state();
+    let t0 = at("2026-11-02T15:00:00Z");
+    route(&r, &mut s, r#"{"id": "L1"}"#, t0);
+    r.touch(&mut s, "L1", "ana", t0 + 2 * MIN).unwrap();
+    let snap = r.snapshot_json(&s);
+    r.touch(&mut s, "L1", "ana", t0 + 3 * MIN).unwrap();
+    assert_eq!(r.snapshot_json(&s), snap);
+    assert!(r.tick(&mut s, t0 + 10 * DAY).is_empty());
+    // Pruned after a week, so state stays bounded.
+    assert!(!r.snapshot_json(&s).contains("\"L1\""));
+    assert_eq!(
+        r.touch(&mut s, "L9", "ana", t0).unwrap_err().message,
+        "lead \"L9\" is not tracked (no SLA or claim applies to it)"
+    );
+}
+
+#[test]
+fn rule_sla_overrides_team_sla_and_without_reroute_only_escalates() {
+    let r = Router::from_json(CONFIG).unwrap();
+    let mut s = r.new_state();
+    let t0 = at("2026-11-02T15:00:00Z");
+    assert_eq!(
+        route(&r, &mut s, r#"{"id": "Q1", "kind": "quiet"}"#, t0),
+        "ana"
+    );
+    assert!(r.tick(&mut s, t0 + 29 * MIN).is_empty());
+    // No escalate_to and no reroute on the rule's SLA: nothing but the reminder.
+    assert!(r.tick(&mut s, t0 + 31 * MIN).is_empty());
+    let ev = r.tick(&mut s, t0 + 3 * HOUR);
+    assert_eq!(
+        brief(&ev),
+        vec![(
+            EventKind::Reminder,
+            t0 + 2 * HOUR,
+            "Q1".into(),
+            "ana".into()
+        )]
+    );
+}
+
+#[test]
+fn reroute_never_returns_to_a_rep_who_missed() {
+    let r = Router::from_json(CONFIG).unwrap();
+    let mut s = r.new_state();
+    let t0 = at("2026-11-02T15:00:00Z");
+    assert_eq!(
+        route(&r, &mut s, r#"{"id": "D1", "kind": "duo"}"#, t0),
+        "ana"
+    );
+    let ev = r.tick(&mut s, t0 + 10 * MIN);
+    assert_eq!(ev[1].rep, "ben");
+    // ben misses; the duo team has no default owner and the fallback (ana) missed it
+    // already, so it stays with ben and only escalates.
+    let ev = r.tick(&mut s, t0 + 20 * MIN);
+    assert_eq!(
+        brief(&ev),
+        vec![(
+            EventKind::Escalation,
+            t0 + 20 * MIN,
+            "D1".into(),
+            "mgr".into()
+        )]
+    );
+    assert!(r.tick(&mut s, t0 + 30 * MIN).is_empty());
+    r.touch(&mut s, "D1", "ben", t0 + 31 * MIN).unwrap();
+}
+
+#[test]
+fn snapshot_restore_mid_timeline_gives_the_same_events() {
+    let r = Router::from_json(CONFIG).unwrap();
+    let t0 = at("2026-11-02T15:00:00Z");
+    let run = |restore_at: Option<usize>| {
+        let mut s = r.new_state();
+        let mut log = Vec::new();
+        for step in 0..12usize {
+            if Some(step) == restore_at {
+                s = r.restore_json(&r.snapshot_json(&s)).unwrap();
+            }
+            let now = t0 + step as i64 * 7 * MIN;
+            if step % 3 == 0 {
+                log.push(format!(
+                    "route {}",
+                    route(&r, &mut s, &format!(r#"{{"id": "L{step}"}}"#), now)
+                ));
+            }
+            log.extend(
+                brief(&r.tick(&mut s, now))
+                    .into_iter()
+                    .map(|e| format!("{e:?}")),
+            );
+        }
+        log
+    };
+    let straight = run(None);
+    assert!(straight.len() > 8);
+    for k in 0..12 {
+        assert_eq!(run(Some(k)), straight, "restore at step {k}");
+    }
+}
