@@ -56,6 +56,7 @@ pub enum Via {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct Decision<'r> {
     pub lead_id: Option<String>,
     pub outcome: Outcome,
@@ -76,6 +77,7 @@ pub struct Decision<'r> {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct Score<'r> {
     pub total: f64,
     pub grade: Option<&'r str>,
@@ -87,6 +89,7 @@ pub struct Score<'r> {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct GroupScore<'r> {
     pub group: &'r str,
     /// Sum of the matched rules' points.
@@ -97,6 +100,7 @@ pub struct GroupScore<'r> {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct ScoreHit<'r> {
     pub group: &'r str,
     pub rule: &'r str,
@@ -105,6 +109,7 @@ pub struct ScoreHit<'r> {
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct Trace<'r> {
     /// Routing rules checked in order, up to the first match.
     pub rules: Vec<RuleCheck<'r>>,
@@ -116,6 +121,7 @@ pub struct Trace<'r> {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct RuleCheck<'r> {
     pub rule: &'r str,
     pub matched: bool,
@@ -123,6 +129,7 @@ pub struct RuleCheck<'r> {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct Candidate<'r> {
     pub rep: &'r str,
     pub chosen: bool,

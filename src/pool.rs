@@ -110,6 +110,7 @@ impl Router {
 /// A pooled lead as one rep may see it: only the pool's visible fields.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct PoolListing {
     pub lead_id: String,
     pub pool: String,
@@ -127,6 +128,7 @@ pub struct PoolListing {
 /// A successful claim: the whole lead, revealed to its new owner.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct Claim {
     pub lead_id: String,
     pub pool: String,

@@ -28,6 +28,7 @@ pub enum EventKind {
 /// Something that became due; plain data for dashboards and notification hooks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct Event {
     pub kind: EventKind,
     /// When it became due (ms since the epoch).

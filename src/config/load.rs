@@ -57,8 +57,9 @@ pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
 
 /// Converts an already-parsed JSON value.
 pub fn load_value(value: &Value, limits: &Limits) -> Result<Config, ConfigErrors> {
-    // Fast path: a valid config deserializes in one pass.
-    if let Ok(c) = <Config as serde::Deserialize>::deserialize(value) {
+    // Fast path: a valid config deserializes in one pass. (The same tracked
+    // deserializer is used below, so the .wasm carries one copy of the config code.)
+    if let Ok(c) = serde_path_to_error::deserialize::<_, Config>(value) {
         return check_sizes(c, limits);
     }
     let mut errors = ConfigErrors::default();

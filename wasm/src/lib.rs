@@ -1,9 +1,8 @@
 //! The JavaScript binding: converts JS values at the boundary and delegates to the
 //! leadroute core. No routing logic lives here.
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Reflect, JSON};
 use leadroute::{ConfigErrors, RouteOptions};
-use serde::de::DeserializeSeed;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -122,51 +121,56 @@ fn options(value: &JsValue) -> Result<RouteOptions, JsValue> {
     })
 }
 
+/// Everything crosses the boundary as JSON text: one native `JSON.parse` beats
+/// setting properties one call at a time, and one serializer keeps the .wasm small.
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(&e.to_string()))
+    let text = serde_json::to_string(v).map_err(|e| js_error(&e.to_string()))?;
+    JSON::parse(&text)
 }
 
-impl Router {
-    fn parse_lead<'a>(&self, lead: &'a JsValue) -> Result<leadroute::Lead<'a>, String> {
-        if let Some(s) = lead.as_string() {
-            // A JSON string: parse, then own it (the string lives only in this call).
-            return self
-                .router
-                .schema()
-                .parse_json(&s)
-                .map(leadroute::Lead::into_owned)
-                .map_err(|e| e.to_string());
-        }
-        if !lead.is_object() || Array::is_array(lead) {
-            return Err(format!(
-                "invalid lead: expected an object, found {}",
-                type_name(lead)
-            ));
-        }
-        let de = serde_wasm_bindgen::Deserializer::from(lead.clone());
-        self.router
-            .schema()
-            .seed()
-            .deserialize(de)
-            .map(leadroute::Lead::into_owned)
-            .map_err(|e| {
-                // serde-wasm-bindgen errors are JS Errors whose text starts with "Error: ".
-                let text = e.to_string();
-                leadroute::lead::lead_error(text.trim_start_matches("Error: ")).to_string()
-            })
+#[wasm_bindgen(inline_js = r#"
+export function leadJson(v) {
+  if (typeof v === "string") return v;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    const t = v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
+    throw new Error("invalid lead: expected an object, found " + t);
+  }
+  // JSON.stringify would turn NaN and Infinity into null silently.
+  for (const k in v) {
+    const x = v[k];
+    if (typeof x === "number" && !Number.isFinite(x)) {
+      throw new Error("invalid lead: field \"" + k + "\": expected a finite number, found " + (x !== x ? "NaN" : x > 0 ? "inf" : "-inf"));
     }
+  }
+  return JSON.stringify(v);
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = leadJson, catch)]
+    fn lead_json(v: &JsValue) -> Result<String, JsValue>;
+}
+
+/// The lead as JSON text (objects are stringified on the JS side).
+fn lead_text(lead: &JsValue) -> Result<String, String> {
+    lead_json(lead).map_err(|e| {
+        js_sys::Error::from(e)
+            .message()
+            .as_string()
+            .unwrap_or_else(|| "invalid lead".into())
+    })
 }
 
 #[wasm_bindgen]
 impl Router {
     /// Validates and compiles a config; throws an Error listing every problem (also as
-    /// `error.errors: {path, message}[]`). Pass a snapshot to continue from saved state.
+    /// `error.errors: {path, message}[]`). Pass a snapshot (object or JSON string) to
+    /// continue from saved state.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Snapshot | string | undefined")] snapshot: JsValue,
+        snapshot: Option<JsValue>,
     ) -> Result<Router, JsValue> {
+        let snapshot = snapshot.unwrap_or(JsValue::UNDEFINED);
         let text = json_text(&config, "config")?;
         let router = leadroute::Router::from_json(&text).map_err(|e| config_error(&e))?;
         let state = if snapshot.is_undefined() || snapshot.is_null() {
@@ -188,7 +192,12 @@ impl Router {
         #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let opts = self::options(&options)?;
-        let lead = self.parse_lead(&lead).map_err(|e| js_error(&e))?;
+        let text = lead_text(&lead).map_err(|e| js_error(&e))?;
+        let lead = self
+            .router
+            .schema()
+            .parse_json(&text)
+            .map_err(|e| js_error(&e.to_string()))?;
         let d = self.router.route(&mut self.state, &lead, opts);
         to_js(&d)
     }
@@ -211,7 +220,14 @@ impl Router {
         let out = Array::new_with_length(leads.length());
         for (i, lead) in leads.iter().enumerate() {
             let item = js_sys::Object::new();
-            match self.parse_lead(&lead) {
+            let parsed = lead_text(&lead).and_then(|text| {
+                self.router
+                    .schema()
+                    .parse_json(&text)
+                    .map(leadroute::Lead::into_owned)
+                    .map_err(|e| e.to_string())
+            });
+            match parsed {
                 Ok(lead) => {
                     let d = self.router.route(&mut self.state, &lead, opts);
                     let _ = Reflect::set(&item, &"ok".into(), &JsValue::TRUE);
@@ -230,7 +246,12 @@ impl Router {
 
     /// Pooled leads as `rep` may see them (visibility rules applied), oldest first.
     #[wasm_bindgen(js_name = listPool, unchecked_return_type = "PoolListing[]")]
-    pub fn list_pool(&self, pool: &str, rep: &str, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn list_pool(
+        &self,
+        pool: &str,
+        rep: &str,
+        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let now = self::options(&options)?.now;
         let list = self
             .router
@@ -272,7 +293,12 @@ impl Router {
     }
 
     /// Gives a claimed lead back to its pool.
-    pub fn release(&mut self, lead_id: &str, rep: &str, options: JsValue) -> Result<(), JsValue> {
+    pub fn release(
+        &mut self,
+        lead_id: &str,
+        rep: &str,
+        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+    ) -> Result<(), JsValue> {
         let now = self::options(&options)?.now;
         self.router
             .release(&mut self.state, lead_id, rep, now)
@@ -280,7 +306,12 @@ impl Router {
     }
 
     /// Records first contact of a lead by its owner (stops its SLA clock).
-    pub fn touch(&mut self, lead_id: &str, rep: &str, options: JsValue) -> Result<(), JsValue> {
+    pub fn touch(
+        &mut self,
+        lead_id: &str,
+        rep: &str,
+        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+    ) -> Result<(), JsValue> {
         let now = self::options(&options)?.now;
         self.router
             .touch(&mut self.state, lead_id, rep, now)
@@ -289,7 +320,10 @@ impl Router {
 
     /// Due reminders, escalations, re-routes and pool expiries, applied exactly once.
     #[wasm_bindgen(unchecked_return_type = "Event[]")]
-    pub fn tick(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn tick(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let now = self::options(&options)?.now;
         to_js(&self.router.tick(&mut self.state, now))
     }

@@ -38,7 +38,7 @@ fn message(e: &JsValue) -> String {
 }
 
 fn router() -> Router {
-    Router::new(CONFIG.into(), JsValue::UNDEFINED).unwrap()
+    Router::new(CONFIG.into(), None).unwrap()
 }
 
 fn rep_of(r: &mut Router, id: &str) -> String {
@@ -64,10 +64,10 @@ fn routes_objects_and_json_strings_in_rotation() {
 
 #[wasm_bindgen_test]
 fn config_object_and_errors_listing_every_problem() {
-    let ok = Router::new(js(CONFIG), JsValue::UNDEFINED);
+    let ok = Router::new(js(CONFIG), None);
     assert!(ok.is_ok());
     let bad = r#"{"reps": [{"id": "ana"}], "teams": [{"id": "t", "members": ["anna", "bob"]}], "fallback": "ann"}"#;
-    let err = Router::new(bad.into(), JsValue::UNDEFINED).err().unwrap();
+    let err = Router::new(bad.into(), None).err().unwrap();
     assert_eq!(
         message(&err),
         "invalid config: 3 problems\nteams[0].members[0]: unknown rep \"anna\" (did you mean \"ana\"?)\nteams[0].members[1]: unknown rep \"bob\"\nfallback: unknown rep \"ann\" (did you mean \"ana\"?)"
@@ -124,15 +124,15 @@ fn snapshot_restores_the_rotation() {
     let mut a = router();
     rep_of(&mut a, "L1");
     let snap = a.snapshot().unwrap();
-    let mut b = Router::new(CONFIG.into(), snap.clone()).unwrap();
-    let mut c = Router::new(CONFIG.into(), JSON::stringify(&snap).unwrap().into()).unwrap();
+    let mut b = Router::new(CONFIG.into(), Some(snap.clone())).unwrap();
+    let mut c = Router::new(CONFIG.into(), Some(JSON::stringify(&snap).unwrap().into())).unwrap();
     for i in 0..5 {
         let id = format!("N{i}");
         let want = rep_of(&mut a, &id);
         assert_eq!(rep_of(&mut b, &id), want);
         assert_eq!(rep_of(&mut c, &id), want);
     }
-    let bad = Router::new(CONFIG.into(), js(r#"{"version": 99}"#))
+    let bad = Router::new(CONFIG.into(), Some(js(r#"{"version": 99}"#)))
         .err()
         .unwrap();
     assert_eq!(
@@ -218,7 +218,7 @@ fn hostile_inputs_are_errors_and_the_router_survives() {
         (JsValue::from(3), "config must be an object or a JSON string, found number"),
         ("".into(), "invalid config: 1 problem\ninvalid JSON at line 1, column 0: EOF while parsing a value"),
     ] {
-        assert_eq!(message(&Router::new(c, JsValue::UNDEFINED).err().unwrap()), want);
+        assert_eq!(message(&Router::new(c, None).err().unwrap()), want);
     }
     for (s, want) in [
         ("[]", "invalid snapshot: missing \"version\""),
@@ -232,7 +232,7 @@ fn hostile_inputs_are_errors_and_the_router_survives() {
         ),
     ] {
         assert_eq!(
-            message(&Router::new(CONFIG.into(), s.into()).err().unwrap()),
+            message(&Router::new(CONFIG.into(), Some(s.into())).err().unwrap()),
             want
         );
     }

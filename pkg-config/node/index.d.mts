@@ -1,0 +1,1 @@
+export * from "./leadroute_wasm.js";
