@@ -6,7 +6,7 @@ use serde::Serialize;
 #[cfg(feature = "ts")]
 use tsify::Tsify;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -28,7 +28,7 @@ impl Outcome {
 }
 
 /// The path that placed the lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Via {

@@ -3,7 +3,7 @@
 
 use crate::lead::{Lead, Val};
 use crate::router::Router;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ts")]
@@ -13,7 +13,7 @@ use tsify::Tsify;
 /// its claimer or routed again later).
 pub type LeadFields = BTreeMap<String, serde_json::Value>;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct PooledLead {
@@ -34,7 +34,7 @@ pub struct PooledLead {
 }
 
 /// A lead assigned to a rep that is still being tracked (SLA, claims).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {

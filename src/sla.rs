@@ -7,7 +7,7 @@ use crate::pool::Assignment;
 use crate::route::Clock;
 use crate::router::{Router, Sla};
 use crate::state::State;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 #[cfg(feature = "ts")]
 use tsify::Tsify;
@@ -15,7 +15,7 @@ use tsify::Tsify;
 /// Touched assignments are kept this long (so a repeated `touch` is a no-op), then pruned.
 const KEEP_TOUCHED_MS: i64 = 7 * 24 * 3_600_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
@@ -26,7 +26,7 @@ pub enum EventKind {
 }
 
 /// Something that became due; plain data for dashboards and notification hooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[cfg_attr(feature = "ts", tsify(missing_as_null))]
 pub struct Event {

@@ -5,7 +5,7 @@ use crate::config::Status;
 use crate::error::StateError;
 use crate::pool::{Assignment, PooledLead};
 use crate::router::Router;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
 #[cfg(feature = "ts")]
@@ -78,7 +78,7 @@ impl State {
 }
 
 /// The JSON form of `State`, keyed by ids so it survives config edits.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
@@ -95,7 +95,7 @@ pub struct Snapshot {
     pub assignments: Vec<Assignment>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RepSnapshot {
@@ -116,7 +116,7 @@ fn is_zero_pair(p: &(i64, u32)) -> bool {
     p.1 == 0
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct TeamSnapshot {
@@ -302,16 +302,164 @@ impl Router {
 
     pub fn restore_value(&self, value: serde_json::Value) -> Result<State, StateError> {
         let value = migrate(value)?;
-        let snap: Snapshot = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let path = e.path().to_string();
-            StateError::new(format!(
+        let mut errors = crate::error::ConfigErrors::default();
+        let snap = read_snapshot(&mut crate::config::Reader::new(&mut errors), &value);
+        match (snap, errors.0.first()) {
+            (Some(snap), None) => self.restore(&snap),
+            (_, Some(e)) => Err(StateError::new(format!(
                 "invalid snapshot at {}: {}",
-                if path == "." { "the top level" } else { &path },
-                crate::config::humanize(&e.inner().to_string())
-            ))
-        })?;
-        self.restore(&snap)
+                if e.path.is_empty() {
+                    "the top level"
+                } else {
+                    &e.path
+                },
+                e.message
+            ))),
+            (None, None) => Err(StateError::new("invalid snapshot")),
+        }
     }
+}
+
+fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option<Snapshot> {
+    use crate::config::found;
+    let o = r.obj(
+        v,
+        "",
+        &[
+            "version",
+            "routed",
+            "reps",
+            "teams",
+            "pooled",
+            "assignments",
+        ],
+        &["version"],
+    )?;
+    let pair = |r: &mut crate::config::Reader, v: &serde_json::Value, p: &str| -> (i64, u32) {
+        if let Some([k, n]) = v.as_array().map(Vec::as_slice) {
+            if let (Some(k), Some(n)) = (k.as_i64(), n.as_u64().and_then(|n| u32::try_from(n).ok()))
+            {
+                return (k, n);
+            }
+        }
+        r.err(
+            p,
+            format!("expected [period key, count], found {}", found(v)),
+        );
+        (0, 0)
+    };
+    let reps = r
+        .map(&o, "reps", |r, v, p| {
+            let rs = r.obj(v, p, &["day", "week", "month", "status", "claims"], &[])?;
+            let mut get = |k: &str| {
+                rs.map
+                    .get(k)
+                    .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, k)))
+            };
+            let (day, week, month, claims) = (get("day"), get("week"), get("month"), get("claims"));
+            Some(RepSnapshot {
+                day,
+                week,
+                month,
+                status: r.choice(&rs, "status", crate::config::STATUSES),
+                claims,
+            })
+        })
+        .into_iter()
+        .collect();
+    let teams = r
+        .map(&o, "teams", |r, v, p| {
+            let t = r.obj(v, p, &["queue", "credit"], &["queue"])?;
+            Some(TeamSnapshot {
+                queue: r.strings(&t, "queue"),
+                credit: r
+                    .map(&t, "credit", |r, v, p| match v.as_i64() {
+                        Some(n) => Some(n),
+                        None => {
+                            r.err(p, format!("expected a whole number, found {}", found(v)));
+                            None
+                        }
+                    })
+                    .into_iter()
+                    .collect(),
+            })
+        })
+        .into_iter()
+        .collect();
+    let fields =
+        |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::pool::LeadFields {
+            r.map(o, "fields", |_, v, _| Some(v.clone()))
+                .into_iter()
+                .collect()
+        };
+    let pooled = r.list(&o, "pooled", |r, v, p| {
+        let l = r.obj(
+            v,
+            p,
+            &[
+                "lead_id",
+                "pool",
+                "pooled_at",
+                "expires_at",
+                "score",
+                "rule",
+                "fields",
+            ],
+            &["lead_id", "pool", "pooled_at"],
+        )?;
+        Some(PooledLead {
+            lead_id: r.req_string(&l, "lead_id"),
+            pool: r.req_string(&l, "pool"),
+            pooled_at: r.i64(&l, "pooled_at").unwrap_or(0),
+            expires_at: r.i64(&l, "expires_at"),
+            score: r.f64(&l, "score"),
+            rule: r.string(&l, "rule"),
+            fields: fields(r, &l),
+        })
+    });
+    let assignments = r.list(&o, "assignments", |r, v, p| {
+        let a = r.obj(
+            v,
+            p,
+            &[
+                "lead_id",
+                "rep",
+                "team",
+                "rule",
+                "pool",
+                "assigned_at",
+                "touched_at",
+                "reminders",
+                "escalated",
+                "missed_by",
+                "score",
+                "fields",
+            ],
+            &["lead_id", "rep", "assigned_at"],
+        )?;
+        Some(Assignment {
+            lead_id: r.req_string(&a, "lead_id"),
+            rep: r.req_string(&a, "rep"),
+            team: r.string(&a, "team"),
+            rule: r.string(&a, "rule"),
+            pool: r.string(&a, "pool"),
+            assigned_at: r.i64(&a, "assigned_at").unwrap_or(0),
+            touched_at: r.i64(&a, "touched_at"),
+            reminders: r.uint(&a, "reminders", u64::from(u32::MAX)).unwrap_or(0) as u32,
+            escalated: r.bool(&a, "escalated").unwrap_or(false),
+            missed_by: r.strings(&a, "missed_by"),
+            score: r.f64(&a, "score"),
+            fields: fields(r, &a),
+        })
+    });
+    Some(Snapshot {
+        version: r.uint(&o, "version", u64::from(u32::MAX)).unwrap_or(0) as u32,
+        routed: r.uint(&o, "routed", u64::MAX).unwrap_or(0),
+        reps,
+        teams,
+        pooled,
+        assignments,
+    })
 }
 
 /// Version 1 (the first release) kept counters as `{"counts": {"day": [k, n], ...}}`

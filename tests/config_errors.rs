@@ -37,7 +37,7 @@ fn reports_every_problem_with_path_and_suggestion() {
         got,
         vec![
             "fallbak: unknown key \"fallbak\" (did you mean \"fallback\"?)",
-            "reps[1].caps.month: expected a whole number of at least 0, found string \"lots\"",
+            "reps[1].caps.month: expected a whole number from 0 to 4294967295, found the string \"lots\"",
             "teams[0].strategy.type: unknown value \"round_robbin\" (did you mean \"round_robin\"?)",
         ]
     );

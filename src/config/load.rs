@@ -1,27 +1,12 @@
-//! Loads a config from JSON, collecting every structural problem (not just the first):
-//! each section and each list item is deserialized on its own, errors carry the path.
+//! Loads a config from JSON text into the raw types, collecting every structural
+//! problem (not just the first) with its path. Hand-written: no generic serde code.
 
-use super::raw::Config;
-use crate::error::{did_you_mean, ConfigErrors};
+use super::raw::*;
+use super::read::{child, Obj, Reader};
+use crate::error::ConfigErrors;
 use crate::limits::Limits;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-const TOP_KEYS: &[&str] = &[
-    "fields",
-    "timezone",
-    "reps",
-    "teams",
-    "screening",
-    "scoring",
-    "accounts",
-    "rules",
-    "pools",
-    "fallback",
-    "crm",
-];
-const REQUIRED_TOP: &[&str] = &["reps", "fallback"];
-const LIST_KEYS: &[&str] = &["reps", "teams", "rules", "pools"];
+use std::collections::BTreeMap;
 
 /// Parses config JSON text.
 pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
@@ -40,13 +25,17 @@ pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
     let value: Value = match serde_json::from_str(json) {
         Ok(v) => v,
         Err(e) => {
+            let msg = e.to_string();
+            let msg = match msg.rfind(" at line ") {
+                Some(i) => msg.get(..i).unwrap_or(&msg).to_string(),
+                None => msg,
+            };
             errors.push(
                 "",
                 format!(
-                    "invalid JSON at line {}, column {}: {}",
+                    "invalid JSON at line {}, column {}: {msg}",
                     e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
+                    e.column()
                 ),
             );
             return Err(errors);
@@ -55,206 +44,455 @@ pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
     load_value(&value, limits)
 }
 
-/// Converts an already-parsed JSON value.
+/// Reads an already-parsed JSON value.
 pub fn load_value(value: &Value, limits: &Limits) -> Result<Config, ConfigErrors> {
-    // Fast path: a valid config deserializes in one pass. (The same tracked
-    // deserializer is used below, so the .wasm carries one copy of the config code.)
-    if let Ok(c) = serde_path_to_error::deserialize::<_, Config>(value) {
-        return check_sizes(c, limits);
-    }
     let mut errors = ConfigErrors::default();
-    let Some(obj) = value.as_object() else {
-        errors.push("", format!("expected an object, found {}", kind(value)));
-        return Err(errors);
-    };
-    for key in obj.keys() {
-        if !TOP_KEYS.contains(&key.as_str()) {
-            errors.push(key.clone(), unknown_key_message(key, TOP_KEYS));
-        }
-    }
-    for key in REQUIRED_TOP {
-        if !obj.contains_key(*key) {
-            errors.push("", format!("missing required key \"{key}\""));
-        }
-    }
-    for (key, v) in obj {
-        if LIST_KEYS.contains(&key.as_str()) {
-            match v.as_array() {
-                Some(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let path = format!("{key}[{i}]");
-                        match key.as_str() {
-                            "reps" => check::<super::raw::Rep>(item, &path, &mut errors),
-                            "teams" => check::<super::raw::Team>(item, &path, &mut errors),
-                            "rules" => check::<super::raw::Rule>(item, &path, &mut errors),
-                            _ => check::<super::raw::Pool>(item, &path, &mut errors),
-                        }
-                    }
-                }
-                None => errors.push(key.clone(), format!("expected a list, found {}", kind(v))),
+    let config = read_config(&mut Reader::new(&mut errors), value);
+    if let Some(c) = &config {
+        let mut over = |path: &str, n: usize, max: usize, what: &str| {
+            if n > max {
+                errors.push(path, format!("{n} {what}, more than the limit of {max}"));
             }
-            continue;
-        }
-        match key.as_str() {
-            "fields" => check::<std::collections::BTreeMap<String, super::raw::FieldType>>(
-                v,
-                key,
-                &mut errors,
-            ),
-            "timezone" | "fallback" => check::<String>(v, key, &mut errors),
-            "screening" => check::<super::raw::Screening>(v, key, &mut errors),
-            "scoring" => check::<super::raw::Scoring>(v, key, &mut errors),
-            "accounts" => check::<super::raw::Accounts>(v, key, &mut errors),
-            _ => {}
+        };
+        over("reps", c.reps.len(), limits.reps, "reps");
+        over("teams", c.teams.len(), limits.teams, "teams");
+        over("rules", c.rules.len(), limits.rules, "rules");
+        if let Some(a) = &c.accounts {
+            over(
+                "accounts.owners",
+                a.owners.len(),
+                limits.accounts,
+                "accounts",
+            );
         }
     }
-    if errors.is_empty() {
-        // Every part is valid alone; report the whole-document error as a last resort.
-        if let Err(e) = serde_path_to_error::deserialize::<_, Config>(value) {
-            push_serde_error(&mut errors, "", &e);
-        }
+    match config {
+        Some(c) if errors.is_empty() => Ok(c),
+        _ => Err(errors),
     }
-    Err(errors)
 }
 
-fn check_sizes(c: Config, limits: &Limits) -> Result<Config, ConfigErrors> {
-    let mut errors = ConfigErrors::default();
-    let mut over = |path: &str, n: usize, max: usize, what: &str| {
-        if n > max {
-            errors.push(path, format!("{n} {what}, more than the limit of {max}"));
+const FIELD_TYPES: &[(&str, FieldType)] = &[
+    ("string", FieldType::String),
+    ("number", FieldType::Number),
+    ("boolean", FieldType::Boolean),
+];
+
+fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
+    let o = r.obj(
+        v,
+        "",
+        &[
+            "fields",
+            "timezone",
+            "reps",
+            "teams",
+            "screening",
+            "scoring",
+            "accounts",
+            "rules",
+            "pools",
+            "fallback",
+            "crm",
+        ],
+        &["reps", "fallback"],
+    )?;
+    let fields: BTreeMap<String, FieldType> = r
+        .map(&o, "fields", |r, v, p| r.choice_value(v, p, FIELD_TYPES))
+        .into_iter()
+        .collect();
+    Some(Config {
+        fields,
+        timezone: r.string(&o, "timezone"),
+        reps: r.list(&o, "reps", read_rep),
+        teams: r.list(&o, "teams", read_team),
+        screening: r.nested(&o, "screening", read_screening),
+        scoring: r.nested(&o, "scoring", read_scoring),
+        accounts: r.nested(&o, "accounts", read_accounts),
+        rules: r.list(&o, "rules", read_rule),
+        pools: r.list(&o, "pools", read_pool),
+        fallback: r.req_string(&o, "fallback"),
+        crm: o.map.get("crm").filter(|v| !v.is_null()).cloned(),
+    })
+}
+
+pub(crate) const STATUSES: &[(&str, Status)] = &[
+    ("available", Status::Available),
+    ("busy", Status::Busy),
+    ("away", Status::Away),
+    ("out_of_office", Status::OutOfOffice),
+];
+
+fn read_rep(r: &mut Reader, v: &Value, path: &str) -> Option<Rep> {
+    let o = r.obj(
+        v,
+        path,
+        &[
+            "id",
+            "name",
+            "email",
+            "phone",
+            "territories",
+            "languages",
+            "industries",
+            "products",
+            "segments",
+            "seniority",
+            "performance",
+            "caps",
+            "status",
+            "hours",
+            "out_of_office",
+            "calendar_url",
+        ],
+        &["id"],
+    )?;
+    Some(Rep {
+        id: r.req_string(&o, "id"),
+        name: r.string(&o, "name"),
+        email: r.string(&o, "email"),
+        phone: r.string(&o, "phone"),
+        territories: r.list(&o, "territories", |r, v, p| {
+            let t = r.obj(
+                v,
+                p,
+                &["country", "regions", "postal_prefixes"],
+                &["country"],
+            )?;
+            Some(Territory {
+                country: r.req_string(&t, "country"),
+                regions: r.strings(&t, "regions"),
+                postal_prefixes: r.strings(&t, "postal_prefixes"),
+            })
+        }),
+        languages: r.strings(&o, "languages"),
+        industries: r.strings(&o, "industries"),
+        products: r.strings(&o, "products"),
+        segments: r.strings(&o, "segments"),
+        seniority: r.string(&o, "seniority"),
+        performance: r.f64(&o, "performance"),
+        caps: r.nested(&o, "caps", |r, v, p| {
+            let c = r.obj(v, p, &["day", "week", "month"], &[])?;
+            let mut cap = |k| r.uint(&c, k, u64::from(u32::MAX)).map(|n| n as u32);
+            Some(Caps {
+                day: cap("day"),
+                week: cap("week"),
+                month: cap("month"),
+            })
+        }),
+        status: r.choice(&o, "status", STATUSES),
+        hours: r.nested(&o, "hours", |r, v, p| {
+            let h = r.obj(
+                v,
+                p,
+                &["tz", "mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                &[],
+            )?;
+            Some(Hours {
+                tz: r.string(&h, "tz"),
+                mon: r.string(&h, "mon"),
+                tue: r.string(&h, "tue"),
+                wed: r.string(&h, "wed"),
+                thu: r.string(&h, "thu"),
+                fri: r.string(&h, "fri"),
+                sat: r.string(&h, "sat"),
+                sun: r.string(&h, "sun"),
+            })
+        }),
+        out_of_office: r.list(&o, "out_of_office", |r, v, p| {
+            let d = r.obj(v, p, &["from", "to"], &["from", "to"])?;
+            Some(DateRange {
+                from: r.req_string(&d, "from"),
+                to: r.req_string(&d, "to"),
+            })
+        }),
+        calendar_url: r.string(&o, "calendar_url"),
+    })
+}
+
+fn read_sla(r: &mut Reader, v: &Value, path: &str) -> Option<Sla> {
+    let o = r.obj(
+        v,
+        path,
+        &[
+            "first_touch_minutes",
+            "remind_after_minutes",
+            "escalate_to",
+            "reroute",
+        ],
+        &["first_touch_minutes"],
+    )?;
+    let max = 100_000_000;
+    Some(Sla {
+        first_touch_minutes: r.uint(&o, "first_touch_minutes", max).unwrap_or(1),
+        remind_after_minutes: r.list(&o, "remind_after_minutes", |r, v, p| match v.as_u64() {
+            Some(n) if n <= max => Some(n),
+            _ => {
+                r.err(
+                    p,
+                    format!(
+                        "expected a whole number from 0 to {max}, found {}",
+                        super::read::found(v)
+                    ),
+                );
+                None
+            }
+        }),
+        escalate_to: r.string(&o, "escalate_to"),
+        reroute: r.bool(&o, "reroute").unwrap_or(false),
+    })
+}
+
+const PICKS: &[(&str, Pick)] = &[
+    ("round_robin", Pick::RoundRobin),
+    ("weighted", Pick::Weighted),
+    ("least_loaded", Pick::LeastLoaded),
+];
+
+fn read_team(r: &mut Reader, v: &Value, path: &str) -> Option<Team> {
+    let o = r.obj(
+        v,
+        path,
+        &["id", "name", "members", "default_owner", "strategy", "sla"],
+        &["id", "members"],
+    )?;
+    Some(Team {
+        id: r.req_string(&o, "id"),
+        name: r.string(&o, "name"),
+        members: r.strings(&o, "members"),
+        default_owner: r.string(&o, "default_owner"),
+        strategy: r.nested(&o, "strategy", read_strategy).unwrap_or_default(),
+        sla: r.nested(&o, "sla", read_sla),
+    })
+}
+
+fn read_strategy(r: &mut Reader, v: &Value, path: &str) -> Option<Strategy> {
+    const TYPES: &[(&str, u8)] = &[
+        ("round_robin", 0),
+        ("weighted", 1),
+        ("least_loaded", 2),
+        ("territory", 3),
+        ("demographic", 4),
+    ];
+    let kind = match v.get("type") {
+        Some(t) => r.choice_value(t, &child(path, "type"), TYPES)?,
+        None => {
+            r.obj(v, path, &["type"], &["type"])?;
+            return None;
         }
     };
-    over("reps", c.reps.len(), limits.reps, "reps");
-    over("teams", c.teams.len(), limits.teams, "teams");
-    over("rules", c.rules.len(), limits.rules, "rules");
-    if let Some(a) = &c.accounts {
-        over(
-            "accounts.owners",
-            a.owners.len(),
-            limits.accounts,
-            "accounts",
-        );
-    }
-    if errors.is_empty() {
-        Ok(c)
-    } else {
-        Err(errors)
-    }
-}
-
-fn check<T: DeserializeOwned>(v: &Value, path: &str, errors: &mut ConfigErrors) {
-    if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
-        push_serde_error(errors, path, &e);
-    }
-}
-
-fn push_serde_error(
-    errors: &mut ConfigErrors,
-    prefix: &str,
-    e: &serde_path_to_error::Error<serde_json::Error>,
-) {
-    let inner = e.path().to_string();
-    let inner = if inner == "." { String::new() } else { inner };
-    let path = join_path(prefix, &inner);
-    errors.push(path, humanize(&e.inner().to_string()));
-}
-
-fn join_path(prefix: &str, inner: &str) -> String {
-    match (prefix.is_empty(), inner.is_empty()) {
-        (true, _) => inner.to_string(),
-        (_, true) => prefix.to_string(),
-        _ if inner.starts_with('[') => format!("{prefix}{inner}"),
-        _ => format!("{prefix}.{inner}"),
-    }
-}
-
-/// Turns serde's messages into ours: no Rust type names, suggestions for typos.
-pub(crate) fn humanize(msg: &str) -> String {
-    let msg = strip_position(msg);
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        if let Some((name, expected)) = rest.split_once('`') {
-            let options = backticked(expected);
-            return unknown_key_message(name, &options);
-        }
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant `") {
-        if let Some((name, expected)) = rest.split_once('`') {
-            let options = backticked(expected);
-            let list = options
-                .iter()
-                .map(|o| format!("\"{o}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return match did_you_mean(name, options.iter().copied()) {
-                Some(s) => format!("unknown value \"{name}\" (did you mean \"{s}\"?)"),
-                None => format!("unknown value \"{name}\", expected one of {list}"),
+    let keys: &[&str] = match kind {
+        0 => &["type", "skipped"],
+        1 => &["type", "hot_score"],
+        2 => &["type", "period"],
+        3 => &["type", "fields", "then"],
+        _ => &["type", "required", "preferred", "then"],
+    };
+    let o = r.obj(v, path, keys, &[])?;
+    let then = |r: &mut Reader, o: &Obj| r.choice(o, "then", PICKS).unwrap_or_default();
+    Some(match kind {
+        0 => Strategy::RoundRobin {
+            skipped: r
+                .choice(
+                    &o,
+                    "skipped",
+                    &[
+                        ("keeps_place", SkipPolicy::KeepsPlace),
+                        ("loses_turn", SkipPolicy::LosesTurn),
+                    ],
+                )
+                .unwrap_or_default(),
+        },
+        1 => Strategy::Weighted {
+            hot_score: r.f64(&o, "hot_score"),
+        },
+        2 => Strategy::LeastLoaded {
+            period: r
+                .choice(
+                    &o,
+                    "period",
+                    &[
+                        ("day", Period::Day),
+                        ("week", Period::Week),
+                        ("month", Period::Month),
+                    ],
+                )
+                .unwrap_or_default(),
+        },
+        3 => Strategy::Territory {
+            fields: r
+                .nested(&o, "fields", |r, v, p| {
+                    let f = r.obj(v, p, &["country", "region", "postal_code"], &[])?;
+                    let d = TerritoryFields::default();
+                    Some(TerritoryFields {
+                        country: r.string(&f, "country").unwrap_or(d.country),
+                        region: r.string(&f, "region").unwrap_or(d.region),
+                        postal_code: r.string(&f, "postal_code").unwrap_or(d.postal_code),
+                    })
+                })
+                .unwrap_or_default(),
+            then: then(r, &o),
+        },
+        _ => {
+            let attr = |r: &mut Reader, v: &Value, p: &str| {
+                let a = r.obj(v, p, &["attribute", "field"], &["attribute", "field"])?;
+                let attribute = r.choice(
+                    &a,
+                    "attribute",
+                    &[
+                        ("languages", Attribute::Languages),
+                        ("industries", Attribute::Industries),
+                        ("products", Attribute::Products),
+                        ("segments", Attribute::Segments),
+                        ("seniority", Attribute::Seniority),
+                    ],
+                )?;
+                Some(AttributeMatch {
+                    attribute,
+                    field: r.req_string(&a, "field"),
+                })
             };
+            Strategy::Demographic {
+                required: r.list(&o, "required", attr),
+                preferred: r.list(&o, "preferred", attr),
+                then: then(r, &o),
+            }
         }
-    }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let name = rest.trim_end_matches('`');
-        return format!("missing required key \"{name}\"");
-    }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("expected {}, found {}", expected_name(expected), found);
-        }
-    }
-    if let Some(rest) = msg.strip_prefix("invalid value: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("expected {}, found {}", expected_name(expected), found);
-        }
-    }
-    msg.to_string()
+    })
 }
 
-fn unknown_key_message(name: &str, options: &[&str]) -> String {
-    match did_you_mean(name, options.iter().copied()) {
-        Some(s) => format!("unknown key \"{name}\" (did you mean \"{s}\"?)"),
-        None if options.is_empty() => format!("unknown key \"{name}\""),
-        None => format!(
-            "unknown key \"{name}\", expected one of {}",
-            options
-                .iter()
-                .map(|o| format!("\"{o}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+fn condition(o: &Obj, key: &str) -> Value {
+    o.map.get(key).cloned().unwrap_or(Value::Null)
 }
 
-fn expected_name(expected: &str) -> &str {
-    match expected {
-        "u32" | "u64" | "u16" | "u8" | "usize" => "a whole number of at least 0",
-        "f64" | "f32" => "a number",
-        "a sequence" => "a list",
-        "a boolean" | "a string" | "a map" => expected,
-        e if e.starts_with("struct ")
-            || e.starts_with("internally tagged enum")
-            || e == "a map" =>
-        {
-            "an object"
-        }
-        e if e.starts_with("enum ") => "one of the listed values",
-        e => e,
-    }
+fn read_screening(r: &mut Reader, v: &Value, path: &str) -> Option<Screening> {
+    let o = r.obj(v, path, &["required", "rules"], &[])?;
+    Some(Screening {
+        required: r.strings(&o, "required"),
+        rules: r.list(&o, "rules", |r, v, p| {
+            let s = r.obj(v, p, &["id", "when", "reason"], &["id", "when", "reason"])?;
+            Some(ScreeningRule {
+                id: r.req_string(&s, "id"),
+                when: condition(&s, "when"),
+                reason: r.req_string(&s, "reason"),
+            })
+        }),
+    })
 }
 
-fn backticked(s: &str) -> Vec<&str> {
-    s.split('`')
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 1)
-        .map(|(_, p)| p)
-        .collect()
+fn read_scoring(r: &mut Reader, v: &Value, path: &str) -> Option<Scoring> {
+    let o = r.obj(v, path, &["groups", "grades", "mql"], &["groups"])?;
+    Some(Scoring {
+        groups: r.list(&o, "groups", |r, v, p| {
+            let g = r.obj(v, p, &["id", "max", "rules"], &["id", "rules"])?;
+            Some(ScoreGroup {
+                id: r.req_string(&g, "id"),
+                max: r.f64(&g, "max"),
+                rules: r.list(&g, "rules", |r, v, p| {
+                    let s = r.obj(v, p, &["id", "when", "points"], &["id", "when", "points"])?;
+                    Some(ScoreRule {
+                        id: r.req_string(&s, "id"),
+                        when: condition(&s, "when"),
+                        points: r.req_f64(&s, "points"),
+                    })
+                }),
+            })
+        }),
+        grades: r.list(&o, "grades", |r, v, p| {
+            let g = r.obj(v, p, &["grade", "min"], &["grade", "min"])?;
+            Some(Grade {
+                grade: r.req_string(&g, "grade"),
+                min: r.req_f64(&g, "min"),
+            })
+        }),
+        mql: r.f64(&o, "mql"),
+    })
 }
 
-fn strip_position(msg: &str) -> &str {
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(msg),
-        None => msg,
-    }
+fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
+    let o = r.obj(v, path, &["field", "owners"], &["owners"])?;
+    Some(Accounts {
+        field: r.string(&o, "field"),
+        owners: r
+            .map(&o, "owners", |r, v, p| match v {
+                Value::String(s) => Some(s.clone()),
+                v => {
+                    r.err(
+                        p,
+                        format!("expected a rep id, found {}", super::read::found(v)),
+                    );
+                    None
+                }
+            })
+            .into_iter()
+            .collect(),
+    })
 }
 
+fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
+    let o = r.obj(
+        v,
+        path,
+        &["id", "when", "rep", "team", "pool", "sla"],
+        &["id"],
+    )?;
+    Some(Rule {
+        id: r.req_string(&o, "id"),
+        when: o.map.get("when").filter(|v| !v.is_null()).cloned(),
+        rep: r.string(&o, "rep"),
+        team: r.string(&o, "team"),
+        pool: r.string(&o, "pool"),
+        sla: r.nested(&o, "sla", read_sla),
+    })
+}
+
+fn read_pool(r: &mut Reader, v: &Value, path: &str) -> Option<Pool> {
+    let o = r.obj(
+        v,
+        path,
+        &[
+            "id",
+            "name",
+            "reps",
+            "teams",
+            "visibility",
+            "visible_fields",
+            "claim_limit",
+            "expire_after_minutes",
+            "expire_to",
+        ],
+        &["id"],
+    )?;
+    Some(Pool {
+        id: r.req_string(&o, "id"),
+        name: r.string(&o, "name"),
+        reps: r.strings(&o, "reps"),
+        teams: r.strings(&o, "teams"),
+        visibility: r
+            .choice(
+                &o,
+                "visibility",
+                &[
+                    ("cherry_pick", Visibility::CherryPick),
+                    ("blind", Visibility::Blind),
+                ],
+            )
+            .unwrap_or_default(),
+        visible_fields: r.strings(&o, "visible_fields"),
+        claim_limit: r.nested(&o, "claim_limit", |r, v, p| {
+            let c = r.obj(v, p, &["per_day", "open"], &[])?;
+            let max = u64::from(u32::MAX);
+            Some(ClaimLimit {
+                per_day: r.uint(&c, "per_day", max).map(|n| n as u32),
+                open: r.uint(&c, "open", max).map(|n| n as u32),
+            })
+        }),
+        expire_after_minutes: r.uint(&o, "expire_after_minutes", 100_000_000),
+        expire_to: r.string(&o, "expire_to"),
+    })
+}
+
+/// Used by the snapshot reader and error messages elsewhere.
 pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

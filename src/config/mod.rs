@@ -4,7 +4,10 @@
 mod load;
 mod public;
 pub mod raw;
+mod read;
 
-pub(crate) use load::{humanize, kind as kind_of};
+pub(crate) use load::kind as kind_of;
+pub(crate) use load::STATUSES;
 pub use load::{load_str, load_value};
 pub use raw::*;
+pub(crate) use read::{child, found, Obj, Reader};

@@ -339,13 +339,11 @@ impl Router {
             None
         } else {
             let s = status.as_string().unwrap_or_default();
-            Some(
-                serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| {
-                    js_error(&format!(
-                        "unknown status \"{s}\", expected \"available\", \"busy\", \"away\" or \"out_of_office\""
-                    ))
-                })?,
-            )
+            Some(leadroute::config::Status::parse(&s).ok_or_else(|| {
+                js_error(&format!(
+                    "unknown status \"{s}\", expected \"available\", \"busy\", \"away\" or \"out_of_office\""
+                ))
+            })?)
         };
         self.router
             .set_status(&mut self.state, rep, status)

@@ -224,7 +224,7 @@ fn hostile_inputs_are_errors_and_the_router_survives() {
         ("[]", "invalid snapshot: missing \"version\""),
         (
             r#"{"version": 2, "reps": 5}"#,
-            "invalid snapshot at reps: expected a map, found integer `5`",
+            "invalid snapshot at reps: expected an object, found the number 5",
         ),
         (
             "{",

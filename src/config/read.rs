@@ -1,0 +1,259 @@
+//! A small JSON reader that walks a parsed document and records every problem at its
+//! path (unknown keys with suggestions, wrong types, missing keys) instead of stopping.
+
+use crate::error::{did_you_mean, ConfigErrors};
+use serde_json::{Map, Value};
+
+pub(crate) struct Reader<'e> {
+    pub errors: &'e mut ConfigErrors,
+}
+
+/// An object being read, with its path and the keys it allows.
+pub(crate) struct Obj<'v> {
+    pub map: &'v Map<String, Value>,
+    pub path: String,
+}
+
+pub(crate) fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// How a value is described in messages: `the string "x"`, `a list`, ...
+pub(crate) fn found(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string \"{}\"", crate::lead::preview(s)),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+impl<'e> Reader<'e> {
+    pub fn new(errors: &'e mut ConfigErrors) -> Self {
+        Reader { errors }
+    }
+
+    pub fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(path, message);
+    }
+
+    fn expected(&mut self, path: &str, what: &str, v: &Value) {
+        self.err(path, format!("expected {what}, found {}", found(v)));
+    }
+
+    /// Opens an object; reports unknown keys (with a suggestion) and missing required ones.
+    pub fn obj<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        keys: &[&str],
+        required: &[&str],
+    ) -> Option<Obj<'v>> {
+        let Some(map) = v.as_object() else {
+            self.expected(path, "an object", v);
+            return None;
+        };
+        for k in map.keys() {
+            if !keys.contains(&k.as_str()) {
+                let message = match did_you_mean(k, keys.iter().copied()) {
+                    Some(s) => format!("unknown key \"{k}\" (did you mean \"{s}\"?)"),
+                    None => format!(
+                        "unknown key \"{k}\", expected one of {}",
+                        keys.iter()
+                            .map(|o| format!("\"{o}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                self.err(child(path, k), message);
+            }
+        }
+        for k in required {
+            if !map.contains_key(*k) {
+                self.err(path, format!("missing required key \"{k}\""));
+            }
+        }
+        Some(Obj {
+            map,
+            path: path.to_string(),
+        })
+    }
+
+    pub fn string(&mut self, o: &Obj, key: &str) -> Option<String> {
+        match o.map.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            v => {
+                self.expected(&child(&o.path, key), "a string", v);
+                None
+            }
+        }
+    }
+
+    /// A required string (its absence was reported by `obj`).
+    pub fn req_string(&mut self, o: &Obj, key: &str) -> String {
+        self.string(o, key).unwrap_or_default()
+    }
+
+    pub fn f64(&mut self, o: &Obj, key: &str) -> Option<f64> {
+        match o.map.get(key)? {
+            Value::Number(n) => n.as_f64(),
+            Value::Null => None,
+            v => {
+                self.expected(&child(&o.path, key), "a number", v);
+                None
+            }
+        }
+    }
+
+    pub fn req_f64(&mut self, o: &Obj, key: &str) -> f64 {
+        self.f64(o, key).unwrap_or(0.0)
+    }
+
+    /// A whole number of at least 0 that fits `max`.
+    pub fn uint(&mut self, o: &Obj, key: &str, max: u64) -> Option<u64> {
+        match o.map.get(key)? {
+            Value::Number(n) if n.as_u64().is_some_and(|x| x <= max) => n.as_u64(),
+            Value::Null => None,
+            v => {
+                self.expected(
+                    &child(&o.path, key),
+                    &format!("a whole number from 0 to {max}"),
+                    v,
+                );
+                None
+            }
+        }
+    }
+
+    pub fn i64(&mut self, o: &Obj, key: &str) -> Option<i64> {
+        match o.map.get(key)? {
+            Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
+            Value::Null => None,
+            v => {
+                self.expected(&child(&o.path, key), "a whole number", v);
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, o: &Obj, key: &str) -> Option<bool> {
+        match o.map.get(key)? {
+            Value::Bool(b) => Some(*b),
+            Value::Null => None,
+            v => {
+                self.expected(&child(&o.path, key), "a boolean", v);
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of names.
+    pub fn choice<T: Copy>(&mut self, o: &Obj, key: &str, options: &[(&str, T)]) -> Option<T> {
+        let v = o.map.get(key)?;
+        let path = child(&o.path, key);
+        self.choice_value(v, &path, options)
+    }
+
+    pub fn choice_value<T: Copy>(
+        &mut self,
+        v: &Value,
+        path: &str,
+        options: &[(&str, T)],
+    ) -> Option<T> {
+        let Some(s) = v.as_str() else {
+            if !v.is_null() {
+                self.expected(path, "a string", v);
+            }
+            return None;
+        };
+        if let Some((_, t)) = options.iter().find(|(name, _)| *name == s) {
+            return Some(*t);
+        }
+        let names = options.iter().map(|(n, _)| *n);
+        let message = match did_you_mean(s, names.clone()) {
+            Some(x) => format!("unknown value \"{s}\" (did you mean \"{x}\"?)"),
+            None => format!(
+                "unknown value \"{s}\", expected one of {}",
+                names
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.err(path, message);
+        None
+    }
+
+    pub fn strings(&mut self, o: &Obj, key: &str) -> Vec<String> {
+        self.list(o, key, |r, v, path| match v {
+            Value::String(s) => Some(s.clone()),
+            v => {
+                r.expected(path, "a string", v);
+                None
+            }
+        })
+    }
+
+    /// A list whose items are read by `item`; bad items are skipped (and reported).
+    pub fn list<T>(
+        &mut self,
+        o: &Obj,
+        key: &str,
+        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<T>,
+    ) -> Vec<T> {
+        let path = child(&o.path, key);
+        match o.map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| item(self, v, &format!("{path}[{i}]")))
+                .collect(),
+            Some(v) => {
+                self.expected(&path, "a list", v);
+                Vec::new()
+            }
+        }
+    }
+
+    /// An object used as a map (`{"acme.com": "ana"}`), values read by `item`.
+    pub fn map<T>(
+        &mut self,
+        o: &Obj,
+        key: &str,
+        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<T>,
+    ) -> Vec<(String, T)> {
+        let path = child(&o.path, key);
+        match o.map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(m)) => m
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), item(self, v, &child(&path, k))?)))
+                .collect(),
+            Some(v) => {
+                self.expected(&path, "an object", v);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A nested object read by `f`, if present.
+    pub fn nested<T>(
+        &mut self,
+        o: &Obj,
+        key: &str,
+        f: impl FnOnce(&mut Self, &Value, &str) -> Option<T>,
+    ) -> Option<T> {
+        match o.map.get(key)? {
+            Value::Null => None,
+            v => f(self, v, &child(&o.path, key)),
+        }
+    }
+}
