@@ -128,36 +128,44 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     JSON::parse(&text)
 }
 
-#[wasm_bindgen(inline_js = r#"
-export function leadJson(v) {
-  if (typeof v === "string") return v;
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    const t = v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
-    throw new Error("invalid lead: expected an object, found " + t);
-  }
-  // JSON.stringify would turn NaN and Infinity into null silently.
-  for (const k in v) {
-    const x = v[k];
-    if (typeof x === "number" && !Number.isFinite(x)) {
-      throw new Error("invalid lead: field \"" + k + "\": expected a finite number, found " + (x !== x ? "NaN" : x > 0 ? "inf" : "-inf"));
-    }
-  }
-  return JSON.stringify(v);
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = leadJson, catch)]
-    fn lead_json(v: &JsValue) -> Result<String, JsValue>;
-}
-
-/// The lead as JSON text (objects are stringified on the JS side).
+/// The lead as JSON text: strings pass through, objects are stringified natively.
 fn lead_text(lead: &JsValue) -> Result<String, String> {
-    lead_json(lead).map_err(|e| {
-        js_sys::Error::from(e)
-            .message()
-            .as_string()
-            .unwrap_or_else(|| "invalid lead".into())
-    })
+    if let Some(s) = lead.as_string() {
+        return Ok(s);
+    }
+    if !lead.is_object() || Array::is_array(lead) || lead.is_function() {
+        return Err(format!(
+            "invalid lead: expected an object, found {}",
+            type_name(lead)
+        ));
+    }
+    let text = JSON::stringify(lead)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "invalid lead: cannot be converted to JSON".to_string())?;
+    // JSON.stringify turns NaN and Infinity into null silently; only then look closer.
+    if text.contains("null") {
+        let entries = js_sys::Object::entries(&js_sys::Object::from(lead.clone()));
+        for entry in entries.iter() {
+            let pair = Array::from(&entry);
+            if let Some(n) = pair.get(1).as_f64() {
+                if !n.is_finite() {
+                    let key = pair.get(0).as_string().unwrap_or_default();
+                    let shown = if n.is_nan() {
+                        "NaN"
+                    } else if n > 0.0 {
+                        "inf"
+                    } else {
+                        "-inf"
+                    };
+                    return Err(format!(
+                        "invalid lead: field \"{key}\": expected a finite number, found {shown}"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(text)
 }
 
 #[wasm_bindgen]
