@@ -378,9 +378,7 @@ pub fn public_config(
 
 /// Checks a config without throwing: `{ ok, errors: [{ path, message }] }`.
 #[wasm_bindgen(unchecked_return_type = "ValidationResult")]
-pub fn validate(
-    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
-) -> JsValue {
+pub fn validate(#[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValue) -> JsValue {
     #[derive(Serialize)]
     struct Out<'a> {
         ok: bool,
