@@ -332,7 +332,7 @@ def build_config():
             {"grade": "C", "min": 35},
             {"grade": "D", "min": 0},
         ],
-        "mql": 40,
+        "mql": 30,
     }
 
     accounts = {
