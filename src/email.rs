@@ -120,7 +120,7 @@ pub fn is_business(email: &str) -> bool {
 }
 
 /// True when `domain` equals one of `set` or is a subdomain of one (`eu.acme.com`).
-pub fn domain_matches(domain: &str, set: &std::collections::HashSet<Box<str>>) -> bool {
+pub fn domain_matches(domain: &str, set: &crate::fxhash::FxHashSet<Box<str>>) -> bool {
     with_ascii_lower(domain, |d| {
         let mut rest = d;
         loop {
@@ -137,6 +137,10 @@ pub fn domain_matches(domain: &str, set: &std::collections::HashSet<Box<str>>) -
 
 /// Calls `f` with a lowercase copy of `s`, on the stack when short and ASCII.
 pub fn with_ascii_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    // Most values (emails, codes) are already lowercase: no copy at all.
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(s);
+    }
     let mut buf = [0u8; 128];
     if s.is_ascii() && s.len() <= buf.len() {
         if let Some(dst) = buf.get_mut(..s.len()) {
@@ -174,7 +178,7 @@ mod tests {
         assert!(is_business("bob@acme.com"));
         assert!(!is_business("bob@yahoo.com"));
         assert_eq!(domain("x@Acme.com"), Some("Acme.com"));
-        let set: std::collections::HashSet<Box<str>> = ["acme.com".into()].into_iter().collect();
+        let set: crate::fxhash::FxHashSet<Box<str>> = ["acme.com".into()].into_iter().collect();
         assert!(domain_matches("ACME.com", &set));
         assert!(domain_matches("eu.acme.com", &set));
         assert!(!domain_matches("notacme.com", &set));

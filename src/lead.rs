@@ -3,10 +3,10 @@
 
 use crate::config::FieldType;
 use crate::error::LeadError;
+use crate::fxhash::FxHashMap as HashMap;
 use crate::limits::Limits;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 
 /// One field value of a lead.
@@ -53,7 +53,7 @@ impl Schema {
         let mut s = Schema {
             names: vec!["id".into()],
             types: vec![FieldType::String],
-            index: HashMap::new(),
+            index: HashMap::default(),
             limits,
         };
         s.index.insert("id".into(), ID_SLOT);

@@ -21,6 +21,7 @@ pub mod config;
 pub mod decision;
 pub mod email;
 pub mod error;
+pub mod fxhash;
 pub mod lead;
 pub mod limits;
 pub mod pool;

@@ -109,8 +109,7 @@ impl Router {
             if lead.get(*slot).is_missing() {
                 d.rule = Some("required");
                 d.reason = format!("missing required field \"{}\"", self.schema.name(*slot));
-                let reason = d.reason.clone();
-                step(&mut d, || format!("screening: {reason}"));
+                step_reason(&mut d);
                 return d;
             }
         }
@@ -119,8 +118,7 @@ impl Router {
             if r.cond.eval(lead, &none) {
                 d.rule = Some(&r.id);
                 d.reason = format!("screening rule \"{}\": {}", r.id, r.reason);
-                let reason = d.reason.clone();
-                step(&mut d, || reason);
+                step_reason(&mut d);
                 return d;
             }
         }
@@ -155,8 +153,7 @@ impl Router {
                             "known account {domain}: account owner {}",
                             self.rep_name(ri)
                         );
-                        let reason = d.reason.clone();
-                        step(&mut d, || reason);
+                        step_reason(&mut d);
                         self.assign(state, &mut d, ri, Via::AccountOwner, lead, None, opts.now);
                         return d;
                     }
@@ -184,8 +181,7 @@ impl Router {
                 fmt_num(total.unwrap_or(0.0)),
                 fmt_num(mql)
             );
-            let reason = d.reason.clone();
-            step(&mut d, || reason);
+            step_reason(&mut d);
             return d;
         }
 
@@ -229,8 +225,7 @@ impl Router {
                     None => {
                         candidate(&mut d, rep_id, true, CandidateReason::NamedByRule, None);
                         d.reason = format!("rule \"{}\" names {}", rule.id, self.rep_name(ri));
-                        let reason = d.reason.clone();
-                        step(&mut d, || reason);
+                        step_reason(&mut d);
                         self.assign(
                             state,
                             &mut d,
@@ -327,8 +322,7 @@ impl Router {
                     self.rep_name(ri),
                     strategy_name(&team.strategy)
                 );
-                let reason = d.reason.clone();
-                step(d, || reason);
+                step_reason(d);
                 self.assign(state, d, ri, Via::Team, lead, sla, now);
                 return;
             }
@@ -350,8 +344,7 @@ impl Router {
                     team.name,
                     self.rep_name(owner)
                 );
-                let reason = d.reason.clone();
-                step(d, || reason);
+                step_reason(d);
                 self.assign(state, d, owner, Via::TeamDefaultOwner, lead, sla, now);
                 return;
             }
@@ -390,8 +383,7 @@ impl Router {
         let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
         candidate(d, rep_id, true, CandidateReason::FallbackOwner, None);
         d.reason = format!("{why}: fallback owner {}", self.rep_name(ri));
-        let reason = d.reason.clone();
-        step(d, || reason);
+        step_reason(d);
         self.assign(state, d, ri, Via::Fallback, lead, sla, now);
     }
 
@@ -472,8 +464,7 @@ impl Router {
                 crate::config::Visibility::Blind => "blind pull",
             }
         );
-        let reason = d.reason.clone();
-        step(d, || reason);
+        step_reason(d);
         state.pooled.insert(
             id.clone(),
             PooledLead {
@@ -542,7 +533,7 @@ impl Router {
 }
 
 fn account_owner<'a>(
-    owners: &std::collections::HashMap<Box<str>, usize>,
+    owners: &crate::fxhash::FxHashMap<Box<str>, usize>,
     domain: &'a str,
 ) -> Option<(&'a str, usize)> {
     // Subdomains belong to the account too (eu.acme.com -> acme.com).
@@ -566,6 +557,13 @@ fn strategy_name(s: &strategy::Strategy) -> &'static str {
         strategy::Strategy::LeastLoaded { .. } => "least loaded",
         strategy::Strategy::Territory { .. } => "territory",
         strategy::Strategy::Demographic { .. } => "demographic match",
+    }
+}
+
+/// Records the decision's reason as a step (only when tracing).
+pub(crate) fn step_reason(d: &mut Decision) {
+    if let Some(t) = d.trace.as_mut() {
+        t.steps.push(d.reason.clone());
     }
 }
 

@@ -4,12 +4,12 @@
 use crate::condition::{self, Cond, Scope};
 use crate::config::{self, Config, FieldType};
 use crate::error::ConfigErrors;
+use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::lead::Schema;
 use crate::limits::Limits;
 use crate::rep::{self, Rep};
 use crate::strategy::{AttrMatch, Picker, Strategy, TerritorySlots};
 use crate::time::Zone;
-use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone)]
 pub struct Team {
@@ -204,7 +204,7 @@ impl Compiler<'_> {
         };
 
         // Reps.
-        let mut rep_ids = HashMap::new();
+        let mut rep_ids = HashMap::default();
         let mut reps = Vec::with_capacity(config.reps.len());
         for (i, r) in config.reps.iter().enumerate() {
             let path = format!("reps[{i}]");
@@ -236,7 +236,7 @@ impl Compiler<'_> {
             }
         };
 
-        let mut team_ids = HashMap::new();
+        let mut team_ids = HashMap::default();
         for (i, t) in config.teams.iter().enumerate() {
             if team_ids.insert(t.id.clone(), i).is_some() {
                 self.errors.push(
@@ -246,7 +246,7 @@ impl Compiler<'_> {
             }
         }
         let team_names: Vec<&str> = config.teams.iter().map(|t| t.id.as_str()).collect();
-        let mut pool_ids = HashMap::new();
+        let mut pool_ids = HashMap::default();
         for (i, p) in config.pools.iter().enumerate() {
             if pool_ids.insert(p.id.clone(), i).is_some() {
                 self.errors.push(
@@ -473,7 +473,7 @@ impl Compiler<'_> {
         let accounts = config.accounts.as_ref().and_then(|a| {
             let field = a.field.as_deref().unwrap_or("email");
             let slot = slot_of(field, "accounts.field".into(), self.errors)?;
-            let mut owners = HashMap::with_capacity(a.owners.len());
+            let mut owners = HashMap::with_capacity_and_hasher(a.owners.len(), Default::default());
             for (domain, owner) in &a.owners {
                 let path = format!("accounts.owners.{domain}");
                 if let Some(ri) = find_rep(owner, path, self.errors) {
@@ -576,7 +576,7 @@ impl Compiler<'_> {
 
         // Rules.
         let mut rules = Vec::with_capacity(config.rules.len());
-        let mut rule_ids = HashSet::new();
+        let mut rule_ids = HashSet::default();
         for (i, r) in config.rules.iter().enumerate() {
             let path = format!("rules[{i}]");
             if !rule_ids.insert(r.id.as_str()) {

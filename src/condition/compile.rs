@@ -503,7 +503,20 @@ impl Ctx<'_> {
             .nest_limit(64)
             .build()
         {
-            Ok(re) => Some(Test::Regex(re)),
+            Ok(re) => {
+                // An inline (?i) makes the literals case-insensitive whatever the option says.
+                let cs = cs && !pattern.starts_with("(?i)");
+                let must = super::prefilter::literals(pattern)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| norm(l, cs))
+                    .collect();
+                Some(Test::Regex {
+                    re,
+                    must,
+                    case_sensitive: cs,
+                })
+            }
             Err(e) => {
                 let msg = e.to_string();
                 let first = msg.lines().last().unwrap_or("").trim();

@@ -2,13 +2,14 @@
 //! fields resolved to slots, lists to sets and regexes prepared; evaluated per lead.
 
 mod compile;
+mod prefilter;
 pub mod text;
 
 pub use compile::{compile, Scope};
 
 use crate::email;
+use crate::fxhash::FxHashSet as HashSet;
 use crate::lead::{Lead, Val};
-use std::collections::HashSet;
 
 /// Where a predicate reads its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,13 @@ pub enum Test {
         needles: Box<[Box<str>]>,
         case_sensitive: bool,
     },
-    Regex(regex_lite::Regex),
+    /// `must` holds literals of which one must occur (lowercase when case-insensitive)
+    /// for the regex to match; empty means no prefilter.
+    Regex {
+        re: regex_lite::Regex,
+        must: Box<[Box<str>]>,
+        case_sensitive: bool,
+    },
     DomainIn(HashSet<Box<str>>),
     FreeEmail,
     BusinessEmail,
@@ -155,7 +162,17 @@ impl Test {
             } => str_test(v, *case_sensitive, |h| {
                 needles.iter().any(|n| h.contains(&**n))
             }),
-            Test::Regex(re) => v.as_str().is_some_and(|s| re.is_match(s)),
+            Test::Regex {
+                re,
+                must,
+                case_sensitive,
+            } => v.as_str().is_some_and(|s| {
+                let maybe = must.is_empty()
+                    || str_test(v, *case_sensitive, |h| {
+                        must.iter().any(|m| h.contains(&**m))
+                    });
+                maybe && re.is_match(s)
+            }),
             Test::DomainIn(set) => v
                 .as_str()
                 .and_then(email::domain)
