@@ -145,12 +145,15 @@ fn lead_text(lead: &JsValue) -> Result<String, String> {
         .ok_or_else(|| "invalid lead: cannot be converted to JSON".to_string())?;
     // JSON.stringify turns NaN and Infinity into null silently; only then look closer.
     if text.contains("null") {
-        let entries = js_sys::Object::entries(&js_sys::Object::from(lead.clone()));
-        for entry in entries.iter() {
-            let pair = Array::from(&entry);
-            if let Some(n) = pair.get(1).as_f64() {
+        let obj = js_sys::Object::from(lead.clone());
+        let values = js_sys::Object::values(&obj);
+        for (i, v) in values.iter().enumerate() {
+            if let Some(n) = v.as_f64() {
                 if !n.is_finite() {
-                    let key = pair.get(0).as_string().unwrap_or_default();
+                    let key = js_sys::Object::keys(&obj)
+                        .get(i as u32)
+                        .as_string()
+                        .unwrap_or_default();
                     let shown = if n.is_nan() {
                         "NaN"
                     } else if n > 0.0 {
