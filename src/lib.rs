@@ -28,6 +28,7 @@ pub mod pool;
 pub mod rep;
 pub mod route;
 pub mod router;
+pub mod rule_index;
 pub mod sla;
 pub mod state;
 pub mod strategy;

@@ -306,7 +306,10 @@ impl Router {
         if let Some(rs) = state.reps.get_mut(ri) {
             rs.add(crate::rep::period_keys(&local));
             let day = local.day_key();
-            rs.claims = (day, rs.claims_on(day).saturating_add(1));
+            // Like period counts, an older day never replaces the current one.
+            if day >= rs.claims.0 || rs.claims.1 == 0 {
+                rs.claims = (day, rs.claims_on(day).saturating_add(1));
+            }
         }
         let claim = Claim {
             lead_id: pooled.lead_id.clone(),

@@ -41,7 +41,7 @@ impl RouteOptions {
 pub(crate) struct Clock<'r> {
     router: &'r Router,
     now: i64,
-    cache: Vec<Option<LocalTime>>,
+    cache: Vec<std::cell::Cell<Option<LocalTime>>>,
     pub(crate) stateless: bool,
 }
 
@@ -50,18 +50,18 @@ impl<'r> Clock<'r> {
         Clock {
             router,
             now,
-            cache: vec![None; router.zones.len()],
+            cache: vec![std::cell::Cell::new(None); router.zones.len()],
             stateless: false,
         }
     }
-    pub(crate) fn rep(&mut self, rep: usize) -> LocalTime {
+    pub(crate) fn rep(&self, rep: usize) -> LocalTime {
         let zone = self.router.reps.get(rep).map_or(0, |r| r.zone);
-        if let Some(Some(t)) = self.cache.get(zone) {
-            return *t;
+        if let Some(t) = self.cache.get(zone).and_then(std::cell::Cell::get) {
+            return t;
         }
         let t = self.router.zone(zone).local(self.now);
-        if let Some(slot) = self.cache.get_mut(zone) {
-            *slot = Some(t);
+        if let Some(slot) = self.cache.get(zone) {
+            slot.set(Some(t));
         }
         t
     }
@@ -187,7 +187,10 @@ impl Router {
 
         // 5. Rules, first match wins.
         let mut matched = None;
-        for rule in &self.rules {
+        let mut check = |i: usize| {
+            let Some(rule) = self.rules.get(i) else {
+                return false;
+            };
             let hit = rule.cond.eval(lead, &computed);
             if let Some(t) = d.trace.as_mut() {
                 t.rules.push(RuleCheck {
@@ -197,7 +200,18 @@ impl Router {
             }
             if hit {
                 matched = Some(rule);
-                break;
+            }
+            hit
+        };
+        match &self.rule_index {
+            // Rules the index rules out for this lead are not evaluated (nor traced).
+            Some(index) => index.for_each_candidate(lead, &mut check),
+            None => {
+                for i in 0..self.rules.len() {
+                    if check(i) {
+                        break;
+                    }
+                }
             }
         }
         let Some(rule) = matched else {
@@ -255,17 +269,7 @@ impl Router {
                     .sla
                     .as_ref()
                     .or_else(|| self.teams.get(ti).and_then(|t| t.sla.as_ref()));
-                self.route_to_team(
-                    state,
-                    &mut d,
-                    ti,
-                    lead,
-                    total,
-                    &[],
-                    sla,
-                    opts.now,
-                    &mut clock,
-                );
+                self.route_to_team(state, &mut d, ti, lead, total, &[], sla, opts.now, &clock);
             }
             Target::Pool(pi) => self.pool_lead(state, &mut d, pi, lead, total, opts.now),
         }
@@ -284,14 +288,13 @@ impl Router {
         exclude: &[usize],
         sla: Option<&Sla>,
         now: i64,
-        clock: &mut Clock,
+        clock: &Clock,
     ) {
         let Some(team) = self.teams.get(ti) else {
             self.fallback(state, d, lead, "unknown team", sla, now);
             return;
         };
         d.team = Some(&team.id);
-        let local: Vec<LocalTime> = team.members.iter().map(|m| clock.rep(*m)).collect();
         let picked = {
             let input = PickInput {
                 reps: &self.reps,
@@ -299,7 +302,7 @@ impl Router {
                 members: &team.members,
                 lead,
                 score,
-                local: &local,
+                clock,
                 exclude,
                 stateless: clock.stateless,
             };

@@ -101,6 +101,7 @@ pub struct Router {
     pub(crate) scoring: Option<Scoring>,
     pub(crate) accounts: Option<Accounts>,
     pub(crate) rules: Vec<Rule>,
+    pub(crate) rule_index: Option<crate::rule_index::RuleIndex>,
     pub(crate) pools: Vec<Pool>,
     pub(crate) pool_ids: HashMap<String, usize>,
     pub(crate) fallback: usize,
@@ -665,6 +666,9 @@ impl Compiler<'_> {
             screening,
             scoring,
             accounts,
+            rule_index: crate::rule_index::RuleIndex::build(
+                &rules.iter().map(|r| &r.cond).collect::<Vec<_>>(),
+            ),
             rules,
             pools,
             pool_ids,

@@ -196,7 +196,7 @@ impl Router {
             rec.missed_by.push(a.rep.clone());
         }
         let sla = self.sla_for(a).cloned();
-        let mut clock = Clock::new(self, now);
+        let clock = Clock::new(self, now);
         let mut trial = state.clone();
         self.route_to_team(
             &mut trial,
@@ -207,7 +207,7 @@ impl Router {
             &exclude,
             sla.as_ref(),
             now,
-            &mut clock,
+            &clock,
         );
         let new_rep = d.rep.and_then(|r| self.rep_index(r))?;
         if exclude.contains(&new_rep) {
@@ -260,7 +260,7 @@ impl Router {
             match pool.and_then(|x| x.expire_to) {
                 Some(ti) => {
                     let sla = self.teams.get(ti).and_then(|t| t.sla.clone());
-                    let mut clock = Clock::new(self, now);
+                    let clock = Clock::new(self, now);
                     self.route_to_team(
                         state,
                         &mut d,
@@ -270,7 +270,7 @@ impl Router {
                         &[],
                         sla.as_ref(),
                         now,
-                        &mut clock,
+                        &clock,
                     );
                 }
                 None => self.fallback(state, &mut d, &lead, &why, None, now),

@@ -35,9 +35,11 @@ impl RepState {
         for (slot, key) in self.periods.iter_mut().zip(keys) {
             if slot.0 == key {
                 slot.1 = slot.1.saturating_add(1);
-            } else {
+            } else if key > slot.0 || slot.1 == 0 {
                 *slot = (key, 1);
             }
+            // An earlier period (a call with an older `now`) is over: restarting the slot
+            // there would forget the current period's count and let a rep past its cap.
         }
     }
     pub fn claims_on(&self, day: i64) -> u32 {

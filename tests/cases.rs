@@ -100,6 +100,9 @@ fn routing_cases() {
             }
         };
         let mut state = router.new_state();
+        // A second state routed without traces must make the very same decisions
+        // (untraced round robin takes a shortcut that stops at the first free rep).
+        let mut quiet = router.new_state();
         for (i, step) in case["steps"].as_array().unwrap().iter().enumerate() {
             steps_run += 1;
             if let Some(s) = step.get("status") {
@@ -107,6 +110,9 @@ fn routing_cases() {
                     s["status"].as_str().map(|x| Status::parse(x).unwrap());
                 router
                     .set_status(&mut state, s["rep"].as_str().unwrap(), status)
+                    .unwrap();
+                router
+                    .set_status(&mut quiet, s["rep"].as_str().unwrap(), status)
                     .unwrap();
                 continue;
             }
@@ -120,12 +126,27 @@ fn routing_cases() {
                     "{file}: snapshot round trip"
                 );
                 state = restored;
+                quiet = fresh.restore_json(&router.snapshot_json(&quiet)).unwrap();
                 continue;
             }
             let now = ms(&step["at"]);
             let text = step["lead"].to_string();
             let lead = router.schema().parse_json(&text).unwrap();
             let d = router.route(&mut state, &lead, RouteOptions::at(now));
+            let q = router.route(
+                &mut quiet,
+                &lead,
+                RouteOptions {
+                    trace: false,
+                    ..RouteOptions::at(now)
+                },
+            );
+            assert!(q.trace.is_none());
+            assert_eq!(
+                (q.outcome, q.rep, q.via),
+                (d.outcome, d.rep, d.via),
+                "{file} step {i}: untraced differs"
+            );
             let d = serde_json::to_value(&d).unwrap();
             problems.extend(check(&file, i, &d, &step["expect"]));
         }

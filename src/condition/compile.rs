@@ -70,16 +70,7 @@ pub fn compile(
         limits,
         errors,
     };
-    let cond = match value {
-        Value::String(text) => match super::text::parse(text) {
-            Ok(tree) => ctx.node(&tree, path, 0),
-            Err(e) => {
-                ctx.errors.push(path, format!("{e}"));
-                None
-            }
-        },
-        other => ctx.node(other, path, 0),
-    };
+    let cond = ctx.node(value, path, 0);
     if ctx.errors.len() > before {
         None
     } else {
@@ -98,6 +89,16 @@ impl Ctx<'_> {
                 ),
             );
             return None;
+        }
+        // A text expression may stand anywhere in a JSON tree.
+        if let Value::String(text) = v {
+            return match super::text::parse(text) {
+                Ok(tree) => self.node(&tree, path, depth),
+                Err(e) => {
+                    self.errors.push(path, format!("{e}"));
+                    None
+                }
+            };
         }
         let Some(obj) = v.as_object() else {
             self.errors.push(

@@ -6,7 +6,7 @@ mod pick;
 mod territory;
 
 pub use demographic::AttrMatch;
-pub use pick::Picker;
+pub use pick::{hash2, Picker};
 pub use territory::TerritorySlots;
 
 use crate::config::{Period, SkipPolicy};
@@ -45,8 +45,8 @@ pub struct PickInput<'r, 'a, 'l> {
     pub members: &'a [usize],
     pub lead: &'a Lead<'l>,
     pub score: Option<f64>,
-    /// Local time per member position (in the member's zone).
-    pub local: &'a [LocalTime],
+    /// Local times at `now`, per zone, computed on first use.
+    pub(crate) clock: &'a crate::route::Clock<'a>,
     /// Reps that must not get this lead (e.g. the one who missed its SLA).
     pub exclude: &'a [usize],
     /// Use rendezvous hashing on the lead id instead of the team's rotation.
@@ -61,6 +61,13 @@ pub fn pick<'r>(
     input: &PickInput<'r, '_, '_>,
     trace: Option<&mut Vec<Candidate<'r>>>,
 ) -> Option<usize> {
+    if trace.is_none() {
+        if let Strategy::RoundRobin { skipped } = strategy {
+            if !input.stateless {
+                return first_in_line(*skipped, team, input);
+            }
+        }
+    }
     let n = input.members.len();
     // rank[pos]: None = cannot take it; Some(r) = can, higher is better.
     let mut rank: Vec<Option<u32>> = vec![None; n];
@@ -68,13 +75,10 @@ pub fn pick<'r>(
         vec![(CandidateReason::NotNextInLine, None); n];
     let tracing = trace.is_some();
     for (pos, &ri) in input.members.iter().enumerate() {
-        let (Some(rep), Some(rs), Some(local)) = (
-            input.reps.get(ri),
-            input.rep_states.get(ri),
-            input.local.get(pos),
-        ) else {
+        let (Some(rep), Some(rs)) = (input.reps.get(ri), input.rep_states.get(ri)) else {
             continue;
         };
+        let local = &input.clock.rep(ri);
         if input.exclude.contains(&ri) {
             set(&mut why, pos, CandidateReason::MissedSla, None);
             continue;
@@ -157,6 +161,30 @@ pub fn pick<'r>(
         }
     }
     chosen
+}
+
+/// Round robin without a trace: check members in line order and stop at the first
+/// who can take the lead, so the cost does not grow with the team's size.
+fn first_in_line(skipped: SkipPolicy, team: &mut TeamState, input: &PickInput) -> Option<usize> {
+    let qi = team.queue.iter().position(|p| {
+        let pos = *p as usize;
+        input.members.get(pos).is_some_and(|ri| {
+            !input.exclude.contains(ri)
+                && match (input.reps.get(*ri), input.rep_states.get(*ri)) {
+                    (Some(rep), Some(rs)) => rep.unavailable(rs, &input.clock.rep(*ri)).is_none(),
+                    _ => false,
+                }
+        })
+    })?;
+    let pos = *team.queue.get(qi)? as usize;
+    match skipped {
+        SkipPolicy::KeepsPlace => {
+            team.queue.remove(qi);
+            team.queue.push_back(pos as u32);
+        }
+        SkipPolicy::LosesTurn => team.queue.rotate_left(qi + 1),
+    }
+    Some(pos)
 }
 
 fn set(

@@ -158,10 +158,11 @@ impl Picker {
                     Period::Month => 2,
                 };
                 let load = |p: usize| -> u32 {
-                    let (Some(ri), Some(local)) = (input.members.get(p), input.local.get(p)) else {
+                    let Some(ri) = input.members.get(p) else {
                         return u32::MAX;
                     };
-                    let key = crate::rep::period_keys(local).get(i).copied().unwrap_or(0);
+                    let local = input.clock.rep(*ri);
+                    let key = crate::rep::period_keys(&local).get(i).copied().unwrap_or(0);
                     input
                         .rep_states
                         .get(*ri)

@@ -1,0 +1,286 @@
+//! Simulation reports: replay past leads through a fresh router in `created_at` order and
+//! aggregate what happened (outcomes, reps and caps, teams and fairness, rules, SLA, conversion).
+//!
+//! ```
+//! use leadroute::Router;
+//! use leadroute::report::{Simulation, SimOptions};
+//! let router = Router::from_json(r#"{
+//!   "fields": {"country": "string"},
+//!   "reps": [{"id": "ana"}, {"id": "ben"}],
+//!   "teams": [{"id": "sales", "members": ["ana", "ben"]}],
+//!   "rules": [{"id": "all", "team": "sales"}],
+//!   "fallback": "ana"
+//! }"#).unwrap();
+//! let mut sim = Simulation::new(&router, SimOptions::default());
+//! sim.feed_jsonl(&router, "{\"id\": \"L1\", \"created_at\": \"2026-11-02T10:00:00Z\", \"converted\": true}\n");
+//! sim.finish(&router);
+//! let report = sim.report(&router);
+//! assert_eq!(report.outcomes.assigned, 1);
+//! assert_eq!(report.conversion.map(|c| c.converted), Some(1));
+//! ```
+
+mod aggregate;
+mod compare;
+mod csv;
+mod export;
+mod fairness;
+mod known;
+mod simulate;
+mod timeline;
+
+pub use compare::{compare, erfc, Comparison, MetricDiff, ZTest};
+pub use export::{comparison_csv, report_csv};
+pub use fairness::{gini, Fairness};
+pub use simulate::{arm_of, Simulation};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Most decisions a report keeps with their traces.
+pub const MAX_SAMPLE: usize = 10_000;
+/// Most leads held back to put slightly unsorted input back in `created_at` order.
+pub const MAX_REORDER_WINDOW: usize = 1_000_000;
+/// Bad lines reported with their message (all are counted).
+pub const MAX_LINE_ERRORS: usize = 20;
+/// Longest input line (or CSV record) read; longer ones are bad lines.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+/// Most score histogram buckets; scores beyond them are counted as `outside`.
+pub const MAX_SCORE_BUCKETS: usize = 200;
+
+/// How to run a simulation. Every field has a default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimOptions {
+    /// Decisions kept with their full trace: a uniform sample by a hash of the lead id, so
+    /// two configs run over the same leads show the same leads. At most [`MAX_SAMPLE`].
+    pub sample: usize,
+    /// Leads held back to restore `created_at` order in input that is only locally
+    /// unsorted. A lead older than the last one routed once it leaves this window is
+    /// routed at the current simulated time and counted as `out_of_order`.
+    pub reorder_window: usize,
+    /// When set, every lead under a first-touch SLA is contacted this many minutes after
+    /// it is assigned; when not set, nobody touches leads, so every SLA is missed.
+    pub touch_after_minutes: Option<u64>,
+    /// Width of a score histogram bucket.
+    pub score_bucket: f64,
+    /// Keep only the leads of one arm of an A/B split.
+    pub split: Option<Split>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            sample: 50,
+            reorder_window: 10_000,
+            touch_after_minutes: None,
+            score_bucket: 10.0,
+            split: None,
+        }
+    }
+}
+
+/// An A/B split of traffic by a stable hash of the lead id (see [`arm_of`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Split {
+    /// Share of leads that go to arm `b`, from 0 to 1.
+    pub share_b: f64,
+    /// The arm this simulation keeps.
+    pub arm: Arm,
+    /// Changes the split: the same seed always splits the same ids the same way.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arm {
+    A,
+    B,
+}
+
+/// Everything a simulation measured. Counts cover the leads routed; SLA events and pool
+/// expiries are counted up to the `created_at` of the last lead.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Leads routed.
+    pub leads: u64,
+    /// Non-blank input lines (CSV: records after the header) read.
+    pub lines: u64,
+    pub bad_lines: u64,
+    /// The first [`MAX_LINE_ERRORS`] bad lines.
+    pub errors: Vec<LineError>,
+    /// Split runs: leads that belong to the other arm (not routed here).
+    pub other_arm: u64,
+    pub split: Option<Split>,
+    /// Leads older than the simulated clock when their turn came (input not sorted).
+    pub out_of_order: u64,
+    /// Leads without a readable `created_at` (routed at the simulated clock).
+    pub missing_created_at: u64,
+    /// Simulated time span, ms since the epoch.
+    pub first_at: Option<i64>,
+    pub last_at: Option<i64>,
+    pub outcomes: Outcomes,
+    /// Rejected leads by screening rule (`required` for a missing required field).
+    pub rejected_by: BTreeMap<String, u64>,
+    /// Leads by the path that placed them at routing time.
+    pub via: BTreeMap<String, u64>,
+    /// Leads no routing rule matched (sent to the fallback owner).
+    pub unmatched: u64,
+    pub reps: Vec<RepReport>,
+    pub teams: Vec<TeamReport>,
+    /// Routing rules in config order, then screening rules.
+    pub rules: Vec<RuleReport>,
+    pub pools: Vec<PoolReport>,
+    pub score: Option<ScoreReport>,
+    pub sla: SlaReport,
+    /// All leads that carry a known outcome (`converted`, `deal_value`).
+    pub conversion: Option<Conversion>,
+    /// Leads assigned to a rep (at routing or later) that carry a known outcome.
+    pub assigned_conversion: Option<Conversion>,
+    /// Sampled decisions with their traces, in time order.
+    pub sample: Vec<SampleDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineError {
+    /// 1-based line number in the input (CSV: where the record starts).
+    pub line: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcomes {
+    pub assigned: u64,
+    pub pooled: u64,
+    pub nurture: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerPeriod {
+    pub day: u32,
+    pub week: u32,
+    pub month: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caps {
+    pub day: Option<u32>,
+    pub week: Option<u32>,
+    pub month: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepReport {
+    pub id: String,
+    pub name: String,
+    /// Leads owned at the end: `assigned + received - rerouted_away`.
+    pub leads: u64,
+    /// Share of all owned leads.
+    pub share: f64,
+    /// Assigned at routing time.
+    pub assigned: u64,
+    /// Given later: re-routed to this rep after an SLA breach or pushed from an expired pool.
+    pub received: u64,
+    /// Taken away after this rep missed the first-touch SLA.
+    pub rerouted_away: u64,
+    pub caps: Caps,
+    /// The most leads this rep had in any one day, week and month.
+    pub peak: PerPeriod,
+    /// Days, weeks and months in which this rep reached the cap.
+    pub capped: PerPeriod,
+    /// Times a lead for this rep's team (or a rule naming this rep) came while the rep
+    /// could not take it, by reason (`busy`, `out_of_hours`, `at_month_cap`, ...).
+    pub skipped: BTreeMap<String, u64>,
+    /// SLA escalations caused by this rep.
+    pub missed_sla: u64,
+    pub conversion: Option<Conversion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TeamReport {
+    pub id: String,
+    pub name: String,
+    /// Leads this team placed: with a member, its default owner, or the fallback owner.
+    pub leads: u64,
+    pub to_default_owner: u64,
+    pub to_fallback: u64,
+    pub fairness: Fairness,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleReport {
+    pub id: String,
+    /// `routing` or `screening`.
+    pub kind: String,
+    pub hits: u64,
+    pub conversion: Option<Conversion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolReport {
+    pub id: String,
+    pub name: String,
+    pub pooled: u64,
+    /// Pushed on after nobody claimed them in time.
+    pub expired: u64,
+    /// Still waiting at the end (nobody claims in a simulation).
+    pub waiting: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScoreReport {
+    /// Leads that were scored (screening passed).
+    pub scored: u64,
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+    pub below_mql: u64,
+    pub bucket: f64,
+    pub histogram: Vec<Bucket>,
+    /// Scores that fell outside the first [`MAX_SCORE_BUCKETS`] buckets.
+    pub outside: u64,
+    pub grades: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Scores `from <= s < to`.
+    pub from: f64,
+    pub to: f64,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct SlaReport {
+    pub reminders: u64,
+    pub escalations: u64,
+    pub reassigned: u64,
+    pub pool_expired: u64,
+    /// Simulated first touches (`touch_after_minutes`).
+    pub touched: u64,
+    /// Leads still under an open SLA at the end.
+    pub open: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Conversion {
+    /// Leads with a known `converted` value.
+    pub leads: u64,
+    pub converted: u64,
+    /// `converted / leads`.
+    pub rate: f64,
+    /// Sum of `deal_value` over converted leads.
+    pub revenue: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleDecision {
+    /// Simulated time the lead was routed.
+    pub at: i64,
+    pub converted: Option<bool>,
+    pub deal_value: Option<f64>,
+    /// The decision with its full trace, as `route` returns it.
+    pub decision: serde_json::Value,
+}
