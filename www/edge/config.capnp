@@ -1,0 +1,95 @@
+# workerd config for running the edge worker locally and in tests (deploy with wrangler.toml).
+#
+#   workerd serve www/edge/config.capnp --directory-path do-storage=/tmp/leadroute-do \
+#     [--socket-addr http=127.0.0.1:8787] [--control-fd=3]
+#
+# Everything deployment-specific comes from the environment (fromEnvironment below):
+# LEADROUTE_CONFIG (full config JSON text), LEADROUTE_CRM (optional: replaces config.crm),
+# CRM_URL, CRM_TOKEN, WEBHOOK_SECRET, NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN,
+# REP_TOKEN_SECRET, ALLOWED_ORIGINS and the retry knobs. Sockets default to port 0: read the
+# chosen ports from --control-fd, or pin them with --socket-addr.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "leadroute", worker = .durableWorker),
+    (name = "leadroute-stateless", worker = .statelessWorker),
+    (name = "cron", worker = .cronTrigger),
+    # Outbound fetches (CRM, notifications). Local and private addresses are allowed so
+    # a stand-in CRM on 127.0.0.1 is reachable; production runs on Cloudflare, not this.
+    (name = "internet", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),
+    (name = "do-storage", disk = (path = "/tmp/leadroute-do-storage", writable = true)),
+  ],
+  sockets = [
+    (name = "http", address = "127.0.0.1:0", http = (), service = "leadroute"),
+    (name = "stateless", address = "127.0.0.1:0", http = (), service = "leadroute-stateless"),
+    (name = "cron", address = "127.0.0.1:0", http = (), service = "cron"),
+  ],
+);
+
+const modules :List(Workerd.Worker.Module) = [
+  (name = "worker.js", esModule = embed "worker.js"),
+  (name = "router-object.js", esModule = embed "router-object.js"),
+  (name = "engine.js", esModule = embed "engine.js"),
+  (name = "settings.js", esModule = embed "settings.js"),
+  (name = "validate.js", esModule = embed "validate.js"),
+  (name = "crm.js", esModule = embed "crm.js"),
+  (name = "delivery.js", esModule = embed "delivery.js"),
+  (name = "auth.js", esModule = embed "auth.js"),
+  # The npm package's web build, under the names `import "leadroute/web"` resolves to.
+  (name = "leadroute/web", esModule = embed "../../pkg/web/leadroute_wasm.js"),
+  (name = "leadroute/web/leadroute_wasm_bg.wasm", wasm = embed "../../pkg/web/leadroute_wasm_bg.wasm"),
+];
+
+const durableWorker :Workerd.Worker = (
+  modules = .modules,
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "ROUTER", durableObjectNamespace = "LeadRouter"),
+    (name = "LEADROUTE_CONFIG", fromEnvironment = "LEADROUTE_CONFIG"),
+    (name = "LEADROUTE_CRM", fromEnvironment = "LEADROUTE_CRM"),
+    (name = "STATE_NAME", fromEnvironment = "STATE_NAME"),
+    (name = "CRM_URL", fromEnvironment = "CRM_URL"),
+    (name = "CRM_TOKEN", fromEnvironment = "CRM_TOKEN"),
+    (name = "WEBHOOK_SECRET", fromEnvironment = "WEBHOOK_SECRET"),
+    (name = "NOTIFY_URL", fromEnvironment = "NOTIFY_URL"),
+    (name = "NOTIFY_TOKEN", fromEnvironment = "NOTIFY_TOKEN"),
+    (name = "ADMIN_TOKEN", fromEnvironment = "ADMIN_TOKEN"),
+    (name = "REP_TOKEN_SECRET", fromEnvironment = "REP_TOKEN_SECRET"),
+    (name = "ALLOWED_ORIGINS", fromEnvironment = "ALLOWED_ORIGINS"),
+    (name = "MAX_BODY_BYTES", fromEnvironment = "MAX_BODY_BYTES"),
+    (name = "CRM_MAX_ATTEMPTS", fromEnvironment = "CRM_MAX_ATTEMPTS"),
+    (name = "CRM_RETRY_BASE_MS", fromEnvironment = "CRM_RETRY_BASE_MS"),
+    (name = "CRM_RETRY_MAX_MS", fromEnvironment = "CRM_RETRY_MAX_MS"),
+    (name = "CRM_TIMEOUT_MS", fromEnvironment = "CRM_TIMEOUT_MS"),
+    (name = "CRM_CONCURRENCY", fromEnvironment = "CRM_CONCURRENCY"),
+  ],
+  durableObjectNamespaces = [(className = "LeadRouter", uniqueKey = "leadroute-router")],
+  durableObjectStorage = (localDisk = "do-storage"),
+);
+
+# The same module without a Durable Object: MODE=stateless (rendezvous hashing per lead id).
+const statelessWorker :Workerd.Worker = (
+  modules = .modules,
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "MODE", text = "stateless"),
+    (name = "LEADROUTE_CONFIG", fromEnvironment = "LEADROUTE_CONFIG"),
+    (name = "LEADROUTE_CRM", fromEnvironment = "LEADROUTE_CRM"),
+    (name = "CRM_URL", fromEnvironment = "CRM_URL"),
+    (name = "CRM_TOKEN", fromEnvironment = "CRM_TOKEN"),
+    (name = "WEBHOOK_SECRET", fromEnvironment = "WEBHOOK_SECRET"),
+    (name = "NOTIFY_URL", fromEnvironment = "NOTIFY_URL"),
+    (name = "ALLOWED_ORIGINS", fromEnvironment = "ALLOWED_ORIGINS"),
+    (name = "CRM_MAX_ATTEMPTS", fromEnvironment = "CRM_MAX_ATTEMPTS"),
+    (name = "CRM_RETRY_BASE_MS", fromEnvironment = "CRM_RETRY_BASE_MS"),
+  ],
+);
+
+# Local stand-in for Cloudflare's cron trigger: POST /?time=<ms> runs the worker's
+# `scheduled` handler with that scheduledTime (default: now).
+const cronTrigger :Workerd.Worker = (
+  modules = [(name = "cron.js", esModule = embed "cron.js")],
+  compatibilityDate = "2025-09-01",
+  bindings = [(name = "TARGET", service = "leadroute")],
+);

@@ -1,0 +1,108 @@
+// Reads the worker's settings from its environment once per isolate: the full routing
+// config (private, never sent to a browser), its CRM mapping, limits and retry policy.
+import { Router, publicConfig } from "./engine.js";
+
+const CRM_TYPES = ["salesforce", "hubspot", "webhook"];
+const DEFAULT_FORWARD = ["assigned", "pooled", "nurture"];
+
+let cached = null;
+
+function text(v) {
+  return typeof v === "string" && v.trim() !== "" ? v : undefined;
+}
+
+function int(v, fallback, min = 0) {
+  const n = Number(text(v) ?? v);
+  return Number.isFinite(n) && n >= min ? Math.floor(n) : fallback;
+}
+
+function parseJson(value, what) {
+  if (value && typeof value === "object") return structuredClone(value);
+  const t = text(value);
+  if (t === undefined) return undefined;
+  try {
+    return JSON.parse(t);
+  } catch (e) {
+    throw new Error(`${what} is not valid JSON: ${e.message}`);
+  }
+}
+
+/** Checks the `crm` object of a config; returns it with defaults filled in. */
+export function checkCrm(crm) {
+  if (crm === undefined || crm === null) return null;
+  if (typeof crm !== "object" || Array.isArray(crm)) throw new Error("config.crm must be an object");
+  if (!CRM_TYPES.includes(crm.type)) {
+    throw new Error(`config.crm.type must be one of ${CRM_TYPES.map((t) => `"${t}"`).join(", ")}, found ${JSON.stringify(crm.type)}`);
+  }
+  if (crm.owners !== undefined && (typeof crm.owners !== "object" || Array.isArray(crm.owners))) {
+    throw new Error("config.crm.owners must map rep / pool ids to CRM owner ids");
+  }
+  const forward = crm.forward ?? DEFAULT_FORWARD;
+  if (!Array.isArray(forward)) throw new Error("config.crm.forward must be a list of outcomes");
+  return { ...crm, owners: crm.owners ?? {}, fields: crm.fields ?? {}, forward };
+}
+
+/**
+ * Settings from `env` (cached while the config text is unchanged). Throws with a clear
+ * message when the config is missing or invalid.
+ */
+export function loadSettings(env) {
+  const raw = env.LEADROUTE_CONFIG;
+  const crmRaw = env.LEADROUTE_CRM;
+  if (cached && cached.raw === raw && cached.crmRaw === crmRaw) return cached.settings;
+  const config = parseJson(raw, "LEADROUTE_CONFIG");
+  if (!config) throw new Error("LEADROUTE_CONFIG is not set: the worker needs its routing config");
+  const crmOverride = parseJson(crmRaw, "LEADROUTE_CRM");
+  if (crmOverride) config.crm = crmOverride;
+  const crm = checkCrm(config.crm);
+  // Compiles once to report config errors here rather than on the first lead.
+  new Router(config).free();
+  // The state name ignores the CRM mapping: editing an owner id must not reset caps.
+  const { crm: _crm, ...routing } = config;
+  const configText = JSON.stringify(routing);
+  const crmUrl = text(env.CRM_URL) ?? crm?.url;
+  if (crm && !crmUrl && crm.type !== "hubspot") {
+    throw new Error(`the ${crm.type} CRM needs a URL: set CRM_URL or config.crm.url`);
+  }
+  const settings = {
+    config,
+    configText,
+    crm,
+    publicConfig: publicConfig(config),
+    mode: text(env.MODE) === "stateless" ? "stateless" : "durable",
+    stateName: text(env.STATE_NAME),
+    maxBodyBytes: int(env.MAX_BODY_BYTES, 16 * 1024, 256),
+    crmUrl,
+    notifyUrl: text(env.NOTIFY_URL),
+    retry: {
+      maxAttempts: int(env.CRM_MAX_ATTEMPTS, 5, 1),
+      baseMs: int(env.CRM_RETRY_BASE_MS, 500, 0),
+      maxMs: int(env.CRM_RETRY_MAX_MS, 30_000, 0),
+      timeoutMs: int(env.CRM_TIMEOUT_MS, 10_000, 1),
+      concurrency: int(env.CRM_CONCURRENCY, 6, 1),
+    },
+    idempotencyTtlMs: int(env.IDEMPOTENCY_TTL_HOURS, 7 * 24, 1) * 3_600_000,
+    allowedOrigins: (text(env.ALLOWED_ORIGINS) ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+  cached = { raw, crmRaw, settings };
+  return settings;
+}
+
+/** Hex SHA-256 of a string. */
+export async function sha256(s) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+let stateName = null;
+/** The Durable Object name: one object per routing config (or STATE_NAME when set). */
+export async function stateNameOf(settings) {
+  if (settings.stateName) return settings.stateName;
+  if (stateName?.text !== settings.configText) {
+    stateName = { text: settings.configText, name: `config-${(await sha256(settings.configText)).slice(0, 16)}` };
+  }
+  return stateName.name;
+}

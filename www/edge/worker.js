@@ -1,0 +1,203 @@
+// The edge Worker: HTTP endpoints for lead capture, the pull pool and operators, and the
+// cron handler. Routing state lives in the LeadRouter Durable Object (or nowhere, stateless).
+import { Router } from "./engine.js";
+import { loadSettings, sha256, stateNameOf } from "./settings.js";
+import { readBody, checkLead, canonical } from "./validate.js";
+import { repOf, adminRefusal } from "./auth.js";
+import { deliverWithRetries } from "./delivery.js";
+import { LeadRouter, slim } from "./router-object.js";
+
+export { LeadRouter };
+
+// Stateless mode keeps no shared state; the isolate's router is renewed so pooled leads
+// and counters it accumulates stay bounded.
+const STATELESS_RENEW_AFTER = 500;
+let stateless = null;
+
+function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+}
+
+function errorResponse(status, code, message, field = null) {
+  return json(status, { error: { code, field, message } });
+}
+
+function fromObject(r) {
+  const { status, ...body } = r;
+  return json(status, body);
+}
+
+function corsHeaders(request, settings) {
+  const origin = request.headers.get("origin");
+  const allowed = settings.allowedOrigins;
+  if (!origin || !allowed.length) return {};
+  const allow = allowed.includes("*") ? "*" : allowed.includes(origin) ? origin : null;
+  if (!allow) return {};
+  return {
+    "access-control-allow-origin": allow,
+    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-headers": "content-type, idempotency-key, authorization",
+    "access-control-max-age": "600",
+    vary: "Origin",
+  };
+}
+
+async function stubOf(env, settings) {
+  if (!env.ROUTER) throw new Error("the ROUTER Durable Object binding is missing (or set MODE=stateless)");
+  return env.ROUTER.get(env.ROUTER.idFromName(await stateNameOf(settings)));
+}
+
+/** What the form may see of a decision: who and how to book, never why. */
+function answer(r, ignored) {
+  const d = r.decision;
+  return {
+    lead_id: d.lead_id,
+    outcome: d.outcome,
+    rep: d.rep,
+    rep_name: d.rep_name,
+    calendar_url: d.calendar_url,
+    team: d.team,
+    pool: d.pool,
+    replayed: r.replayed,
+    routed_at: r.routed_at,
+    crm: r.crm,
+    ignored_fields: ignored,
+  };
+}
+
+async function submitLead(request, env, ctx, settings) {
+  const read = await readBody(request, settings.maxBodyBytes);
+  if (!read.ok) return json(read.status, { error: read.error });
+  const checked = checkLead(read.body, settings.config, request.headers.get("idempotency-key"));
+  if (!checked.ok) return json(checked.status, { error: checked.error });
+  const { lead, key, ignored } = checked;
+  if (settings.mode === "stateless") return submitStateless(lead, ignored, env, ctx, settings);
+  const hash = await sha256(canonical(lead));
+  const r = await (await stubOf(env, settings)).submit(lead, key, hash);
+  if (r.error) return json(r.status, { error: r.error });
+  return json(r.status, answer(r, ignored));
+}
+
+function submitStateless(lead, ignored, env, ctx, settings) {
+  if (!stateless || stateless.uses >= STATELESS_RENEW_AFTER) {
+    stateless?.router.free();
+    stateless = { router: new Router(settings.config), uses: 0 };
+  }
+  stateless.uses += 1;
+  const now = Date.now();
+  let decision;
+  try {
+    decision = slim(stateless.router.route(lead, { now, trace: false, stateless: true }));
+  } catch (e) {
+    return errorResponse(422, "invalid_lead", e.message, /field "([^"]+)"/.exec(e.message)?.[1] ?? null);
+  }
+  let crm = "not_forwarded";
+  if (settings.crm?.forward.includes(decision.outcome)) {
+    crm = "queued";
+    const item = { id: `create:${lead.id}`, kind: "create", lead_id: lead.id, lead, decision, created_at: now };
+    // No Durable Object, so no dead-letter store: a lead that cannot be delivered is
+    // reported to the notification webhook and the log.
+    ctx.waitUntil(
+      deliverWithRetries(item, settings, env).then(async (r) => {
+        if (r.ok) return;
+        console.error(`leadroute: CRM delivery of ${lead.id} failed after ${r.attempts} attempts: ${r.error}`);
+        const event = { kind: "dead_letter", at: Date.now(), lead_id: lead.id, rep: decision.rep ?? "", reason: r.error, item };
+        await deliverWithRetries({ id: `dead:${lead.id}`, kind: "notify", events: [event] }, settings, env);
+      }),
+    );
+  }
+  return json(201, answer({ decision, replayed: false, routed_at: now, crm }, ignored));
+}
+
+async function handle(request, env, ctx, settings) {
+  const url = new URL(request.url);
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const method = request.method;
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+
+  if (path === "/health" && method === "GET") return json(200, { ok: true, mode: settings.mode });
+  if (path === "/public-config" && method === "GET") {
+    return json(200, settings.publicConfig, { "cache-control": "public, max-age=300" });
+  }
+  if (path === "/leads") {
+    if (method !== "POST") return errorResponse(405, "method_not_allowed", "use POST /leads");
+    return submitLead(request, env, ctx, settings);
+  }
+
+  // Rep endpoints: /pools/:pool/leads, /pools/:pool/claim, /leads/:id/claim, /leads/:id/touch
+  const repRoute =
+    (parts[0] === "pools" && parts.length === 3 && ["leads", "claim"].includes(parts[2])) ||
+    (parts[0] === "leads" && parts.length === 3 && ["claim", "touch"].includes(parts[2]));
+  if (repRoute) {
+    const expected = parts[0] === "pools" && parts[2] === "leads" ? "GET" : "POST";
+    if (method !== expected) return errorResponse(405, "method_not_allowed", `use ${expected} ${path}`);
+    if (settings.mode === "stateless") {
+      return errorResponse(501, "needs_durable_object", "pools, claims and touches need the Durable Object (MODE is stateless)");
+    }
+    const who = await repOf(request, env);
+    if (!who.rep) return errorResponse(who.status, "unauthorized", who.message);
+    const stub = await stubOf(env, settings);
+    const [kind, id, action] = parts;
+    if (kind === "pools" && action === "leads") return fromObject(await stub.listPool(id, who.rep));
+    if (kind === "pools") return fromObject(await stub.claim({ pool: id }, who.rep));
+    if (action === "claim") return fromObject(await stub.claim({ leadId: id }, who.rep));
+    return fromObject(await stub.touch(id, who.rep));
+  }
+
+  if (parts[0] === "admin") {
+    const refusal = adminRefusal(request, env);
+    if (refusal) return errorResponse(refusal.status, "unauthorized", refusal.message);
+    if (settings.mode === "stateless") return errorResponse(501, "needs_durable_object", "admin endpoints need the Durable Object");
+    const stub = await stubOf(env, settings);
+    const sub = parts.slice(1).join("/");
+    if (sub === "dead-letters" && method === "GET") return fromObject(await stub.deadLetters());
+    if (sub === "dead-letters/replay" && method === "POST") {
+      let ids;
+      const body = await request.text();
+      if (body.trim()) {
+        try {
+          ids = JSON.parse(body).ids;
+        } catch (e) {
+          return errorResponse(400, "invalid_json", `body is not valid JSON: ${e.message}`);
+        }
+        if (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => typeof i === "string"))) {
+          return errorResponse(422, "wrong_type", 'field "ids" must be a list of dead-letter ids', "ids");
+        }
+      }
+      return fromObject(await stub.replay(ids));
+    }
+    if (sub === "outbox" && method === "GET") return fromObject(await stub.outboxStats());
+    if (sub === "snapshot" && method === "GET") return fromObject(await stub.snapshot());
+  }
+  return errorResponse(404, "not_found", `no endpoint ${method} ${path}`);
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    let settings;
+    try {
+      settings = loadSettings(env);
+    } catch (e) {
+      return errorResponse(500, "config_error", e.message);
+    }
+    const cors = corsHeaders(request, settings);
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
+    let res;
+    try {
+      res = await handle(request, env, ctx, settings);
+    } catch (e) {
+      console.error("leadroute:", e?.stack ?? e);
+      res = errorResponse(500, "internal", "the lead could not be processed; retry with the same Idempotency-Key");
+    }
+    for (const [k, v] of Object.entries(cors)) res.headers.set(k, v);
+    return res;
+  },
+
+  /** Cron trigger: `tick` at the trigger's time; due events go to NOTIFY_URL. */
+  async scheduled(controller, env) {
+    const settings = loadSettings(env);
+    if (settings.mode === "stateless") return;
+    const r = await (await stubOf(env, settings)).tick(Number(controller.scheduledTime));
+    console.log(`leadroute: tick ${JSON.stringify(r)}`);
+  },
+};
