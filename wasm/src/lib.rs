@@ -81,6 +81,19 @@ fn type_name(v: &JsValue) -> String {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The options object; getters read its properties directly in the JS glue
+    /// instead of passing key strings across the boundary on every call.
+    type OptionsObject;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn now(this: &OptionsObject) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn trace(this: &OptionsObject) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn stateless(this: &OptionsObject) -> Result<JsValue, JsValue>;
+}
+
 fn options(value: &JsValue) -> Result<RouteOptions, JsValue> {
     if !value.is_object() {
         return Err(js_error(&format!(
@@ -88,7 +101,9 @@ fn options(value: &JsValue) -> Result<RouteOptions, JsValue> {
             type_name(value)
         )));
     }
-    let now = Reflect::get(value, &"now".into()).unwrap_or(JsValue::UNDEFINED);
+    let o: &OptionsObject = value.unchecked_ref();
+    // A throwing getter is an error for this call, not an exception through the wasm.
+    let now = o.now().unwrap_or(JsValue::UNDEFINED);
     let now = match now.as_f64() {
         Some(n) if n.is_finite() && n.abs() < 8.64e15 => n as i64,
         Some(n) => {
@@ -108,9 +123,9 @@ fn options(value: &JsValue) -> Result<RouteOptions, JsValue> {
             )))
         }
     };
-    let trace = Reflect::get(value, &"trace".into()).unwrap_or(JsValue::UNDEFINED);
-    let trace = trace.as_bool().unwrap_or(true);
-    let stateless = Reflect::get(value, &"stateless".into())
+    let trace = o.trace().ok().and_then(|v| v.as_bool()).unwrap_or(true);
+    let stateless = o
+        .stateless()
         .ok()
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
@@ -407,4 +422,135 @@ pub fn validate(#[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValu
         errors: &errors,
     })
     .unwrap_or(JsValue::NULL)
+}
+
+// ---- Simulation: replay past leads and report (the rules dashboard) -----------------------
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SIMULATION: &'static str = r#"
+/** Options of a simulation; every field is optional. */
+export interface SimulationOptions {
+  /** Decisions kept with their trace (a sample by hash of the lead id). Default 50, at most 10000. */
+  sample?: number;
+  /** Leads held back to restore created_at order in locally unsorted input. Default 10000. */
+  reorder_window?: number;
+  /** Leads under an SLA are touched this many minutes after assignment (default: never). */
+  touch_after_minutes?: number | null;
+  /** Width of a score histogram bucket. Default 10. */
+  score_bucket?: number;
+  /** Keep one arm of an A/B split by a stable hash of the lead id. */
+  split?: { share_b: number; arm: "a" | "b"; seed?: number } | null;
+}
+/** The aggregated report of a simulation (snake_case, see leadroute::report::Report). */
+export type SimulationReport = Record<string, any>;
+/** Two reports metric by metric, with two-proportion z-tests on conversion. */
+export type ReportComparison = Record<string, any>;
+"#;
+
+/// A replay of past leads through a fresh router, in `created_at` order: feed JSONL or
+/// CSV text in chunks (cut anywhere), then read the aggregated report, or compare two
+/// simulations (two configs over the same leads, or the two arms of an A/B split).
+#[wasm_bindgen(js_name = Simulation)]
+pub struct Simulation {
+    router: leadroute::Router,
+    sim: leadroute::report::Simulation,
+}
+
+/// A JSON value given as a string or a plain object, read into `T`.
+fn from_js_json<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    let text = json_text(value, what)?;
+    serde_json::from_str(&text).map_err(|e| js_error(&format!("invalid {what}: {e}")))
+}
+
+#[wasm_bindgen(js_class = Simulation)]
+impl Simulation {
+    /// Validates and compiles the config (throws like `new Router`) and starts empty.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SimulationOptions | undefined")] options: JsValue,
+    ) -> Result<Simulation, JsValue> {
+        let text = json_text(&config, "config")?;
+        let router = leadroute::Router::from_json(&text).map_err(|e| config_error(&e))?;
+        let opts = if options.is_undefined() || options.is_null() {
+            leadroute::report::SimOptions::default()
+        } else {
+            from_js_json(&options, "simulation options")?
+        };
+        let sim = leadroute::report::Simulation::new(&router, opts);
+        Ok(Simulation { router, sim })
+    }
+
+    /// Feeds JSONL text; returns the number of leads routed so far.
+    #[wasm_bindgen(js_name = feedJsonl)]
+    pub fn feed_jsonl(&mut self, text: &str) -> f64 {
+        self.sim.feed_jsonl(&self.router, text);
+        self.sim.leads() as f64
+    }
+
+    /// Feeds CSV text (the header first); `mapping` renames CSV headers to config fields.
+    #[wasm_bindgen(js_name = feedCsv)]
+    pub fn feed_csv(
+        &mut self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")]
+        mapping: JsValue,
+    ) -> Result<f64, JsValue> {
+        let mapping: Option<std::collections::BTreeMap<String, String>> =
+            if mapping.is_undefined() || mapping.is_null() {
+                None
+            } else {
+                Some(from_js_json(&mapping, "column mapping")?)
+            };
+        self.sim.feed_csv(&self.router, text, mapping.as_ref());
+        Ok(self.sim.leads() as f64)
+    }
+
+    /// The end of the input: routes what is still held for ordering.
+    pub fn finish(&mut self) {
+        self.sim.finish(&self.router);
+    }
+
+    /// Leads routed so far.
+    #[wasm_bindgen(getter)]
+    pub fn leads(&self) -> f64 {
+        self.sim.leads() as f64
+    }
+
+    /// Finishes the input and returns the report.
+    #[wasm_bindgen(unchecked_return_type = "SimulationReport")]
+    pub fn report(&mut self) -> Result<JsValue, JsValue> {
+        self.sim.finish(&self.router);
+        to_js(&self.sim.report(&self.router))
+    }
+
+    /// Finishes the input and returns the report as CSV text (`section,key,metric,value`).
+    #[wasm_bindgen(js_name = reportCsv)]
+    pub fn report_csv(&mut self) -> String {
+        self.sim.finish(&self.router);
+        leadroute::report::report_csv(&self.sim.report(&self.router))
+    }
+
+    /// This simulation (A) against `other` (B): every metric with the difference, and
+    /// two-proportion z-tests on conversion. Finishes both inputs.
+    #[wasm_bindgen(unchecked_return_type = "ReportComparison")]
+    pub fn compare(&mut self, other: &mut Simulation) -> Result<JsValue, JsValue> {
+        to_js(&self.comparison(other))
+    }
+
+    /// `compare` as CSV text (`metric,a,b,diff,a_rate,b_rate`, then the tests).
+    #[wasm_bindgen(js_name = compareCsv)]
+    pub fn compare_csv(&mut self, other: &mut Simulation) -> String {
+        leadroute::report::comparison_csv(&self.comparison(other))
+    }
+}
+
+impl Simulation {
+    fn comparison(&mut self, other: &mut Simulation) -> leadroute::report::Comparison {
+        self.sim.finish(&self.router);
+        other.sim.finish(&other.router);
+        let a = self.sim.report(&self.router);
+        let b = other.sim.report(&other.router);
+        leadroute::report::compare(&a, &b)
+    }
 }
