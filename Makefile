@@ -1,10 +1,11 @@
-.PHONY: run test build setup help
+.PHONY: run test build setup help bench
 
 help:
 	@echo "make run    - set up, build, route data/sample-leads.jsonl with explanations"
 	@echo "make test   - fmt, clippy, cargo test, wasm-pack test (node+chrome), build, node tests"
 	@echo "make build  - build the npm package into pkg/ (web, node, bundler)"
 	@echo "make setup  - install whatever is missing (idempotent, fast when ready)"
+	@echo "make bench  - every benchmark, one table of targets vs measured (QUICK=1 for a short run)"
 
 run:
 	bash scripts/run.sh
@@ -17,3 +18,6 @@ build:
 
 setup:
 	bash scripts/setup.sh
+
+bench:
+	bash scripts/bench.sh $(if $(QUICK),--quick)
