@@ -12,5 +12,14 @@ echo
 node scripts/route-sample.mjs "$@"
 
 # ---- >>> DASHBOARD GOES HERE <<< ---------------------------------------------------------
-# Placeholder: the dashboard (www/) will be served from here, e.g. on http://localhost:8080/
-# once it exists. Until then run.sh ends after the sample report.
+# The rules dashboard (www/dashboard): static files on 127.0.0.1, the engine runs in the
+# browser. Served until Ctrl-C when run from a terminal (or LEADROUTE_SERVE=1); otherwise
+# (CI, pipes, LEADROUTE_SERVE=0) only the command is printed, so `make run` still ends.
+DASHBOARD_PORT="${PORT:-8080}"
+echo
+if [[ "${LEADROUTE_SERVE:-}" == 1 || ( -t 1 && "${LEADROUTE_SERVE:-}" != 0 ) ]]; then
+  echo "Rules dashboard: open http://127.0.0.1:$DASHBOARD_PORT/www/dashboard/ (Ctrl-C stops)"
+  exec node scripts/serve.mjs "$DASHBOARD_PORT"
+else
+  echo "Rules dashboard: node scripts/serve.mjs $DASHBOARD_PORT, then open http://127.0.0.1:$DASHBOARD_PORT/www/dashboard/"
+fi

@@ -210,7 +210,7 @@ impl<'de> Visitor<'de> for LeadVisitor<'_> {
     }
 }
 
-fn timestamp(v: &Val) -> Option<i64> {
+pub(crate) fn timestamp(v: &Val) -> Option<i64> {
     match v {
         Val::Num(n) if n.is_finite() && n.abs() < 1e16 => Some(*n as i64),
         Val::Str(s) => match s.trim().parse::<f64>() {

@@ -26,6 +26,7 @@ pub mod lead;
 pub mod limits;
 pub mod pool;
 pub mod rep;
+pub mod report;
 pub mod route;
 pub mod router;
 pub mod rule_index;

@@ -1,9 +1,9 @@
 //! CSV leads: the header row (renamed through a column mapping), RFC 4180 fields, and a
 //! record turned into a lead by feeding `(column, text)` pairs to the schema's serde seed.
 
-use super::known::{self, Known};
+use super::known::{self, Known, Meta};
 use crate::error::LeadError;
-use crate::lead::{lead_error, Lead, Schema};
+use crate::lead::{lead_error, timestamp, Lead, Schema, Val, CREATED_AT};
 use serde::de::value::{BorrowedStrDeserializer, Error as ValueError, MapDeserializer};
 use serde::de::DeserializeSeed;
 use std::borrow::Cow;
@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 pub struct Header {
     pub columns: Vec<String>,
     pub delimiter: u8,
+    id: Option<usize>,
+    created_at: Option<usize>,
     converted: Option<usize>,
     deal_value: Option<usize>,
 }
@@ -41,6 +43,8 @@ impl Header {
             .collect();
         let find = |name: &str| columns.iter().position(|c| c == name);
         Header {
+            id: find("id"),
+            created_at: find(CREATED_AT),
             converted: find(known::CONVERTED),
             deal_value: find(known::DEAL_VALUE),
             columns: columns.clone(),
@@ -48,8 +52,23 @@ impl Header {
         }
     }
 
-    /// Parses one record into a lead and its known outcome.
-    pub fn lead(&self, schema: &Schema, record: &str) -> Result<(Lead<'static>, Known), LeadError> {
+    /// The first look at a record: column count, id, `created_at`, known outcome.
+    pub fn meta(&self, record: &str) -> Result<Meta<'static>, LeadError> {
+        let values = self.cells(record)?;
+        let cell = |i: Option<usize>| i.and_then(|i| values.get(i)).map(|v| v.as_ref());
+        Ok(Meta {
+            id: cell(self.id)
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| Cow::Owned(s.to_string())),
+            created_at: cell(self.created_at).and_then(|s| timestamp(&Val::Str(s.into()))),
+            known: Known {
+                converted: cell(self.converted).and_then(known::flag),
+                deal_value: cell(self.deal_value).and_then(known::amount),
+            },
+        })
+    }
+
+    fn cells<'r>(&self, record: &'r str) -> Result<Vec<Cow<'r, str>>, LeadError> {
         let values = fields(record, self.delimiter);
         if values.len() != self.columns.len() {
             return Err(LeadError::new(format!(
@@ -58,11 +77,12 @@ impl Header {
                 self.columns.len()
             )));
         }
-        let cell = |i: Option<usize>| i.and_then(|i| values.get(i)).map(|v| v.as_ref());
-        let known = Known {
-            converted: cell(self.converted).and_then(known::flag),
-            deal_value: cell(self.deal_value).and_then(known::amount),
-        };
+        Ok(values)
+    }
+
+    /// Parses one record into a lead.
+    pub fn lead(&self, schema: &Schema, record: &str) -> Result<Lead<'static>, LeadError> {
+        let values = self.cells(record)?;
         let pairs = self
             .columns
             .iter()
@@ -71,7 +91,7 @@ impl Header {
         let de = MapDeserializer::<_, ValueError>::new(pairs);
         // The cells are read as owned text, so the lead does not borrow the record.
         let lead = schema.seed().deserialize(de).map_err(lead_error)?;
-        Ok((lead.into_owned(), known))
+        Ok(lead.into_owned())
     }
 }
 
@@ -170,14 +190,19 @@ mod tests {
         let mut mapping = BTreeMap::new();
         mapping.insert("Employees".to_string(), "company_size".to_string());
         let h = Header::parse("\u{feff}id,Employees,email,converted,deal_value", &mapping);
-        assert_eq!(h.columns, ["id", "company_size", "email", "converted", "deal_value"]);
-        let (lead, known) = h.lead(&schema, "L1,\"1,200\",a@b.co,yes,99").unwrap_or_else(|e| {
-            unreachable!("{e}");
-        });
+        assert_eq!(
+            h.columns,
+            ["id", "company_size", "email", "converted", "deal_value"]
+        );
+        let lead = h.lead(&schema, "L1,\"1,200\",a@b.co,yes,99");
+        let lead = lead.unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(lead.id(), Some("L1"));
-        assert_eq!(lead.get(schema.slot("company_size").unwrap_or(0)).as_num(), Some(1200.0));
-        assert_eq!(known.converted, Some(true));
-        assert_eq!(known.deal_value, Some(99.0));
+        let size = schema.slot("company_size").unwrap_or(0);
+        assert_eq!(lead.get(size).as_num(), Some(1200.0));
+        let meta = h.meta("L1,\"1,200\",a@b.co,yes,99").unwrap_or_default();
+        assert_eq!(meta.id.as_deref(), Some("L1"));
+        assert_eq!(meta.known.converted, Some(true));
+        assert_eq!(meta.known.deal_value, Some(99.0));
         let err = h.lead(&schema, "L1,x,a@b.co,yes,99");
         assert!(err.is_err());
         let err = h.lead(&schema, "L1,1").err().map(|e| e.message);

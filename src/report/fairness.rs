@@ -42,27 +42,25 @@ impl Fairness {
 
 /// Gini coefficient of `x` (non-negative counts):
 ///
-/// `G = sum_i sum_j |x_i - x_j| / (2 n^2 mean)`,
+/// `G = sum_i sum_j |x_i - x_j| / (2 n^2 mean) = sum_i sum_j |x_i - x_j| / (2 n sum x)`,
 ///
 /// the mean absolute difference over all ordered pairs, halved and divided by the mean.
-/// Computed from the ascending sort as `G = 2 sum_i i x_(i) / (n sum x) - (n + 1) / n`
-/// (i from 1), which is the same number. 0 for an empty list or when every count is 0.
-/// With `n` members the largest value is `(n - 1) / n` (one member has everything).
+/// The pair sum is taken exactly in integers from the ascending sort,
+/// `sum_i sum_j |x_i - x_j| = 2 sum_i (2i - n - 1) x_(i)` (i from 1), so the only rounding
+/// is the final division. 0 for an empty list or when every count is 0; with `n` members
+/// the largest value is `(n - 1) / n` (one member has everything).
 pub fn gini(x: &[u64]) -> f64 {
-    let n = x.len();
-    let total: u64 = x.iter().sum();
+    let n = x.len() as i128;
+    let total: i128 = x.iter().map(|v| i128::from(*v)).sum();
     if n == 0 || total == 0 {
         return 0.0;
     }
     let mut sorted = x.to_vec();
     sorted.sort_unstable();
-    let weighted: f64 = sorted
+    let pairs: i128 = 2 * sorted
         .iter()
-        .enumerate()
-        .map(|(i, v)| (i as f64 + 1.0) * *v as f64)
-        .sum();
-    let n = n as f64;
-    let g = 2.0 * weighted / (n * total as f64) - (n + 1.0) / n;
-    // Rounding can leave -1e-17 for a perfectly even spread.
-    g.max(0.0)
+        .zip(1i128..)
+        .map(|(v, i)| (2 * i - n - 1) * i128::from(*v))
+        .sum::<i128>();
+    pairs as f64 / (2 * n * total) as f64
 }

@@ -25,6 +25,7 @@ mod csv;
 mod export;
 mod fairness;
 mod known;
+mod records;
 mod simulate;
 mod timeline;
 
@@ -102,6 +103,7 @@ pub enum Arm {
 /// Everything a simulation measured. Counts cover the leads routed; SLA events and pool
 /// expiries are counted up to the `created_at` of the last lead.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Report {
     /// Leads routed.
     pub leads: u64,

@@ -1,0 +1,423 @@
+//! The simulation: leads fed as JSONL or CSV text in chunks, put back in `created_at`
+//! order within a window, routed through a fresh state with the clock following the leads.
+
+use super::aggregate::Tally;
+use super::csv::Header;
+use super::known::{Known, Meta};
+use super::records::{Item, Records};
+use super::timeline::{Parked, Timeline};
+use super::{
+    Arm, LineError, Report, SampleDecision, SimOptions, Split, MAX_LINE_BYTES, MAX_LINE_ERRORS,
+    MAX_REORDER_WINDOW, MAX_SAMPLE,
+};
+use crate::lead::{lead_error, Lead};
+use crate::route::RouteOptions;
+use crate::router::Router;
+use crate::state::State;
+use crate::strategy::hash2;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+
+/// Seeds the hash that picks sampled leads (any constant; fixed so samples are stable).
+const SAMPLE_SEED: u64 = 0x5a4d_504c_4553_0001;
+
+/// Which arm of `split` a lead id belongs to: the top 53 bits of `hash2(seed, id)` as a
+/// number in [0, 1), below `share_b` is arm B. The same id, seed and share always give
+/// the same arm, so a live split and a later replay of its leads agree.
+pub fn arm_of(lead_id: &str, split: &Split) -> Arm {
+    let u = (hash2(split.seed, lead_id.as_bytes()) >> 11) as f64 / 9_007_199_254_740_992.0;
+    if u < split.share_b {
+        Arm::B
+    } else {
+        Arm::A
+    }
+}
+
+/// A lead waiting for its turn: the raw record, parsed again when it is routed (one
+/// allocation while held, instead of one per field).
+struct Held {
+    at: i64,
+    seq: u64,
+    line: u64,
+    timed: bool,
+    csv: bool,
+    known: Known,
+    text: Box<str>,
+}
+
+impl PartialEq for Held {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Held {}
+impl PartialOrd for Held {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Held {
+    fn cmp(&self, o: &Self) -> Ordering {
+        (self.at, self.seq).cmp(&(o.at, o.seq))
+    }
+}
+
+/// Where and when a lead is routed.
+#[derive(Clone, Copy)]
+struct Turn {
+    at: i64,
+    seq: u64,
+    line: u64,
+    timed: bool,
+}
+
+/// A bottom-k sample by hash of the lead id: the `k` smallest hashes seen.
+struct Sample {
+    k: usize,
+    items: BTreeMap<(u64, u64), SampleDecision>,
+}
+
+impl Sample {
+    fn wants(&self, key: (u64, u64)) -> bool {
+        self.k > 0
+            && (self.items.len() < self.k
+                || self.items.keys().next_back().is_some_and(|m| key < *m))
+    }
+    fn insert(&mut self, key: (u64, u64), d: SampleDecision) {
+        self.items.insert(key, d);
+        if self.items.len() > self.k {
+            self.items.pop_last();
+        }
+    }
+}
+
+/// A replay of past leads through one router. Owns the routing state and the running
+/// counts, not the router: every call takes the same `&Router` the simulation was made with.
+pub struct Simulation {
+    opts: SimOptions,
+    state: State,
+    tally: Tally,
+    timeline: Timeline,
+    sample: Sample,
+    held: BinaryHeap<Reverse<Held>>,
+    seq: u64,
+    /// Simulated time of the last lead routed.
+    clock: Option<i64>,
+    /// Latest `created_at` read (the time given to a lead without one).
+    latest: Option<i64>,
+    jsonl: Records,
+    csv: Records,
+    header: Option<Header>,
+    mapping: BTreeMap<String, String>,
+    lines: u64,
+    bad_lines: u64,
+    errors: Vec<LineError>,
+    other_arm: u64,
+    out_of_order: u64,
+    missing_created_at: u64,
+    first_at: Option<i64>,
+}
+
+impl Simulation {
+    pub fn new(router: &Router, mut opts: SimOptions) -> Simulation {
+        opts.sample = opts.sample.min(MAX_SAMPLE);
+        opts.reorder_window = opts.reorder_window.min(MAX_REORDER_WINDOW);
+        if let Some(s) = opts.split.as_mut() {
+            s.share_b = if s.share_b.is_finite() {
+                s.share_b.clamp(0.0, 1.0)
+            } else {
+                0.5
+            };
+        }
+        Simulation {
+            state: router.new_state(),
+            tally: Tally::new(router, opts.score_bucket),
+            timeline: Timeline::new(router, opts.touch_after_minutes),
+            sample: Sample {
+                k: opts.sample,
+                items: BTreeMap::new(),
+            },
+            held: BinaryHeap::new(),
+            seq: 0,
+            clock: None,
+            latest: None,
+            jsonl: Records::new(false),
+            csv: Records::new(true),
+            header: None,
+            mapping: BTreeMap::new(),
+            lines: 0,
+            bad_lines: 0,
+            errors: Vec::new(),
+            other_arm: 0,
+            out_of_order: 0,
+            missing_created_at: 0,
+            first_at: None,
+            opts,
+        }
+    }
+
+    /// Leads routed so far.
+    pub fn leads(&self) -> u64 {
+        self.tally.leads
+    }
+
+    /// Feeds JSONL text: one lead object a line. A chunk may end mid-line; the rest
+    /// of that line comes with the next chunk (or `finish`).
+    pub fn feed_jsonl(&mut self, router: &Router, text: &str) {
+        let mut records = std::mem::take(&mut self.jsonl);
+        records.feed(text, |item| self.record(router, item, false));
+        self.jsonl = records;
+    }
+
+    /// Feeds CSV text. The first record is the header; `mapping` renames CSV headers to
+    /// config field names (`{"Email Address": "email"}`) and is read with the header.
+    pub fn feed_csv(
+        &mut self,
+        router: &Router,
+        text: &str,
+        mapping: Option<&BTreeMap<String, String>>,
+    ) {
+        if let (None, Some(m)) = (&self.header, mapping) {
+            self.mapping = m.clone();
+        }
+        let mut records = std::mem::replace(&mut self.csv, Records::new(true));
+        records.feed(text, |item| self.record(router, item, true));
+        self.csv = records;
+    }
+
+    /// The end of the input: reads a last line without a newline and routes every lead
+    /// still held for ordering. Feeding more afterwards continues the same run.
+    pub fn finish(&mut self, router: &Router) {
+        let mut records = std::mem::take(&mut self.jsonl);
+        records.finish(|item| self.record(router, item, false));
+        self.jsonl = records;
+        let mut records = std::mem::replace(&mut self.csv, Records::new(true));
+        records.finish(|item| self.record(router, item, true));
+        self.csv = records;
+        while let Some(Reverse(h)) = self.held.pop() {
+            self.release(router, h);
+        }
+    }
+
+    fn bad(&mut self, line: u64, message: String) {
+        self.bad_lines += 1;
+        // Held leads are checked in full when their turn comes, so errors arrive a little
+        // out of line order: keep the first lines, not the first found.
+        if self.errors.len() < MAX_LINE_ERRORS || self.errors.last().is_some_and(|e| line < e.line)
+        {
+            self.errors.push(LineError { line, message });
+            self.errors.sort_by_key(|e| e.line);
+            self.errors.truncate(MAX_LINE_ERRORS);
+        }
+    }
+
+    /// First look at a record: valid, its time and arm; then held for ordering.
+    fn record(&mut self, router: &Router, item: Item, csv: bool) {
+        let (line, text) = match item {
+            Item::TooLong(line) => {
+                self.lines += 1;
+                let msg = format!("longer than {} bytes", MAX_LINE_BYTES);
+                self.bad(line, msg);
+                return;
+            }
+            Item::Record(line, text) => (line, text),
+        };
+        if csv && self.header.is_none() {
+            self.header = Some(Header::parse(text, &self.mapping));
+            return;
+        }
+        self.lines += 1;
+        let first = if csv {
+            match &self.header {
+                Some(h) => h.meta(text),
+                None => return,
+            }
+        } else {
+            Meta::from_json(text).map_err(lead_error)
+        };
+        let meta = match first {
+            Ok(m) => m,
+            Err(e) => {
+                self.bad(line, e.message);
+                return;
+            }
+        };
+        if let Some(split) = &self.opts.split {
+            // A lead without an id splits by its line number.
+            let arm = match &meta.id {
+                Some(id) => arm_of(id, split),
+                None => arm_of(&format!("line:{line}"), split),
+            };
+            if arm != split.arm {
+                self.other_arm += 1;
+                return;
+            }
+        }
+        let created_at = meta.created_at;
+        if let Some(t) = created_at {
+            self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
+        }
+        self.seq += 1;
+        let held = Held {
+            at: created_at.or(self.latest).unwrap_or(0),
+            seq: self.seq,
+            line,
+            timed: created_at.is_some(),
+            csv,
+            known: meta.known,
+            text: text.into(),
+        };
+        if self.opts.reorder_window == 0 {
+            self.release(router, held);
+            return;
+        }
+        self.held.push(Reverse(held));
+        while self.held.len() > self.opts.reorder_window {
+            match self.held.pop() {
+                Some(Reverse(h)) => self.release(router, h),
+                None => break,
+            }
+        }
+    }
+
+    /// A held lead's turn: parse it again and route it.
+    fn release(&mut self, router: &Router, h: Held) {
+        let parsed = if h.csv {
+            match &self.header {
+                Some(header) => header.lead(router.schema(), &h.text),
+                None => return,
+            }
+        } else {
+            router.schema().parse_json(&h.text)
+        };
+        let turn = Turn {
+            at: h.at,
+            seq: h.seq,
+            line: h.line,
+            timed: h.timed,
+        };
+        match parsed {
+            Ok(lead) => self.route(router, &lead, h.known, turn),
+            Err(e) => self.bad(h.line, e.message),
+        }
+    }
+
+    fn route(&mut self, router: &Router, lead: &Lead, known: Known, h: Turn) {
+        // The lead parser's own reading of `created_at` is the one `route` users pass.
+        let at = lead.created_at.unwrap_or(h.at);
+        let now = match self.clock {
+            Some(c) if at < c => {
+                if h.timed {
+                    self.out_of_order += 1;
+                }
+                c
+            }
+            _ => at,
+        };
+        if !h.timed {
+            self.missing_created_at += 1;
+        }
+        self.advance(router, now);
+        self.clock = Some(now);
+        if self.first_at.is_none() {
+            self.first_at = Some(now);
+        }
+        let key = match lead.id() {
+            Some(id) => hash2(SAMPLE_SEED, id.as_bytes()),
+            None => hash2(SAMPLE_SEED, &h.line.to_le_bytes()),
+        };
+        let sampled = self.sample.wants((key, h.seq));
+        let opts = RouteOptions {
+            now,
+            trace: sampled,
+            stateless: false,
+        };
+        let d = router.route(&mut self.state, lead, opts);
+        self.tally.decision(router, &self.state, &d, &known, now);
+        if sampled {
+            let item = SampleDecision {
+                at: now,
+                converted: known.converted,
+                deal_value: known.deal_value,
+                decision: serde_json::to_value(&d).unwrap_or_default(),
+            };
+            self.sample.insert((key, h.seq), item);
+        }
+        let tally = &mut self.tally;
+        self.timeline.park(
+            router,
+            &mut self.state,
+            |_| known,
+            |pool| tally.waits_forever(router, pool),
+        );
+    }
+
+    /// Runs every touch, reminder, breach and pool expiry due up to `now`, each at its
+    /// own time, in time order.
+    fn advance(&mut self, router: &Router, now: i64) {
+        while let Some(due) = self.timeline.next_due() {
+            if due > now {
+                break;
+            }
+            let items = self.timeline.take_due(router, due);
+            let mut moved: HashMap<String, (Known, Option<String>)> = HashMap::new();
+            let mut touches = Vec::new();
+            for item in items {
+                match item {
+                    Parked::Assignment(a, k) => {
+                        if self.timeline.touch_at(&a).is_some_and(|t| t <= due) {
+                            touches.push((a.lead_id.clone(), a.rep.clone()));
+                        }
+                        moved.insert(a.lead_id.clone(), (k, a.team.clone()));
+                        self.state.assignments.insert(a.lead_id.clone(), a);
+                    }
+                    Parked::Pooled(p, k) => {
+                        moved.insert(p.lead_id.clone(), (k, None));
+                        self.state.pooled.insert(p.lead_id.clone(), p);
+                    }
+                }
+            }
+            // A touch at the deadline itself is in time: touch before the tick.
+            for (id, rep) in touches {
+                if router.touch(&mut self.state, &id, &rep, due).is_ok() {
+                    self.tally.sla.touched += 1;
+                }
+            }
+            for e in router.tick(&mut self.state, due) {
+                let (known, team) = moved
+                    .get(&e.lead_id)
+                    .map_or((Known::default(), None), |(k, t)| (*k, t.as_deref()));
+                self.tally.event(router, &self.state, &e, &known, team);
+            }
+            let tally = &mut self.tally;
+            self.timeline.park(
+                router,
+                &mut self.state,
+                |id| moved.get(id).map(|m| m.0).unwrap_or_default(),
+                |pool| tally.waits_forever(router, pool),
+            );
+        }
+    }
+
+    /// The report so far. Call `finish` first to include leads still held for ordering.
+    pub fn report(&self, router: &Router) -> Report {
+        let mut r = Report {
+            lines: self.lines,
+            bad_lines: self.bad_lines,
+            errors: self.errors.clone(),
+            other_arm: self.other_arm,
+            split: self.opts.split.clone(),
+            out_of_order: self.out_of_order,
+            missing_created_at: self.missing_created_at,
+            first_at: self.first_at,
+            last_at: self.clock,
+            ..Report::default()
+        };
+        self.tally.fill(router, self.timeline.waiting(), &mut r);
+        r.sla.open = self.timeline.open();
+        let mut sample: Vec<(&(u64, u64), &SampleDecision)> = self.sample.items.iter().collect();
+        sample.sort_by_key(|(k, d)| (d.at, k.1));
+        r.sample = sample.into_iter().map(|(_, d)| d.clone()).collect();
+        r
+    }
+}

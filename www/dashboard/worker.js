@@ -1,0 +1,95 @@
+// The simulation worker: loads the WebAssembly engine, reads the leads in slices (a file,
+// the bundled sample, or generated leads) and feeds them to one or two simulations,
+// reporting progress. Only aggregated reports go back to the page.
+import init, { Simulation } from "../../pkg/web/leadroute_wasm.js";
+import { generate } from "./generate.js";
+
+const SLICE = 4 * 1024 * 1024;
+const ready = init({ module_or_path: new URL("../../pkg/web/leadroute_wasm_bg.wasm", import.meta.url) });
+let wasm = null;
+ready.then((w) => (wasm = w));
+
+function progress(state, extra) {
+  const now = performance.now();
+  if (!extra?.force && now - state.last < 100) return;
+  state.last = now;
+  postMessage({
+    type: "progress",
+    // Two configs over the same leads route each lead twice: count leads, not routings.
+    leads: state.mode === "compare" ? state.sims[0].leads : state.sims[0].leads + (state.sims[1]?.leads ?? 0),
+    memoryBytes: wasm?.memory.buffer.byteLength,
+    ...extra,
+  });
+}
+
+function feed(sims, format, text, mapping) {
+  for (const s of sims) {
+    if (format === "csv") s.feedCsv(text, mapping);
+    else s.feedJsonl(text);
+  }
+}
+
+/** Reads a Blob in slices; UTF-8 characters split across slices are decoded whole. */
+async function feedBlob(state, blob, format, mapping) {
+  const decoder = new TextDecoder("utf-8");
+  for (let off = 0; off < blob.size; off += SLICE) {
+    const buf = await blob.slice(off, off + SLICE).arrayBuffer();
+    feed(state.sims, format, decoder.decode(buf, { stream: true }), mapping);
+    progress(state, { done: Math.min(off + SLICE, blob.size), total: blob.size, unit: "bytes" });
+  }
+  feed(state.sims, format, decoder.decode(), mapping);
+}
+
+async function feedGenerated(state, count) {
+  const text = await (await fetch(new URL("../../data/sample-leads.jsonl", import.meta.url))).text();
+  const templates = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  let done = 0;
+  for (const chunk of generate(templates, count)) {
+    feed(state.sims, "jsonl", chunk);
+    done = Math.min(count, done + 20000);
+    progress(state, { done, total: count, unit: "leads" });
+  }
+}
+
+async function run(msg) {
+  await ready;
+  const t0 = performance.now();
+  const { mode, configA, configB, options, shareB, source } = msg;
+  const opts = (arm) =>
+    mode === "split" ? { ...options, split: { share_b: shareB, arm, seed: 0 } } : options;
+  const sims = [new Simulation(configA, opts("a"))];
+  if (mode !== "single") sims.push(new Simulation(configB, opts("b")));
+  const state = { sims, mode, last: 0 };
+  try {
+    if (source.kind === "generate") await feedGenerated(state, source.count);
+    else await feedBlob(state, source.blob, source.format, source.mapping);
+    progress(state, { force: true, phase: "finishing" });
+    const reports = sims.map((s) => s.report());
+    const out = {
+      type: "done",
+      mode,
+      ms: performance.now() - t0,
+      a: reports[0],
+      csvA: sims[0].reportCsv(),
+      // The engine's whole linear memory: it stays flat however many leads go through.
+      memoryBytes: wasm.memory.buffer.byteLength,
+    };
+    if (sims[1]) {
+      out.b = reports[1];
+      out.csvB = sims[1].reportCsv();
+      out.comparison = sims[0].compare(sims[1]);
+      out.csvComparison = sims[0].compareCsv(sims[1]);
+    }
+    postMessage(out);
+  } finally {
+    for (const s of sims) s.free();
+  }
+}
+
+onmessage = (e) => {
+  if (e.data?.type !== "run") return;
+  run(e.data).catch((err) => {
+    postMessage({ type: "error", message: err?.message ?? String(err), errors: err?.errors });
+  });
+};
+ready.then(() => postMessage({ type: "ready" }));
