@@ -61,6 +61,22 @@ impl Router {
         })
     }
 
+    /// Whether `tick` at `now` has anything to do for this record.
+    fn has_due(&self, a: &Assignment, now: i64) -> bool {
+        if let Some(t) = a.touched_at {
+            return now.saturating_sub(t) > KEEP_TOUCHED_MS;
+        }
+        let Some(sla) = self.sla_for(a) else {
+            return false;
+        };
+        let reminder_due = sla
+            .remind_after_ms
+            .get(a.reminders as usize)
+            .is_some_and(|after| a.assigned_at.saturating_add(*after) <= now);
+        let breach_due = !a.escalated && a.assigned_at.saturating_add(sla.first_touch_ms) <= now;
+        reminder_due || breach_due
+    }
+
     /// Records first contact of `lead_id` by its owner. Repeating it changes nothing.
     pub fn touch(
         &self,
@@ -94,7 +110,13 @@ impl Router {
     /// applied. Calling it again with the same `now` returns nothing new.
     pub fn tick(&self, state: &mut State, now: i64) -> Vec<Event> {
         let mut events = Vec::new();
-        let ids: Vec<String> = state.assignments.keys().cloned().collect();
+        // Only records with something due are cloned and processed.
+        let ids: Vec<String> = state
+            .assignments
+            .values()
+            .filter(|a| self.has_due(a, now))
+            .map(|a| a.lead_id.clone())
+            .collect();
         for id in ids {
             let Some(a) = state.assignments.get(&id).cloned() else {
                 continue;
@@ -197,9 +219,13 @@ impl Router {
         }
         let sla = self.sla_for(a).cloned();
         let clock = Clock::new(self, now);
-        let mut trial = state.clone();
+        // Only the fallback can hand the lead back to a rep who missed it, and reaching the
+        // fallback changes nothing but its counters and this lead's record: keep those to
+        // undo, instead of cloning the whole state.
+        let saved_fallback = state.reps.get(self.fallback).cloned();
+        let saved_record = state.assignments.get(&a.lead_id).cloned();
         self.route_to_team(
-            &mut trial,
+            state,
             &mut d,
             ti,
             &lead,
@@ -209,15 +235,17 @@ impl Router {
             now,
             &clock,
         );
-        let new_rep = d.rep.and_then(|r| self.rep_index(r))?;
-        if exclude.contains(&new_rep) {
-            // Only the fallback owner is left and it already missed this lead.
-            if let Some(rec) = state.assignments.get_mut(&a.lead_id) {
+        let new_rep = d.rep.and_then(|r| self.rep_index(r));
+        if new_rep.is_none_or(|r| exclude.contains(&r)) {
+            if let (Some(saved), Some(slot)) = (saved_fallback, state.reps.get_mut(self.fallback)) {
+                *slot = saved;
+            }
+            if let Some(mut rec) = saved_record {
                 rec.missed_by.pop();
+                state.assignments.insert(a.lead_id.clone(), rec);
             }
             return None;
         }
-        *state = trial;
         let rep = d.rep.unwrap_or_default().to_string();
         Some(Event {
             kind: EventKind::Reassigned,
