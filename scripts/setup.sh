@@ -100,6 +100,22 @@ else
   _lr_say "wasm-pack" "installed ($WASM_PACK_VERSION)"
 fi
 
+# ---- cargo-fuzz (scripts/fuzz.sh); libFuzzer needs the nightly toolchain ------------------
+CARGO_FUZZ_VERSION="0.13.2"
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  echo "  nightly toolchain      installing (libFuzzer needs it; ~1 min)..."
+  rustup toolchain install nightly --profile minimal >/dev/null 2>&1 \
+    || _lr_die "rustup toolchain install nightly failed (needed by scripts/fuzz.sh)"
+  _lr_say "nightly toolchain" "installed ($(rustup run nightly rustc --version | awk '{print $2}'))"
+fi
+if [[ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" == "$CARGO_FUZZ_VERSION" ]]; then
+  _lr_say "cargo-fuzz" "present ($CARGO_FUZZ_VERSION)"
+else
+  echo "  cargo-fuzz             installing $CARGO_FUZZ_VERSION (~1 min)..."
+  cargo install cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --force --quiet
+  _lr_say "cargo-fuzz" "installed ($CARGO_FUZZ_VERSION)"
+fi
+
 # ---- node + npm dev dependencies (binaryen/wasm-opt, playwright-core, workerd, typescript)
 command -v node >/dev/null 2>&1 || _lr_die "node not found: install Node.js >= 20"
 command -v npm >/dev/null 2>&1 || _lr_die "npm not found: install npm"

@@ -101,6 +101,18 @@ counted node-test 1 node node --test --test-reporter=spec tests/node/
 #   if [[ -d tests/e2e ]]; then
 #     counted e2e 1 node node --test --test-reporter=spec tests/e2e/
 #   fi
+# Fuzzing (RELIABILITY.md): every cargo-fuzz target for FUZZ_SECONDS (default 10) each.
+counted fuzz 5 rust bash scripts/fuzz.sh
+# Capture to CRM (www/edge, www/form): real workerd + stand-in CRM, load test, Chromium e2e.
+counted edge 1 node node --test --test-reporter=spec tests/edge/
+# Benchmarks never rot (`make bench` measures; this only checks): the criterion, scale and
+# memory benches run once each, and the JS peers (bench/ has its own pinned npm deps) must
+# make exactly leadroute's decisions on generated leads.
+step bench-native cargo test --benches
+step bench-deps npm ci --prefix bench --no-audit --no-fund --loglevel=error
+counted bench-js 1 node node --test --test-reporter=spec bench/bench.test.mjs
+# Rules dashboard (www/dashboard): Chromium e2e against the engine's own reports, 1M leads.
+counted dashboard 1 node node --test --test-reporter=spec tests/e2e/
 # ---- <<< EXTRA SUITES ---------------------------------------------------------------------
 
 echo

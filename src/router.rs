@@ -288,6 +288,16 @@ impl Compiler<'_> {
                     "must be at least 1 minute",
                 );
             }
+            // A reminder due at the moment of assignment would be emitted only by the next
+            // `tick` after a re-route, so replaying a tick would not be a no-op.
+            for (k, m) in s.remind_after_minutes.iter().enumerate() {
+                if *m == 0 {
+                    errors.push(
+                        format!("{path}.remind_after_minutes[{k}]"),
+                        "must be at least 1 minute",
+                    );
+                }
+            }
             let mut remind: Vec<i64> = s
                 .remind_after_minutes
                 .iter()
