@@ -31,6 +31,7 @@ export async function startCrm({ port = 0, token = null, notifyToken = null, see
     failNext: [],
     failWhen: null,
     random: null,
+    randomFails: new Map(),
   };
 
   function leadRecord(key) {
@@ -105,7 +106,15 @@ export async function startCrm({ port = 0, token = null, notifyToken = null, see
       const f = state.failWhen(entry);
       if (f) return f;
     }
-    if (state.random && state.random.next() < state.random.rate) return { status: state.random.status };
+    // Random failures are transient: at most two per record, so a lead is dead-lettered
+    // only when the test asks for it (4 attempts), however the retries interleave.
+    if (state.random && state.random.next() < state.random.rate) {
+      const n = state.randomFails.get(entry.path) ?? 0;
+      if (n < 2) {
+        state.randomFails.set(entry.path, n + 1);
+        return { status: state.random.status };
+      }
+    }
     return null;
   }
 
