@@ -336,4 +336,3 @@ for (const e of eventSamples) {
 }
 
 router.free?.();
-console.log(`\nDashboard: not served yet (placeholder) - scripts/run.sh will serve www/ here once it exists.`);
