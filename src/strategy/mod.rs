@@ -176,15 +176,7 @@ fn first_in_line(skipped: SkipPolicy, team: &mut TeamState, input: &PickInput) -
                 }
         })
     })?;
-    let pos = *team.queue.get(qi)? as usize;
-    match skipped {
-        SkipPolicy::KeepsPlace => {
-            team.queue.remove(qi);
-            team.queue.push_back(pos as u32);
-        }
-        SkipPolicy::LosesTurn => team.queue.rotate_left(qi + 1),
-    }
-    Some(pos)
+    pick::take_turn(team, qi, skipped)
 }
 
 fn set(

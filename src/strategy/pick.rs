@@ -81,14 +81,7 @@ impl Picker {
             }
             Picker::RoundRobin(skipped) => {
                 let qi = team.queue.iter().position(|p| in_tier(*p as usize))?;
-                let pos = *team.queue.get(qi)? as usize;
-                match skipped {
-                    SkipPolicy::KeepsPlace => {
-                        team.queue.remove(qi);
-                        team.queue.push_back(pos as u32);
-                    }
-                    SkipPolicy::LosesTurn => team.queue.rotate_left(qi + 1),
-                }
+                let pos = take_turn(team, qi, skipped)?;
                 mark(
                     why,
                     pos,
@@ -239,4 +232,18 @@ pub fn hash2(seed: u64, bytes: &[u8]) -> u64 {
     h ^= h >> 27;
     h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
     h ^ (h >> 31)
+}
+
+/// The member at queue index `qi` takes the lead: with `KeepsPlace` only it moves to the
+/// back (skipped reps keep their place); with `LosesTurn` everyone before it moves too.
+pub(super) fn take_turn(team: &mut TeamState, qi: usize, skipped: SkipPolicy) -> Option<usize> {
+    let pos = *team.queue.get(qi)? as usize;
+    match skipped {
+        SkipPolicy::KeepsPlace => {
+            team.queue.remove(qi);
+            team.queue.push_back(pos as u32);
+        }
+        SkipPolicy::LosesTurn => team.queue.rotate_left(qi + 1),
+    }
+    Some(pos)
 }
