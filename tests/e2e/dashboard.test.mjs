@@ -209,6 +209,8 @@ describe("rules dashboard", () => {
     try {
       await page.click("#load-sample");
       await page.waitForSelector("#errors-a li.ok");
+      // The button enables once the sample leads have also reached the worker.
+      await page.waitForFunction(() => !document.querySelector("#run").disabled, null, { timeout: 20000 });
       assert.equal(await page.$eval("#run", (b) => b.disabled), false);
 
       // Type over reps[2]'s month cap (`"month": 50`, line 177 of the sample config).
@@ -251,6 +253,7 @@ describe("rules dashboard", () => {
       // Fixed again: valid, and runnable.
       await paste(page, "#config-a", CONFIG);
       await page.waitForSelector("#errors-a li.ok");
+      await page.waitForFunction(() => !document.querySelector("#run").disabled, null, { timeout: 20000 });
       assert.equal(await page.$eval("#run", (b) => b.disabled), false);
       assert.deepEqual(page.problems, []);
     } finally {
