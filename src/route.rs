@@ -215,7 +215,6 @@ impl Router {
             }
         }
         let Some(rule) = matched else {
-            step(&mut d, || "no routing rule matched".to_string());
             self.fallback(
                 state,
                 &mut d,
@@ -258,8 +257,6 @@ impl Router {
                             self.rep_name(ri),
                             u.describe()
                         );
-                        let w = why.clone();
-                        step(&mut d, || w);
                         self.fallback(state, &mut d, lead, &why, rule.sla.as_ref(), opts.now);
                     }
                 }
@@ -363,16 +360,14 @@ impl Router {
                 "{no_member}; default owner {} is {why}",
                 self.rep_name(owner)
             );
-            step(d, || msg.clone());
             self.fallback(state, d, lead, &msg, sla, now);
             return;
         }
-        let msg = no_member.clone();
-        step(d, || msg);
         self.fallback(state, d, lead, &no_member, sla, now);
     }
 
-    /// The fallback owner takes the lead, whatever their availability.
+    /// The fallback owner takes the lead, whatever their availability; its trace step
+    /// carries `why`, so callers do not add one of their own.
     pub(crate) fn fallback<'r>(
         &'r self,
         state: &mut State,

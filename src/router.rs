@@ -102,6 +102,8 @@ pub struct Router {
     pub(crate) accounts: Option<Accounts>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) rule_index: Option<crate::rule_index::RuleIndex>,
+    /// Rule id to index (SLA records name their rule).
+    pub(crate) rule_ids: HashMap<String, usize>,
     pub(crate) pools: Vec<Pool>,
     pub(crate) pool_ids: HashMap<String, usize>,
     pub(crate) fallback: usize,
@@ -153,6 +155,9 @@ impl Router {
     }
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rule_ids.get(id).and_then(|i| self.rules.get(*i))
     }
     pub fn pools(&self) -> &[Pool] {
         &self.pools
@@ -381,7 +386,6 @@ impl Compiler<'_> {
                                 Some(AttrMatch {
                                     attribute: m.attribute,
                                     slot,
-                                    field_name_index: k,
                                 })
                             })
                             .collect()
@@ -679,6 +683,11 @@ impl Compiler<'_> {
             rule_index: crate::rule_index::RuleIndex::build(
                 &rules.iter().map(|r| &r.cond).collect::<Vec<_>>(),
             ),
+            rule_ids: rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.clone(), i))
+                .collect(),
             rules,
             pools,
             pool_ids,

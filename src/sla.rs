@@ -46,12 +46,11 @@ pub struct Event {
 
 impl Router {
     fn sla_for(&self, a: &Assignment) -> Option<&Sla> {
-        let rule_sla = a.rule.as_ref().and_then(|id| {
-            self.rules
-                .iter()
-                .find(|r| r.id == *id)
-                .and_then(|r| r.sla.as_ref())
-        });
+        let rule_sla = a
+            .rule
+            .as_ref()
+            .and_then(|id| self.rule(id))
+            .and_then(|r| r.sla.as_ref());
         rule_sla.or_else(|| {
             a.team
                 .as_ref()
@@ -259,10 +258,7 @@ impl Router {
     }
 
     fn rule_id(&self, id: &str) -> Option<&str> {
-        self.rules
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.id.as_str())
+        self.rule(id).map(|r| r.id.as_str())
     }
 
     /// Pushes leads whose pool time ran out to the pool's `expire_to` team (or the

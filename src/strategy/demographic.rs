@@ -9,35 +9,41 @@ use crate::rep::Rep;
 pub struct AttrMatch {
     pub attribute: Attribute,
     pub slot: usize,
-    pub field_name_index: usize,
 }
 
-fn covers(rep: &Rep, m: &AttrMatch, lead: &Lead) -> Option<bool> {
-    let v = lead.get(m.slot).as_str()?;
-    let v = v.trim();
-    Some(
-        rep.attribute(m.attribute)
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(v) || **a == *v.to_lowercase()),
-    )
+/// The lead's values for each match, trimmed and lowercased once per pick (reps'
+/// attributes are stored lowercase); `None` where the lead lacks the field.
+pub fn wants(lead: &Lead, matches: &[AttrMatch]) -> Vec<Option<String>> {
+    matches
+        .iter()
+        .map(|m| lead.get(m.slot).as_str().map(|v| v.trim().to_lowercase()))
+        .collect()
+}
+
+fn covers(rep: &Rep, m: &AttrMatch, want: Option<&String>) -> Option<bool> {
+    let v = want?;
+    Some(rep.attribute(m.attribute).iter().any(|a| **a == **v))
 }
 
 /// `Ok(number of preferred matches)`, or `Err(attribute)` for a failed requirement.
-/// A requirement on a field the lead does not have is waived.
+/// A requirement on a field the lead does not have is waived. `required_wants` and
+/// `preferred_wants` come from [`wants`].
 pub fn rank(
     rep: &Rep,
-    lead: &Lead,
     required: &[AttrMatch],
+    required_wants: &[Option<String>],
     preferred: &[AttrMatch],
+    preferred_wants: &[Option<String>],
 ) -> Result<u32, &'static str> {
-    for m in required {
-        if covers(rep, m, lead) == Some(false) {
+    for (m, w) in required.iter().zip(required_wants) {
+        if covers(rep, m, w.as_ref()) == Some(false) {
             return Err(attribute_name(m.attribute));
         }
     }
     Ok(preferred
         .iter()
-        .filter(|m| covers(rep, m, lead) == Some(true))
+        .zip(preferred_wants)
+        .filter(|(m, w)| covers(rep, m, w.as_ref()) == Some(true))
         .count() as u32)
 }
 

@@ -74,6 +74,22 @@ pub fn pick<'r>(
     let mut why: Vec<(CandidateReason, Option<String>)> =
         vec![(CandidateReason::NotNextInLine, None); n];
     let tracing = trace.is_some();
+    // The lead's side of territory and demographic matching, computed once, not per rep.
+    let place = match strategy {
+        Strategy::Territory { slots, .. } => slots.place(input.lead),
+        _ => None,
+    };
+    let (required_wants, preferred_wants) = match strategy {
+        Strategy::Demographic {
+            required,
+            preferred,
+            ..
+        } => (
+            demographic::wants(input.lead, required),
+            demographic::wants(input.lead, preferred),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
     for (pos, &ri) in input.members.iter().enumerate() {
         let (Some(rep), Some(rs)) = (input.reps.get(ri), input.rep_states.get(ri)) else {
             continue;
@@ -89,7 +105,7 @@ pub fn pick<'r>(
             continue;
         }
         let r = match strategy {
-            Strategy::Territory { slots, .. } => match slots.rank(rep, input.lead) {
+            Strategy::Territory { .. } => match place.as_ref().and_then(|p| p.rank(rep)) {
                 Some(r) => r,
                 None => {
                     set(&mut why, pos, CandidateReason::NotInTerritory, None);
@@ -100,18 +116,21 @@ pub fn pick<'r>(
                 required,
                 preferred,
                 ..
-            } => match demographic::rank(rep, input.lead, required, preferred) {
-                Ok(r) => r,
-                Err(attr) => {
-                    set(
-                        &mut why,
-                        pos,
-                        CandidateReason::MissingRequired,
-                        tracing.then(|| format!("does not cover the lead's {attr}")),
-                    );
-                    continue;
+            } => {
+                match demographic::rank(rep, required, &required_wants, preferred, &preferred_wants)
+                {
+                    Ok(r) => r,
+                    Err(attr) => {
+                        set(
+                            &mut why,
+                            pos,
+                            CandidateReason::MissingRequired,
+                            tracing.then(|| format!("does not cover the lead's {attr}")),
+                        );
+                        continue;
+                    }
                 }
-            },
+            }
             _ => 0,
         };
         if let Some(slot) = rank.get_mut(pos) {
@@ -141,7 +160,7 @@ pub fn pick<'r>(
             Strategy::LeastLoaded { period } => Picker::LeastLoaded(*period),
             Strategy::Territory { then, .. } | Strategy::Demographic { then, .. } => *then,
         };
-        picker.pick(team, input, &tier, &mut why)
+        picker.pick(team, input, &tier, &mut why, tracing)
     });
     if let Some(trace) = trace {
         for (pos, &ri) in input.members.iter().enumerate() {

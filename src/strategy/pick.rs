@@ -42,6 +42,7 @@ impl Picker {
         input: &PickInput<'_, '_, '_>,
         tier: &[bool],
         why: &mut [(CandidateReason, Option<String>)],
+        tracing: bool,
     ) -> Option<usize> {
         let in_tier = |p: usize| tier.get(p).copied().unwrap_or(false);
         let mark = |why: &mut [(CandidateReason, Option<String>)], chosen: usize, winner, loser| {
@@ -181,12 +182,14 @@ impl Picker {
                         *w = if p == pos {
                             (
                                 CandidateReason::LeastLoaded,
-                                Some(format!("{} this {}", load(p), period_name(period))),
+                                tracing
+                                    .then(|| format!("{} this {}", load(p), period_name(period))),
                             )
                         } else {
                             (
                                 CandidateReason::MoreLoaded,
-                                Some(format!("{} this {}", load(p), period_name(period))),
+                                tracing
+                                    .then(|| format!("{} this {}", load(p), period_name(period))),
                             )
                         };
                     }

@@ -12,31 +12,47 @@ pub struct TerritorySlots {
     pub postal_code: Option<usize>,
 }
 
+/// The lead's address, lowercased once per pick (reps' territories are stored lowercase).
+#[derive(Debug, Clone)]
+pub struct Place {
+    country: String,
+    region: Option<String>,
+    postal: Option<String>,
+}
+
 impl TerritorySlots {
-    /// The best specificity among the rep's territories that cover the lead:
-    /// 1 country, 2 region, 3 postal prefix (longer prefixes rank higher).
-    pub fn rank(&self, rep: &Rep, lead: &Lead) -> Option<u32> {
+    /// The lead's place, or `None` when it has no country (nobody covers it then).
+    pub fn place(&self, lead: &Lead) -> Option<Place> {
         let get = |slot: Option<usize>| {
             slot.and_then(|s| lead.get(s).as_str())
                 .map(|v| v.trim().to_lowercase())
         };
-        let country = get(self.country)?;
-        let region = get(self.region);
-        let postal = get(self.postal_code);
+        Some(Place {
+            country: get(self.country)?,
+            region: get(self.region),
+            postal: get(self.postal_code),
+        })
+    }
+}
+
+impl Place {
+    /// The best specificity among the rep's territories that cover this place:
+    /// 1 country, 2 region, 3 postal prefix (longer prefixes rank higher).
+    pub fn rank(&self, rep: &Rep) -> Option<u32> {
         let mut best = None;
         for t in &rep.territories {
-            if *t.country != *country {
+            if *t.country != *self.country {
                 continue;
             }
             let mut r = 1u32;
             if !t.regions.is_empty() {
-                match &region {
+                match &self.region {
                     Some(reg) if t.regions.iter().any(|x| **x == **reg) => r = 2,
                     _ => continue,
                 }
             }
             if !t.postal_prefixes.is_empty() {
-                let hit = postal.as_ref().and_then(|p| {
+                let hit = self.postal.as_ref().and_then(|p| {
                     t.postal_prefixes
                         .iter()
                         .filter(|x| p.starts_with(&***x))

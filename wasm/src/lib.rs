@@ -242,32 +242,43 @@ impl Router {
                 type_name(&leads)
             )));
         }
+        // One JSON text for the whole batch: one JSON.parse instead of a crossing per field.
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum Item<'r> {
+            Routed {
+                ok: bool,
+                decision: Box<leadroute::Decision<'r>>,
+            },
+            Failed {
+                ok: bool,
+                index: usize,
+                error: String,
+            },
+        }
         let leads = Array::from(&leads);
-        let out = Array::new_with_length(leads.length());
-        for (i, lead) in leads.iter().enumerate() {
-            let item = js_sys::Object::new();
-            let parsed = lead_text(&lead).and_then(|text| {
+        let mut items = Vec::with_capacity(leads.length() as usize);
+        for (index, lead) in leads.iter().enumerate() {
+            let text = lead_text(&lead);
+            let parsed = text.as_deref().map_err(String::clone).and_then(|t| {
                 self.router
                     .schema()
-                    .parse_json(&text)
-                    .map(leadroute::Lead::into_owned)
+                    .parse_json(t)
                     .map_err(|e| e.to_string())
             });
-            match parsed {
-                Ok(lead) => {
-                    let d = self.router.route(&mut self.state, &lead, opts);
-                    let _ = Reflect::set(&item, &"ok".into(), &JsValue::TRUE);
-                    let _ = Reflect::set(&item, &"decision".into(), &to_js(&d)?);
-                }
-                Err(e) => {
-                    let _ = Reflect::set(&item, &"ok".into(), &JsValue::FALSE);
-                    let _ = Reflect::set(&item, &"index".into(), &JsValue::from(i as u32));
-                    let _ = Reflect::set(&item, &"error".into(), &e.as_str().into());
-                }
-            }
-            out.set(i as u32, item.into());
+            items.push(match parsed {
+                Ok(lead) => Item::Routed {
+                    ok: true,
+                    decision: Box::new(self.router.route(&mut self.state, &lead, opts)),
+                },
+                Err(error) => Item::Failed {
+                    ok: false,
+                    index,
+                    error,
+                },
+            });
         }
-        Ok(out.into())
+        to_js(&items)
     }
 
     /// Pooled leads as `rep` may see them (visibility rules applied), oldest first.
