@@ -31,6 +31,7 @@ pub mod route;
 pub mod router;
 pub mod rule_index;
 pub mod sla;
+mod sort;
 pub mod state;
 pub mod strategy;
 pub mod time;

@@ -200,15 +200,15 @@ impl Router {
                     crate::config::Visibility::CherryPick => l.score,
                     crate::config::Visibility::Blind => None,
                 },
-                fields: l
-                    .fields
-                    .iter()
-                    .filter(|(k, _)| visible.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
+                fields: crate::sort::btree_map(
+                    l.fields
+                        .iter()
+                        .filter(|(k, _)| visible.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                ),
             })
             .collect();
-        out.sort_by(|a, b| {
+        crate::sort::sort_by(&mut out, |a, b| {
             a.pooled_at
                 .cmp(&b.pooled_at)
                 .then_with(|| a.lead_id.cmp(&b.lead_id))

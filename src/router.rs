@@ -303,16 +303,17 @@ impl Compiler<'_> {
                     );
                 }
             }
-            let mut remind: Vec<i64> = s
+            // Sorted as u64 like `report::fairness::gini`'s counts: one sort in the binary.
+            let mut remind: Vec<u64> = s
                 .remind_after_minutes
                 .iter()
-                .map(|m| (*m).min(10_000_000) as i64 * 60_000)
+                .map(|m| (*m).min(10_000_000) * 60_000)
                 .collect();
             remind.sort_unstable();
             remind.dedup();
             Sla {
                 first_touch_ms: s.first_touch_minutes.min(10_000_000) as i64 * 60_000,
-                remind_after_ms: remind,
+                remind_after_ms: remind.into_iter().map(|ms| ms as i64).collect(),
                 escalate_to,
                 reroute: s.reroute,
             }
@@ -476,7 +477,7 @@ impl Compiler<'_> {
                 .collect();
             let mut grades: Vec<(String, f64)> =
                 s.grades.iter().map(|g| (g.grade.clone(), g.min)).collect();
-            grades.sort_by(|a, b| b.1.total_cmp(&a.1));
+            crate::sort::sort_by(&mut grades, |a, b| b.1.total_cmp(&a.1));
             Scoring {
                 groups,
                 grades,

@@ -179,7 +179,7 @@ impl Router {
             state.assignments.insert(id, updated);
         }
         self.expire_pools(state, now, &mut events);
-        events.sort_by(|a, b| {
+        crate::sort::sort_by(&mut events, |a, b| {
             a.at.cmp(&b.at)
                 .then_with(|| a.lead_id.cmp(&b.lead_id))
                 .then_with(|| a.kind.cmp(&b.kind))

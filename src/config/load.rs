@@ -6,7 +6,6 @@ use super::read::{child, Obj, Reader};
 use crate::error::ConfigErrors;
 use crate::limits::Limits;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Parses config JSON text.
 pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
@@ -97,10 +96,8 @@ fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
         ],
         &["reps", "fallback"],
     )?;
-    let fields: BTreeMap<String, FieldType> = r
-        .map(&o, "fields", |r, v, p| r.choice_value(v, p, FIELD_TYPES))
-        .into_iter()
-        .collect();
+    let fields =
+        crate::sort::btree_map(r.map(&o, "fields", |r, v, p| r.choice_value(v, p, FIELD_TYPES)));
     Some(Config {
         fields,
         timezone: r.string(&o, "timezone"),
@@ -413,19 +410,16 @@ fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
     let o = r.obj(v, path, &["field", "owners"], &["owners"])?;
     Some(Accounts {
         field: r.string(&o, "field"),
-        owners: r
-            .map(&o, "owners", |r, v, p| match v {
-                Value::String(s) => Some(s.clone()),
-                v => {
-                    r.err(
-                        p,
-                        format!("expected a rep id, found {}", super::read::found(v)),
-                    );
-                    None
-                }
-            })
-            .into_iter()
-            .collect(),
+        owners: crate::sort::btree_map(r.map(&o, "owners", |r, v, p| match v {
+            Value::String(s) => Some(s.clone()),
+            v => {
+                r.err(
+                    p,
+                    format!("expected a rep id, found {}", super::read::found(v)),
+                );
+                None
+            }
+        })),
     })
 }
 

@@ -223,7 +223,8 @@ impl<'e> Reader<'e> {
         }
     }
 
-    /// An object used as a map (`{"acme.com": "ana"}`), values read by `item`.
+    /// An object used as a map (`{"acme.com": "ana"}`), values read by `item`; bad
+    /// values are skipped (and reported).
     pub fn map<T>(
         &mut self,
         o: &Obj,

@@ -9,12 +9,13 @@ use super::{
 };
 use crate::config::Status;
 use crate::decision::{Decision, Outcome, Via};
+use crate::fxhash::FxHashMap as HashMap;
 use crate::rep::Unavailable;
 use crate::route::Clock;
 use crate::router::{Router, Target};
 use crate::sla::{Event, EventKind};
 use crate::state::State;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 const UNAVAILABLE: [&str; 7] = [
     "busy",
@@ -132,7 +133,8 @@ struct ScoreTally {
     min: f64,
     max: f64,
     below_mql: u64,
-    buckets: BTreeMap<i64, u64>,
+    /// `(bucket key, count)`, sorted by key (at most [`MAX_SCORE_BUCKETS`]).
+    buckets: Vec<(i64, u64)>,
     outside: u64,
     grades: BTreeMap<String, u64>,
 }
@@ -317,12 +319,14 @@ impl Tally {
             i64::MAX
         };
         let room = s.buckets.len() < MAX_SCORE_BUCKETS && key != i64::MAX;
-        match s.buckets.get_mut(&key) {
-            Some(n) => *n += 1,
-            None if room => {
-                s.buckets.insert(key, 1);
+        match s.buckets.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) => {
+                if let Some((_, n)) = s.buckets.get_mut(i) {
+                    *n += 1;
+                }
             }
-            None => s.outside += 1,
+            Err(i) if room => s.buckets.insert(i, (key, 1)),
+            Err(_) => s.outside += 1,
         }
         if let Some(g) = grade {
             match s.grades.get_mut(g) {
@@ -527,12 +531,12 @@ impl Tally {
         out.leads = self.leads;
         out.outcomes = self.outcomes;
         out.rejected_by = self.rejected_by.clone();
-        out.via = VIAS
-            .iter()
-            .zip(self.via)
-            .filter(|(_, n)| *n > 0)
-            .map(|(v, n)| (via_name(*v).to_string(), n))
-            .collect();
+        out.via = crate::sort::btree_map(
+            VIAS.iter()
+                .zip(self.via)
+                .filter(|(_, n)| *n > 0)
+                .map(|(v, n)| (via_name(*v).to_string(), n)),
+        );
         out.unmatched = self.unmatched;
 
         let owned = |t: &RepTally| (t.assigned + t.received).saturating_sub(t.rerouted_away);
@@ -567,12 +571,13 @@ impl Tally {
                     },
                     peak: per(t.peak),
                     capped: per(t.capped),
-                    skipped: UNAVAILABLE
-                        .iter()
-                        .zip(t.skipped)
-                        .filter(|(_, n)| *n > 0)
-                        .map(|(k, n)| (k.to_string(), n))
-                        .collect(),
+                    skipped: crate::sort::btree_map(
+                        UNAVAILABLE
+                            .iter()
+                            .zip(t.skipped)
+                            .filter(|(_, n)| *n > 0)
+                            .map(|(k, n)| (k.to_string(), n)),
+                    ),
                     missed_sla: t.missed_sla,
                     conversion: t.conv.report(),
                 }
