@@ -9,6 +9,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
+mod scan;
+
 /// One field value of a lead.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val<'a> {
@@ -88,8 +90,39 @@ impl Schema {
 
     /// Parses a lead from JSON text.
     pub fn parse_json<'a>(&self, json: &'a str) -> Result<Lead<'a>, LeadError> {
+        self.parse_json_with(json, &[], &mut [])
+    }
+
+    /// Parses a lead from JSON text and, in the same pass, the values of keys outside
+    /// the schema named in `extra` (into `out`, by position; lists and objects read as
+    /// missing). The simulation reads a past lead's known outcome this way.
+    pub fn parse_json_with<'a>(
+        &self,
+        json: &'a str,
+        extra: &[&str],
+        out: &mut [Val<'a>],
+    ) -> Result<Lead<'a>, LeadError> {
+        if let Some(lead) = scan::read(self, json, extra, out) {
+            return Ok(lead);
+        }
+        out.fill(Val::Missing);
+        self.parse_json_serde(json, extra, out)
+    }
+
+    /// The full JSON reader behind `parse_json_with`: any valid JSON, exact errors.
+    fn parse_json_serde<'a>(
+        &self,
+        json: &'a str,
+        extra: &[&str],
+        out: &mut [Val<'a>],
+    ) -> Result<Lead<'a>, LeadError> {
         let mut de = serde_json::Deserializer::from_str(json);
-        let lead = self.seed().deserialize(&mut de).map_err(lead_error)?;
+        let visitor = LeadVisitor {
+            schema: self,
+            extra,
+            out,
+        };
+        let lead = de::Deserializer::deserialize_map(&mut de, visitor).map_err(lead_error)?;
         de.end().map_err(lead_error)?;
         Ok(lead)
     }
@@ -155,15 +188,19 @@ impl<'de> DeserializeSeed<'de> for LeadSeed<'_> {
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(LeadVisitor {
             schema: self.schema,
+            extra: &[],
+            out: &mut [],
         })
     }
 }
 
-struct LeadVisitor<'s> {
+struct LeadVisitor<'s, 'x, 'de> {
     schema: &'s Schema,
+    extra: &'x [&'x str],
+    out: &'x mut [Val<'de>],
 }
 
-impl<'de> Visitor<'de> for LeadVisitor<'_> {
+impl<'de> Visitor<'de> for LeadVisitor<'_, '_, 'de> {
     type Value = Lead<'de>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a lead object")
@@ -173,7 +210,7 @@ impl<'de> Visitor<'de> for LeadVisitor<'_> {
         let mut values = vec![Val::Missing; schema.len()];
         let mut created_at = None;
         let mut count = 0usize;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
             count += 1;
             if count > schema.limits.lead_fields {
                 return Err(de::Error::custom(format!(
@@ -182,31 +219,139 @@ impl<'de> Visitor<'de> for LeadVisitor<'_> {
                 )));
             }
             let key: &str = &key;
-            if let Some(slot) = schema.slot(key) {
-                let ty = schema.field_type(slot).unwrap_or(FieldType::String);
-                let v = map.next_value_seed(ValSeed {
-                    name: key,
-                    ty,
-                    max: schema.limits.lead_string_bytes,
-                })?;
-                if key == CREATED_AT {
-                    created_at = timestamp(&v);
+            match schema.target(key, self.extra) {
+                Target::Field(slot, seed) => {
+                    let v = map.next_value_seed(seed)?;
+                    if key == CREATED_AT {
+                        created_at = timestamp(&v);
+                    }
+                    if let Some(s) = values.get_mut(slot) {
+                        *s = v;
+                    }
                 }
-                if let Some(s) = values.get_mut(slot) {
-                    *s = v;
+                Target::CreatedAt(seed) => created_at = timestamp(&map.next_value_seed(seed)?),
+                Target::Extra(i) => {
+                    let v = map.next_value_seed(AnyVal)?;
+                    if let Some(o) = self.out.get_mut(i) {
+                        *o = v;
+                    }
                 }
-            } else if key == CREATED_AT {
-                let v = map.next_value_seed(ValSeed {
-                    name: key,
-                    ty: FieldType::String,
-                    max: schema.limits.lead_string_bytes,
-                })?;
-                created_at = timestamp(&v);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+                Target::Ignore => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(Lead { values, created_at })
+    }
+}
+
+/// Where the value of a lead key goes.
+pub(crate) enum Target<'k> {
+    /// A schema field: its slot, and how to read its value.
+    Field(usize, ValSeed<'k>),
+    /// `created_at` when the schema does not declare it: read for the time only.
+    CreatedAt(ValSeed<'k>),
+    /// One of the extra keys a caller asked for.
+    Extra(usize),
+    Ignore,
+}
+
+impl Schema {
+    pub(crate) fn target<'k>(&self, key: &'k str, extra: &[&str]) -> Target<'k> {
+        let max = self.limits.lead_string_bytes;
+        if let Some(slot) = self.slot(key) {
+            let ty = self.field_type(slot).unwrap_or(FieldType::String);
+            Target::Field(slot, ValSeed { name: key, ty, max })
+        } else if key == CREATED_AT {
+            Target::CreatedAt(ValSeed {
+                name: key,
+                ty: FieldType::String,
+                max,
+            })
+        } else if let Some(i) = extra.iter().position(|e| *e == key) {
+            Target::Extra(i)
+        } else {
+            Target::Ignore
+        }
+    }
+}
+
+/// Any JSON value as a `Val`: scalars as they are, null, lists and objects as missing.
+pub(crate) struct AnyVal;
+
+impl<'de> DeserializeSeed<'de> for AnyVal {
+    type Value = Val<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnyVal {
+    type Value = Val<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Val::Bool(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Val::Num(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Val::Num(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Val::Num(v as f64))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Val::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Val::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Val::Missing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Val::Missing)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Val::Missing)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Val::Missing)
+    }
+}
+
+/// A map key, borrowed from the input unless it has escapes (serde's own `Cow<str>`
+/// always allocates).
+pub(crate) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
@@ -221,7 +366,7 @@ pub(crate) fn timestamp(v: &Val) -> Option<i64> {
     }
 }
 
-struct ValSeed<'k> {
+pub(crate) struct ValSeed<'k> {
     name: &'k str,
     ty: FieldType,
     max: usize,

@@ -1,0 +1,57 @@
+//! Profiling driver on the reference config (bench/reference-config.json) and generated
+//! leads: `cargo run --release --example ref_profile -- [route|parse|simulate] [rounds]`,
+//! e.g. under `perf record`. Prints µs per lead for the chosen phase.
+
+use leadroute::report::{SimOptions, Simulation};
+use leadroute::{RouteOptions, Router};
+use std::time::Instant;
+
+#[path = "../benches/support/gen.rs"]
+#[allow(dead_code)]
+mod gen;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let phase = args.get(1).map_or("route", String::as_str);
+    let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let router = Router::from_json(gen::REFERENCE_CONFIG)?;
+    let text = gen::jsonl(10_000, gen::DEFAULT_SEED);
+    let leads: Vec<_> = text
+        .lines()
+        .filter_map(|l| router.schema().parse_json(l).ok())
+        .collect();
+    let t0 = Instant::now();
+    let mut n = 0usize;
+    for _ in 0..rounds {
+        match phase {
+            "parse" => {
+                for l in text.lines() {
+                    std::hint::black_box(router.schema().parse_json(l)?);
+                    n += 1;
+                }
+            }
+            "simulate" => {
+                let mut sim = Simulation::new(&router, SimOptions::default());
+                sim.feed_jsonl(&router, &text);
+                sim.finish(&router);
+                std::hint::black_box(sim.report(&router).outcomes.assigned);
+                n += leads.len();
+            }
+            _ => {
+                let mut state = router.new_state();
+                for lead in &leads {
+                    let opts = RouteOptions {
+                        now: lead.created_at.unwrap_or(gen::START_MS),
+                        trace: false,
+                        stateless: false,
+                    };
+                    std::hint::black_box(router.route(&mut state, lead, opts).rep);
+                    n += 1;
+                }
+            }
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    println!("{phase}: {:.3} µs/lead ({n} leads)", secs / n as f64 * 1e6);
+    Ok(())
+}
