@@ -1,14 +1,15 @@
 //! A first, cheap look at a raw lead: its id, `created_at`, and the known outcome a past
 //! lead may carry (`converted`, `deal_value`: not config fields, so any config can run).
 
-use crate::lead::{timestamp, Val, CREATED_AT};
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Deserialize;
+use crate::lead::{timestamp, AnyVal, KeySeed, Val, CREATED_AT};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
 pub const CONVERTED: &str = "converted";
 pub const DEAL_VALUE: &str = "deal_value";
+/// The keys `Known::from_vals` reads, in its argument order.
+pub const KNOWN_KEYS: [&str; 2] = [CONVERTED, DEAL_VALUE];
 
 /// What happened to a lead after it was routed, when the data says.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -18,6 +19,24 @@ pub struct Known {
 }
 
 impl Known {
+    /// From the values of `converted` and `deal_value` as the lead parser read them
+    /// (`Schema::parse_json_with`), the same as `Meta` reads them.
+    pub fn from_vals(converted: &Val, deal_value: &Val) -> Known {
+        Known {
+            converted: match converted {
+                Val::Bool(b) => Some(*b),
+                Val::Str(s) => flag(s),
+                Val::Num(n) if n.is_finite() => Some(*n != 0.0),
+                _ => None,
+            },
+            deal_value: match deal_value {
+                Val::Str(s) => amount(s),
+                Val::Num(n) if n.is_finite() => Some(*n),
+                _ => None,
+            },
+        }
+    }
+
     /// Revenue counted for this lead: its deal value when it converted.
     pub fn revenue(&self) -> f64 {
         match (self.converted, self.deal_value) {
@@ -45,8 +64,9 @@ pub fn amount(text: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
-/// The first look at a JSON lead line: its id, `created_at` and known outcome, read
-/// without building the lead (that happens once, when its turn comes).
+/// A cheap look at a JSON lead line that the lead parser rejected: its id (for the
+/// split), `created_at` (it still moves the clock of leads without one) and known
+/// outcome. Numeric ids above 2^53 read as their nearest float here.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Meta<'a> {
     pub id: Option<Cow<'a, str>>,
@@ -64,88 +84,6 @@ impl<'a> Meta<'a> {
     }
 }
 
-/// One JSON value, borrowed where possible; lists and objects are skipped.
-enum Scalar<'a> {
-    Bool(bool),
-    Int(i64),
-    Uint(u64),
-    Float(f64),
-    Str(Cow<'a, str>),
-    Other,
-}
-
-impl<'a> Scalar<'a> {
-    fn number(&self) -> Option<f64> {
-        match self {
-            Scalar::Int(n) => Some(*n as f64),
-            Scalar::Uint(n) => Some(*n as f64),
-            Scalar::Float(n) if n.is_finite() => Some(*n),
-            _ => None,
-        }
-    }
-    /// The lead parser's text for a string field given this value.
-    fn text(self) -> Option<Cow<'a, str>> {
-        match self {
-            Scalar::Str(s) if !s.trim().is_empty() => Some(s),
-            Scalar::Int(n) => Some(n.to_string().into()),
-            Scalar::Uint(n) => Some(n.to_string().into()),
-            Scalar::Float(n) if n.is_finite() => Some(n.to_string().into()),
-            Scalar::Bool(b) => Some(if b { "true" } else { "false" }.into()),
-            _ => None,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Scalar<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ScalarVisitor)
-    }
-}
-
-struct ScalarVisitor;
-
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Scalar::Bool(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Scalar::Float(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Scalar::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Scalar::Uint(v))
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(v.to_string())))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Scalar::Other)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Scalar::Other)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
-    }
-}
-
 struct MetaVisitor;
 
 impl<'de> Visitor<'de> for MetaVisitor {
@@ -155,35 +93,26 @@ impl<'de> Visitor<'de> for MetaVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut m = Meta::default();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        let (mut converted, mut deal_value) = (Val::Missing, Val::Missing);
+        while let Some(key) = map.next_key_seed(KeySeed)? {
             match key.as_ref() {
-                "id" => m.id = map.next_value::<Scalar>()?.text(),
-                CREATED_AT => {
-                    m.created_at = match map.next_value::<Scalar>()? {
-                        Scalar::Str(s) => timestamp(&Val::Str(s)),
-                        v => v.number().and_then(|n| timestamp(&Val::Num(n))),
+                "id" => {
+                    m.id = match map.next_value_seed(AnyVal)? {
+                        Val::Str(s) if !s.trim().is_empty() => Some(s),
+                        Val::Num(n) => Some(n.to_string().into()),
+                        Val::Bool(b) => Some(if b { "true" } else { "false" }.into()),
+                        _ => None,
                     }
                 }
-                CONVERTED => {
-                    let v = map.next_value::<Scalar>()?;
-                    m.known.converted = match v {
-                        Scalar::Bool(b) => Some(b),
-                        Scalar::Str(s) => flag(&s),
-                        v => v.number().map(|n| n != 0.0),
-                    }
-                }
-                DEAL_VALUE => {
-                    let v = map.next_value::<Scalar>()?;
-                    m.known.deal_value = match v {
-                        Scalar::Str(s) => amount(&s),
-                        v => v.number(),
-                    }
-                }
+                CREATED_AT => m.created_at = timestamp(&map.next_value_seed(AnyVal)?),
+                CONVERTED => converted = map.next_value_seed(AnyVal)?,
+                DEAL_VALUE => deal_value = map.next_value_seed(AnyVal)?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
+        m.known = Known::from_vals(&converted, &deal_value);
         Ok(m)
     }
 }

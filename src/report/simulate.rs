@@ -3,14 +3,14 @@
 
 use super::aggregate::Tally;
 use super::csv::Header;
-use super::known::{Known, Meta};
+use super::known::{Known, Meta, KNOWN_KEYS};
 use super::records::{Item, Records};
 use super::timeline::{Parked, Timeline};
 use super::{
     Arm, LineError, Report, SampleDecision, SimOptions, Split, MAX_LINE_BYTES, MAX_LINE_ERRORS,
     MAX_REORDER_WINDOW, MAX_SAMPLE,
 };
-use crate::lead::{lead_error, Lead};
+use crate::lead::{lead_error, Lead, Val};
 use crate::route::RouteOptions;
 use crate::router::Router;
 use crate::state::State;
@@ -33,16 +33,15 @@ pub fn arm_of(lead_id: &str, split: &Split) -> Arm {
     }
 }
 
-/// A lead waiting for its turn: the raw record, parsed again when it is routed (one
-/// allocation while held, instead of one per field).
+/// A lead waiting for its turn, parsed once when it was read (or the error it will
+/// be reported with: a line that fails only the full parse still takes its place).
 struct Held {
     at: i64,
     seq: u64,
     line: u64,
     timed: bool,
-    csv: bool,
     known: Known,
-    text: Box<str>,
+    lead: Result<Lead<'static>, String>,
 }
 
 impl PartialEq for Held {
@@ -206,7 +205,7 @@ impl Simulation {
         if self.errors.len() < MAX_LINE_ERRORS || self.errors.last().is_some_and(|e| line < e.line)
         {
             self.errors.push(LineError { line, message });
-            self.errors.sort_by_key(|e| e.line);
+            crate::sort::sort_by(&mut self.errors, |a, b| a.line.cmp(&b.line));
             self.errors.truncate(MAX_LINE_ERRORS);
         }
     }
@@ -227,16 +226,37 @@ impl Simulation {
             return;
         }
         self.lines += 1;
-        let first = if csv {
+        // One full parse; only a line that fails it gets the cheap first look, which
+        // decides whether it is bad now or takes its place and is reported at its turn.
+        let parsed = if csv {
             match &self.header {
-                Some(h) => h.meta(text),
+                Some(h) => h
+                    .meta(text)
+                    .map(|m| (m, h.lead(router.schema(), text).map_err(|e| e.message))),
                 None => return,
             }
         } else {
-            Meta::from_json(text).map_err(lead_error)
+            let mut extra = [Val::Missing, Val::Missing];
+            match router
+                .schema()
+                .parse_json_with(text, &KNOWN_KEYS, &mut extra)
+            {
+                Ok(lead) => {
+                    let [converted, deal_value] = &extra;
+                    let meta = Meta {
+                        id: None,
+                        created_at: lead.created_at,
+                        known: Known::from_vals(converted, deal_value),
+                    };
+                    Ok((meta, Ok(lead.into_owned())))
+                }
+                Err(e) => Meta::from_json(text)
+                    .map(|m| (m, Err(e.message)))
+                    .map_err(lead_error),
+            }
         };
-        let meta = match first {
-            Ok(m) => m,
+        let (meta, lead) = match parsed {
+            Ok(p) => p,
             Err(e) => {
                 self.bad(line, e.message);
                 return;
@@ -244,7 +264,11 @@ impl Simulation {
         };
         if let Some(split) = &self.opts.split {
             // A lead without an id splits by its line number.
-            let arm = match &meta.id {
+            let id = meta
+                .id
+                .as_deref()
+                .or_else(|| lead.as_ref().ok().and_then(Lead::id));
+            let arm = match id {
                 Some(id) => arm_of(id, split),
                 None => arm_of(&format!("line:{line}"), split),
             };
@@ -263,9 +287,8 @@ impl Simulation {
             seq: self.seq,
             line,
             timed: created_at.is_some(),
-            csv,
             known: meta.known,
-            text: text.into(),
+            lead,
         };
         if self.opts.reorder_window == 0 {
             self.release(router, held);
@@ -280,25 +303,17 @@ impl Simulation {
         }
     }
 
-    /// A held lead's turn: parse it again and route it.
+    /// A held lead's turn: route it.
     fn release(&mut self, router: &Router, h: Held) {
-        let parsed = if h.csv {
-            match &self.header {
-                Some(header) => header.lead(router.schema(), &h.text),
-                None => return,
-            }
-        } else {
-            router.schema().parse_json(&h.text)
-        };
         let turn = Turn {
             at: h.at,
             seq: h.seq,
             line: h.line,
             timed: h.timed,
         };
-        match parsed {
+        match h.lead {
             Ok(lead) => self.route(router, &lead, h.known, turn),
-            Err(e) => self.bad(h.line, e.message),
+            Err(message) => self.bad(h.line, message),
         }
     }
 
@@ -416,7 +431,7 @@ impl Simulation {
         self.tally.fill(router, self.timeline.waiting(), &mut r);
         r.sla.open = self.timeline.open();
         let mut sample: Vec<(&(u64, u64), &SampleDecision)> = self.sample.items.iter().collect();
-        sample.sort_by_key(|(k, d)| (d.at, k.1));
+        crate::sort::sort_by(&mut sample, |a, b| (a.1.at, a.0 .1).cmp(&(b.1.at, b.0 .1)));
         r.sample = sample.into_iter().map(|(_, d)| d.clone()).collect();
         r
     }
