@@ -147,7 +147,7 @@ impl Test {
             Test::Contains {
                 needle,
                 case_sensitive,
-            } => str_test(v, *case_sensitive, |h| h.contains(&**needle)),
+            } => str_test(v, *case_sensitive, |h| contains(h, needle)),
             Test::StartsWith {
                 needle,
                 case_sensitive,
@@ -160,7 +160,7 @@ impl Test {
                 needles,
                 case_sensitive,
             } => str_test(v, *case_sensitive, |h| {
-                needles.iter().any(|n| h.contains(&**n))
+                needles.iter().any(|n| contains(h, n))
             }),
             Test::Regex {
                 re,
@@ -168,9 +168,7 @@ impl Test {
                 case_sensitive,
             } => v.as_str().is_some_and(|s| {
                 let maybe = must.is_empty()
-                    || str_test(v, *case_sensitive, |h| {
-                        must.iter().any(|m| h.contains(&**m))
-                    });
+                    || str_test(v, *case_sensitive, |h| must.iter().any(|m| contains(h, m)));
                 maybe && re.is_match(s)
             }),
             Test::DomainIn(set) => v
@@ -184,10 +182,59 @@ impl Test {
     }
 }
 
+/// `haystack.contains(needle)` without the setup of std's two-way searcher, which
+/// dominates on the short values leads carry (titles, company names): scan for the
+/// needle's first byte, then compare.
+fn contains(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    let Some(last_start) = h.len().checked_sub(n.len()) else {
+        return false;
+    };
+    let mut from = 0;
+    while let Some(i) = h
+        .get(from..=last_start)
+        .and_then(|w| w.iter().position(|&b| b == first))
+    {
+        let at = from + i;
+        if h.get(at + 1..at + n.len()) == Some(rest) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
 fn str_test(v: &Val, case_sensitive: bool, f: impl FnOnce(&str) -> bool) -> bool {
     match v.as_str() {
         Some(s) if case_sensitive => f(s),
         Some(s) => email::with_ascii_lower(s, f),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains;
+    use proptest::prelude::*;
+
+    #[test]
+    fn contains_edges() {
+        assert!(contains("head of sales", "head"));
+        assert!(contains("vp", "vp"));
+        assert!(contains("abc", ""));
+        assert!(contains("aab", "ab"));
+        assert!(!contains("ab", "abc"));
+        assert!(!contains("", "a"));
+        assert!(contains("déjà vu", "à v"));
+    }
+
+    proptest! {
+        #[test]
+        fn contains_is_std_contains(h in "[abé ]{0,12}", n in "[abé ]{0,4}") {
+            prop_assert_eq!(contains(&h, &n), h.contains(&*n));
+        }
     }
 }
