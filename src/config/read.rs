@@ -15,11 +15,36 @@ pub(crate) struct Obj<'v> {
 }
 
 pub(crate) fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+    // Built for every key read, so without the formatting machinery.
+    let mut p = String::with_capacity(path.len() + 1 + key.len());
+    p.push_str(path);
+    if !path.is_empty() {
+        p.push('.');
     }
+    p.push_str(key);
+    p
+}
+
+/// Appends `[i]` to a path.
+fn push_index(path: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    for d in digits.get(at..).unwrap_or(&[]) {
+        path.push(char::from(*d));
+    }
+    path.push(']');
 }
 
 /// How a value is described in messages: `the string "x"`, `a list`, ...
@@ -211,11 +236,18 @@ impl<'e> Reader<'e> {
         let path = child(&o.path, key);
         match o.map.get(key) {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| item(self, v, &format!("{path}[{i}]")))
-                .collect(),
+            Some(Value::Array(items)) => {
+                let mut at = path.clone();
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| {
+                        at.truncate(path.len());
+                        push_index(&mut at, i);
+                        item(self, v, &at)
+                    })
+                    .collect()
+            }
             Some(v) => {
                 self.expected(&path, "a list", v);
                 Vec::new()
@@ -255,6 +287,22 @@ impl<'e> Reader<'e> {
         match o.map.get(key)? {
             Value::Null => None,
             v => f(self, v, &child(&o.path, key)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(child("", "rules"), "rules");
+        assert_eq!(child("rules[2]", "when"), "rules[2].when");
+        for i in [0, 7, 10, 12_345, usize::MAX] {
+            let mut p = String::from("reps");
+            push_index(&mut p, i);
+            assert_eq!(p, format!("reps[{i}]"));
         }
     }
 }
