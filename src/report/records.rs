@@ -79,34 +79,43 @@ impl Records {
 
     /// Emits complete records; returns the bytes consumed.
     fn scan(&mut self, buf: &str, f: &mut impl FnMut(Item)) -> usize {
-        let bytes = buf.as_bytes();
         let mut start = 0;
-        let mut in_quotes = false;
+        let mut from = 0;
         let mut newlines_inside = 0u64;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes.get(i).copied().unwrap_or(0);
-            if self.quoted && b == b'"' {
-                in_quotes = !in_quotes;
-            } else if b == b'\n' {
-                if in_quotes {
-                    newlines_inside += 1;
-                } else {
-                    let rec = buf.get(start..i).unwrap_or("");
-                    let rec = rec.strip_suffix('\r').unwrap_or(rec);
-                    if rec.len() > MAX_LINE_BYTES {
-                        f(Item::TooLong(self.line));
-                    } else if !rec.trim().is_empty() {
-                        f(Item::Record(self.line, rec));
-                    }
-                    self.line += 1 + newlines_inside;
-                    newlines_inside = 0;
-                    start = i + 1;
-                }
+        while let Some(i) = self.record_end(buf, from, &mut newlines_inside) {
+            let rec = buf.get(start..i).unwrap_or("");
+            let rec = rec.strip_suffix('\r').unwrap_or(rec);
+            if rec.len() > MAX_LINE_BYTES {
+                f(Item::TooLong(self.line));
+            } else if !rec.trim().is_empty() {
+                f(Item::Record(self.line, rec));
             }
-            i += 1;
+            self.line += 1 + newlines_inside;
+            newlines_inside = 0;
+            start = i + 1;
+            from = start;
         }
         start
+    }
+
+    /// The index of the newline that ends the record starting at `from`, counting the
+    /// newlines inside quotes (CSV) on the way.
+    fn record_end(&self, buf: &str, from: usize, inside: &mut u64) -> Option<usize> {
+        let rest = buf.get(from..)?;
+        if !self.quoted {
+            // JSONL: std's newline search goes a word at a time.
+            return rest.find('\n').map(|i| from + i);
+        }
+        let mut in_quotes = false;
+        for (i, b) in rest.bytes().enumerate() {
+            match b {
+                b'"' => in_quotes = !in_quotes,
+                b'\n' if in_quotes => *inside += 1,
+                b'\n' => return Some(from + i),
+                _ => {}
+            }
+        }
+        None
     }
 }
 
