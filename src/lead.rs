@@ -3,7 +3,6 @@
 
 use crate::config::FieldType;
 use crate::error::LeadError;
-use crate::fxhash::FxHashMap as HashMap;
 use crate::limits::Limits;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
@@ -43,11 +42,27 @@ impl Val<'_> {
 pub struct Schema {
     names: Vec<String>,
     types: Vec<FieldType>,
-    index: HashMap<String, usize>,
+    /// Open-addressed table of slot + 1 (0: empty), probed from the hash of a name's
+    /// first and last 8 bytes: every key of every lead is looked up here.
+    table: Vec<u32>,
     limits: Limits,
 }
 
 pub const ID_SLOT: usize = 0;
+
+/// Where `Schema::slot` starts probing for `name` in a table of `size` (a power of
+/// two): a multiply-shift hash of the name's length and first and last 8 bytes.
+fn probe(name: &str, size: usize) -> usize {
+    let b = name.as_bytes();
+    let word = |part: Option<&[u8]>| match part.and_then(|p| <[u8; 8]>::try_from(p).ok()) {
+        Some(w) => u64::from_le_bytes(w),
+        None => b.iter().fold(0u64, |h, &x| h << 8 | u64::from(x)),
+    };
+    let first = word(b.get(..8));
+    let last = word(b.get(b.len().saturating_sub(8)..));
+    let h = (first ^ last.rotate_left(31) ^ b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 32) as usize & (size - 1)
+}
 pub const CREATED_AT: &str = "created_at";
 
 impl Schema {
@@ -55,22 +70,39 @@ impl Schema {
         let mut s = Schema {
             names: vec!["id".into()],
             types: vec![FieldType::String],
-            index: HashMap::default(),
+            table: Vec::new(),
             limits,
         };
-        s.index.insert("id".into(), ID_SLOT);
         for (name, ty) in fields {
             if name == "id" {
                 continue;
             }
-            s.index.insert(name.to_string(), s.names.len());
             s.names.push(name.to_string());
             s.types.push(ty);
+        }
+        let size = (s.names.len() * 2).next_power_of_two();
+        s.table = vec![0; size];
+        for (slot, name) in s.names.iter().enumerate() {
+            let mut i = probe(name, size);
+            while s.table.get(i).is_some_and(|t| *t != 0) {
+                i = (i + 1) & (size - 1);
+            }
+            if let Some(t) = s.table.get_mut(i) {
+                *t = slot as u32 + 1;
+            }
         }
         s
     }
     pub fn slot(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+        let size = self.table.len();
+        let mut i = probe(name, size);
+        loop {
+            let slot = (*self.table.get(i)? as usize).checked_sub(1)?;
+            if self.names.get(slot).is_some_and(|n| n == name) {
+                return Some(slot);
+            }
+            i = (i + 1) & (size - 1);
+        }
     }
     pub fn field_type(&self, slot: usize) -> Option<FieldType> {
         self.types.get(slot).copied()
@@ -489,5 +521,40 @@ impl<'de> Visitor<'de> for ValSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
         Err(self.err("an object"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_finds_its_slot() {
+        for n in [0usize, 1, 3, 7, 8, 15, 16, 100, 1_000] {
+            let names: Vec<String> = (0..n)
+                .map(|i| match i % 3 {
+                    0 => format!("f{i}"),
+                    1 => format!("a_rather_long_field_name_{i}"),
+                    _ => format!("{i}_prefix_shared_suffix"),
+                })
+                .collect();
+            let s = Schema::new(
+                names.iter().map(|n| (n.as_str(), FieldType::String)),
+                Limits::default(),
+            );
+            assert_eq!(s.slot("id"), Some(ID_SLOT));
+            for (i, name) in names.iter().enumerate() {
+                assert_eq!(s.slot(name), Some(i + 1), "{name} of {n}");
+            }
+            for missing in [
+                "",
+                "f",
+                "F0",
+                "a_rather_long_field_name_",
+                "x_prefix_shared_suffix",
+            ] {
+                assert_eq!(s.slot(missing), None, "{missing} of {n}");
+            }
+        }
     }
 }

@@ -43,6 +43,14 @@ impl<'a> Cursor<'a> {
     /// or control characters.
     fn string(&mut self) -> Option<&'a str> {
         let start = self.at;
+        // Eight bytes at a time while none of them ends the plain part of the string.
+        while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().ok()?);
+            if special(word) {
+                break;
+            }
+            self.at += 8;
+        }
         loop {
             match self.peek()? {
                 b'"' => {
@@ -119,6 +127,19 @@ impl<'a> Cursor<'a> {
             _ => None,
         }
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `word` is a quote, a backslash or a control character (below
+/// 0x20): the has-zero-byte / has-less-than word tricks, exact as a yes/no answer.
+fn special(word: u64) -> bool {
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let quote = zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (quote | backslash | control) != 0
 }
 
 /// Hands a scalar to a visitor as serde_json would.
@@ -225,6 +246,29 @@ mod tests {
             .map(|l| (l, out))
             .map_err(|e| e.message);
         (fast, slow)
+    }
+
+    #[test]
+    fn special_bytes_are_found_in_any_position() {
+        for pos in 0..8 {
+            for b in 0u8..=255 {
+                let mut w = *b"abcdefgh";
+                w[pos] = b;
+                let want = b == b'"' || b == b'\\' || b < 0x20;
+                assert_eq!(special(u64::from_le_bytes(w)), want, "byte {b} at {pos}");
+            }
+        }
+        assert!(!special(u64::from_le_bytes(
+            *"é ü ß·".as_bytes().first_chunk().unwrap()
+        )));
+    }
+
+    proptest! {
+        #[test]
+        fn special_is_exact(w in any::<u64>()) {
+            let want = w.to_le_bytes().iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            prop_assert_eq!(special(w), want);
+        }
     }
 
     #[test]
