@@ -52,14 +52,17 @@ try {
     pings: pings.length,
     ping_max_ms: pings[pings.length - 1] ?? 0,
     ping_p50_ms: pings[pings.length >> 1] ?? 0,
+    ping_p95_ms: pings[Math.floor(pings.length * 0.95)] ?? 0,
     chromium: browser.version(),
     // Responsive: no main-thread stall a person would notice (RAIL: under 100 ms for
-    // input, frames keep coming).
-    responsive: res.maxTimerLag < 50 && res.maxFrameGap < 100 && (pings[pings.length - 1] ?? 0) < 100,
+    // input, frames keep coming). Frames and timer lag are measured in the page; the
+    // pings also cross this Node process and the DevTools protocol on a 2-core machine
+    // that the worker keeps busy, so one slow round trip is noise: their p95 counts.
+    responsive: res.maxTimerLag < 50 && res.maxFrameGap < 100 && (pings[Math.floor(pings.length * 0.95)] ?? 0) < 100,
   };
   const rate = Math.round(result.n / (result.engineMs / 1000)).toLocaleString("en-US");
   console.log(`browser-bench: ${result.mode}: ${result.n.toLocaleString("en-US")} leads in ${(result.engineMs / 1000).toFixed(2)} s (${rate} leads/s; wasm init ${result.initMs.toFixed(0)} ms; generating the leads took ${(result.genMs / 1000).toFixed(1)} s, not counted)`);
-  console.log(`browser-bench: main thread: ${result.frames} frames (${result.fps.toFixed(0)} fps), max frame gap ${result.maxFrameGap.toFixed(0)} ms, max 10 ms timer lag ${result.maxTimerLag.toFixed(0)} ms, max ping ${result.ping_max_ms.toFixed(0)} ms -> ${result.responsive ? "responsive" : "NOT responsive"}`);
+  console.log(`browser-bench: main thread: ${result.frames} frames (${result.fps.toFixed(0)} fps), max frame gap ${result.maxFrameGap.toFixed(0)} ms, max 10 ms timer lag ${result.maxTimerLag.toFixed(0)} ms, ping p95 ${result.ping_p95_ms.toFixed(0)} ms (max ${result.ping_max_ms.toFixed(0)}) -> ${result.responsive ? "responsive" : "NOT responsive"}`);
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify(result, null, 2));
   console.log(`browser-bench: wrote ${relative(process.cwd(), OUT)}`);

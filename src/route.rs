@@ -117,7 +117,7 @@ impl Router {
         for r in &self.screening {
             if r.cond.eval(lead, &none) {
                 d.rule = Some(&r.id);
-                d.reason = format!("screening rule \"{}\": {}", r.id, r.reason);
+                d.reason = join(&["screening rule \"", &r.id, "\": ", &r.reason]);
                 step_reason(&mut d);
                 return d;
             }
@@ -176,11 +176,12 @@ impl Router {
             d.outcome = Outcome::Nurture;
             d.via = Via::Scoring;
             let mql = self.scoring.as_ref().and_then(|s| s.mql).unwrap_or(0.0);
-            d.reason = format!(
-                "score {} is below the MQL threshold {}",
-                fmt_num(total.unwrap_or(0.0)),
-                fmt_num(mql)
-            );
+            d.reason = join(&[
+                "score ",
+                &fmt_num(total.unwrap_or(0.0)),
+                " is below the MQL threshold ",
+                &fmt_num(mql),
+            ]);
             step_reason(&mut d);
             return d;
         }
@@ -237,7 +238,7 @@ impl Router {
                 match blocked {
                     None => {
                         candidate(&mut d, rep_id, true, CandidateReason::NamedByRule, None);
-                        d.reason = format!("rule \"{}\" names {}", rule.id, self.rep_name(ri));
+                        d.reason = join(&["rule \"", &rule.id, "\" names ", self.rep_name(ri)]);
                         step_reason(&mut d);
                         self.assign(
                             state,
@@ -316,12 +317,17 @@ impl Router {
         let rule = d.rule.unwrap_or("");
         if let Some(pos) = picked {
             if let Some(ri) = team.members.get(pos).copied() {
-                d.reason = format!(
-                    "rule \"{rule}\" sent it to team {}: {} ({})",
-                    team.name,
+                d.reason = join(&[
+                    "rule \"",
+                    rule,
+                    "\" sent it to team ",
+                    &team.name,
+                    ": ",
                     self.rep_name(ri),
-                    strategy_name(&team.strategy)
-                );
+                    " (",
+                    strategy_name(&team.strategy),
+                    ")",
+                ]);
                 step_reason(d);
                 self.assign(state, d, ri, Via::Team, lead, sla, now);
                 return;
@@ -586,6 +592,17 @@ pub(crate) fn candidate<'r>(
             detail,
         });
     }
+}
+
+/// Concatenates `parts` into one string of exactly their length: the reasons built for
+/// most leads (screening, nurture, team and rule assignments), without the formatting
+/// machinery.
+fn join(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
 }
 
 /// Numbers as people write them: no trailing `.0`.
