@@ -224,8 +224,10 @@ results.outcomes = {
   log(`leadroute routeBatch(): ${Math.round(N / seconds).toLocaleString("en-US")} leads/s in ${chunks.length} calls`);
 }
 
-// leadroute bulk: raw JSONL / CSV text in, one call, aggregated report out (Simulation).
+// leadroute bulk: raw JSONL / CSV bytes in (as a file read gives them), one call,
+// aggregated report out (Simulation).
 if (typeof lr.Simulation === "function") {
+  const encoder = new TextEncoder();
   const bulk = (feed, text) => {
     const t0 = performance.now();
     const sim = new lr.Simulation(config);
@@ -237,12 +239,13 @@ if (typeof lr.Simulation === "function") {
   };
   const perRep = {};
   for (const l of reference) if (l.startsWith("r")) perRep[l] = (perRep[l] ?? 0) + 1;
-  for (const [feed, text, key] of [["feedJsonl", jsonl, "leadroute_bulk_jsonl"], ["feedCsv", csvText, "leadroute_bulk_csv"]]) {
+  for (const [feed, source, key] of [["feedJsonl", jsonl, "leadroute_bulk_jsonl"], ["feedCsv", csvText, "leadroute_bulk_csv"]]) {
     if (typeof lr.Simulation.prototype[feed] !== "function") continue;
-    bulk(feed, text.slice(0, text.indexOf("\n", Math.floor(text.length / 10)) + 1));
+    const text = encoder.encode(source);
+    bulk(feed, text.subarray(0, text.indexOf(10, Math.floor(text.length / 10)) + 1));
     collect();
     const { seconds, report } = bulk(feed, text);
-    results.impls[key] = { name: `leadroute Simulation.${feed}()`, leads: N, seconds, leads_per_s: N / seconds, bytes: text.length };
+    results.impls[key] = { name: `leadroute Simulation.${feed}(bytes)`, leads: N, seconds, leads_per_s: N / seconds, bytes: text.length };
     // The report aggregates: compare outcome totals and every rep's count.
     let mismatches = 0;
     let first = null;

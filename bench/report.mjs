@@ -58,7 +58,7 @@ target("route() vs json-logic-js (p50)", jl ? `${fmt(ratio(jl), 2)}×` : "n/a", 
 for (const [key, label] of [["leadroute_bulk_jsonl", "JSONL"], ["leadroute_bulk_csv", "CSV"]]) {
   const b = node?.impls?.[key];
   if (b && plain) {
-    target(`bulk ${label} text → report, vs hand-written JS`, `${fmt(b.leads_per_s / plain.leads_per_s, 2)}×`, "≥ 1.0×",
+    target(`bulk ${label} bytes → report, vs hand-written JS`, `${fmt(b.leads_per_s / plain.leads_per_s, 2)}×`, "≥ 1.0×",
       ge(b.leads_per_s, plain.leads_per_s), `${fmt(b.leads_per_s)} vs ${fmt(plain.leads_per_s)} leads/s`);
   }
 }
@@ -137,8 +137,8 @@ if (node) {
   };
   add("leadroute route() (object in, decision out)", lr, "leadroute", "leadroute");
   add(`leadroute routeBatch() (${fmt(node.impls.leadroute_batch?.chunks)} calls)`, node.impls.leadroute_batch);
-  add("leadroute Simulation.feedJsonl() (text in, report out)", node.impls.leadroute_bulk_jsonl);
-  add("leadroute Simulation.feedCsv() (text in, report out)", node.impls.leadroute_bulk_csv);
+  add("leadroute Simulation.feedJsonl() (bytes in, report out)", node.impls.leadroute_bulk_jsonl);
+  add("leadroute Simulation.feedCsv() (bytes in, report out)", node.impls.leadroute_bulk_csv);
   add("hand-written JS (objects already parsed)", plain, "plain", "plain");
   add("json-logic-js", jl, "jsonlogic", "jsonlogic");
   add("json-rules-engine", jre, "rules_engine", "rules_engine");

@@ -577,6 +577,33 @@ fn chunks_cut_anywhere_give_the_same_report() {
 }
 
 #[test]
+fn bytes_cut_anywhere_give_the_same_report_as_text() {
+    let router = Router::from_json(&default_config().to_string()).unwrap();
+    // A non-ASCII company in every lead, so cuts land inside characters too.
+    let text = sample_jsonl().replace("\"company\": \"", "\"company\": \"Ünïcödé ");
+    assert!(text.contains("Ünïcödé"));
+    let whole = simulate(&router, &text, SimOptions::default());
+    for size in [1usize, 5, 4093] {
+        let mut sim = Simulation::new(&router, SimOptions::default());
+        for chunk in text.as_bytes().chunks(size) {
+            sim.feed_jsonl_bytes(&router, chunk);
+        }
+        sim.finish(&router);
+        assert_eq!(sim.report(&router), whole, "byte chunks of {size}");
+    }
+    let csv = std::fs::read_to_string("data/sample-leads.csv").unwrap();
+    let mut by_text = Simulation::new(&router, SimOptions::default());
+    by_text.feed_csv(&router, &csv, None);
+    by_text.finish(&router);
+    let mut by_bytes = Simulation::new(&router, SimOptions::default());
+    for chunk in csv.as_bytes().chunks(333) {
+        by_bytes.feed_csv_bytes(&router, chunk, None);
+    }
+    by_bytes.finish(&router);
+    assert_eq!(by_bytes.report(&router), by_text.report(&router));
+}
+
+#[test]
 fn csv_with_a_column_mapping_equals_jsonl() {
     let router = Router::from_json(&default_config().to_string()).unwrap();
     let jsonl = simulate(&router, &sample_jsonl(), SimOptions::default());

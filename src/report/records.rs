@@ -13,6 +13,8 @@ pub struct Records {
     quoted: bool,
     /// Dropping the rest of an over-long record, up to the next newline.
     skipping: bool,
+    /// Bytes fed as raw UTF-8: the start of a character the next slice completes.
+    carry: Vec<u8>,
 }
 
 /// What the splitter hands on: a record, or a record too long to read.
@@ -28,6 +30,27 @@ impl Records {
             line: 1,
             quoted,
             skipping: false,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Like `feed`, for raw UTF-8 bytes (a file read in slices): a character split
+    /// across slices is completed by the next one; invalid UTF-8 reads as U+FFFD, as a
+    /// browser's TextDecoder reads it.
+    pub fn feed_bytes(&mut self, bytes: &[u8], f: impl FnMut(Item)) {
+        if self.carry.is_empty() {
+            let cut = complete_prefix(bytes);
+            let (done, rest) = bytes.split_at(cut);
+            self.carry.extend_from_slice(rest);
+            self.feed(&String::from_utf8_lossy(done), f);
+        } else {
+            let mut joined = std::mem::take(&mut self.carry);
+            joined.extend_from_slice(bytes);
+            let cut = complete_prefix(&joined);
+            self.carry
+                .extend_from_slice(joined.get(cut..).unwrap_or(&[]));
+            joined.truncate(cut);
+            self.feed(&String::from_utf8_lossy(&joined), f);
         }
     }
 
@@ -58,6 +81,10 @@ impl Records {
 
     /// Hands on the last record when the input did not end with a newline.
     pub fn finish(&mut self, mut f: impl FnMut(Item)) {
+        if !self.carry.is_empty() {
+            let carry = std::mem::take(&mut self.carry);
+            self.feed(&String::from_utf8_lossy(&carry), &mut f);
+        }
         self.skipping = false;
         let rest = std::mem::take(&mut self.pending);
         let rec = rest.strip_suffix('\r').unwrap_or(&rest);
@@ -119,6 +146,26 @@ impl Records {
     }
 }
 
+/// The length of `bytes` without a UTF-8 character cut off at its end.
+fn complete_prefix(bytes: &[u8]) -> usize {
+    // The last character starts at most 3 bytes before the end.
+    for back in 1..=bytes.len().min(4) {
+        let at = bytes.len() - back;
+        let b = bytes.get(at).copied().unwrap_or(0);
+        if b & 0xC0 == 0x80 {
+            continue; // a continuation byte: its lead byte is further back
+        }
+        let len = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        return if back < len { at } else { bytes.len() };
+    }
+    bytes.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +185,58 @@ mod tests {
             }
         });
         out
+    }
+
+    #[test]
+    fn bytes_split_inside_characters_read_whole() {
+        let text = "a,\"é\"\nbé€😀,x\nlast";
+        let bytes = text.as_bytes();
+        for cut1 in 0..=bytes.len() {
+            for cut2 in cut1..=bytes.len() {
+                let mut r = Records::new(true);
+                let mut out = Vec::new();
+                for part in [&bytes[..cut1], &bytes[cut1..cut2], &bytes[cut2..]] {
+                    r.feed_bytes(part, |it| {
+                        if let Item::Record(l, s) = it {
+                            out.push((l, s.to_string()));
+                        }
+                    });
+                }
+                r.finish(|it| {
+                    if let Item::Record(l, s) = it {
+                        out.push((l, s.to_string()));
+                    }
+                });
+                assert_eq!(
+                    out,
+                    vec![
+                        (1, "a,\"é\"".into()),
+                        (2, "bé€😀,x".into()),
+                        (3, "last".into())
+                    ],
+                    "cuts {cut1} {cut2}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_reads_as_replacement() {
+        let mut r = Records::new(false);
+        let mut out = Vec::new();
+        for part in [&b"ok\n\xff\xfex\n\xe2\x82"[..], &b""[..]] {
+            r.feed_bytes(part, |it| {
+                if let Item::Record(_, s) = it {
+                    out.push(s.to_string());
+                }
+            });
+        }
+        r.finish(|it| {
+            if let Item::Record(_, s) = it {
+                out.push(s.to_string());
+            }
+        });
+        assert_eq!(out, vec!["ok", "\u{fffd}\u{fffd}x", "\u{fffd}"]);
     }
 
     #[test]

@@ -61,6 +61,12 @@ impl Ord for Held {
     }
 }
 
+/// Input as it is fed.
+enum Chunk<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
 /// Where and when a lead is routed.
 #[derive(Clone, Copy)]
 struct Turn {
@@ -163,9 +169,13 @@ impl Simulation {
     /// Feeds JSONL text: one lead object a line. A chunk may end mid-line; the rest
     /// of that line comes with the next chunk (or `finish`).
     pub fn feed_jsonl(&mut self, router: &Router, text: &str) {
-        let mut records = std::mem::take(&mut self.jsonl);
-        records.feed(text, |item| self.record(router, item, false));
-        self.jsonl = records;
+        self.feed(router, Chunk::Text(text), None, false);
+    }
+
+    /// Feeds JSONL as raw UTF-8 bytes, e.g. a file read in slices (a character split
+    /// across slices is completed by the next; invalid UTF-8 reads as U+FFFD).
+    pub fn feed_jsonl_bytes(&mut self, router: &Router, bytes: &[u8]) {
+        self.feed(router, Chunk::Bytes(bytes), None, false);
     }
 
     /// Feeds CSV text. The first record is the header; `mapping` renames CSV headers to
@@ -176,12 +186,40 @@ impl Simulation {
         text: &str,
         mapping: Option<&BTreeMap<String, String>>,
     ) {
-        if let (None, Some(m)) = (&self.header, mapping) {
+        self.feed(router, Chunk::Text(text), mapping, true);
+    }
+
+    /// Feeds CSV as raw UTF-8 bytes; see `feed_csv` and `feed_jsonl_bytes`.
+    pub fn feed_csv_bytes(
+        &mut self,
+        router: &Router,
+        bytes: &[u8],
+        mapping: Option<&BTreeMap<String, String>>,
+    ) {
+        self.feed(router, Chunk::Bytes(bytes), mapping, true);
+    }
+
+    fn feed(
+        &mut self,
+        router: &Router,
+        chunk: Chunk,
+        mapping: Option<&BTreeMap<String, String>>,
+        csv: bool,
+    ) {
+        if let (true, None, Some(m)) = (csv, &self.header, mapping) {
             self.mapping = m.clone();
         }
-        let mut records = std::mem::replace(&mut self.csv, Records::new(true));
-        records.feed(text, |item| self.record(router, item, true));
-        self.csv = records;
+        let slot = if csv { &mut self.csv } else { &mut self.jsonl };
+        let mut records = std::mem::replace(slot, Records::new(csv));
+        match chunk {
+            Chunk::Text(t) => records.feed(t, |item| self.record(router, item, csv)),
+            Chunk::Bytes(b) => records.feed_bytes(b, |item| self.record(router, item, csv)),
+        }
+        if csv {
+            self.csv = records;
+        } else {
+            self.jsonl = records;
+        }
     }
 
     /// The end of the input: reads a last line without a newline and routes every lead

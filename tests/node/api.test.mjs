@@ -1,7 +1,9 @@
 // The JS API of pkg/node against small inline configs with exact expected values.
 import assert from "node:assert/strict";
 import test from "node:test";
-import { BAD_CONFIG_ERRORS, NOW, badConfig, byPath, lead, loadNodePkg, rrConfig } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BAD_CONFIG_ERRORS, NOW, ROOT, badConfig, byPath, lead, loadNodePkg, rrConfig } from "./helpers.mjs";
 
 const { Router, validate } = loadNodePkg();
 
@@ -160,4 +162,33 @@ test("snapshot(): a fresh router's snapshot restores to the same start", () => {
     ["a", "b"],
   );
   r.free();
+});
+
+test("Simulation: JSONL and CSV as bytes (cut inside characters) report exactly as text", () => {
+  const { Simulation } = loadNodePkg();
+  const config = readFileSync(join(ROOT, "data/default-config.json"), "utf8");
+  const jsonl = readFileSync(join(ROOT, "data/sample-leads.jsonl"), "utf8").replaceAll('"company": "', '"company": "Ünïcödé ');
+  const csv = readFileSync(join(ROOT, "data/sample-leads.csv"), "utf8");
+  const report = (feed, parts) => {
+    const sim = new Simulation(config);
+    for (const p of parts) sim[feed](p);
+    sim.finish();
+    const r = sim.report();
+    sim.free();
+    return r;
+  };
+  const bytes = new TextEncoder().encode(jsonl);
+  // 4,093-byte slices: many cuts land inside the two-byte characters.
+  const slices = [];
+  for (let i = 0; i < bytes.length; i += 4093) slices.push(bytes.subarray(i, i + 4093));
+  const byText = report("feedJsonl", [jsonl]);
+  assert.equal(byText.leads, 400);
+  assert.deepEqual(report("feedJsonl", slices), byText);
+  assert.deepEqual(report("feedJsonl", [bytes.buffer]), byText, "an ArrayBuffer");
+  const csvBytes = new TextEncoder().encode(csv);
+  assert.deepEqual(report("feedCsv", [csvBytes.subarray(0, 1000), csvBytes.subarray(1000)]), report("feedCsv", [csv]));
+  const sim = new Simulation(config);
+  assert.throws(() => sim.feedJsonl(42), { message: "JSONL input must be a Uint8Array, an ArrayBuffer or a string, found number" });
+  assert.throws(() => sim.feedCsv({}), { message: "CSV input must be a Uint8Array, an ArrayBuffer or a string, found object" });
+  sim.free();
 });

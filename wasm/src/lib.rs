@@ -143,6 +143,29 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     JSON::parse(&text)
 }
 
+/// What a simulation is fed.
+enum Input {
+    Bytes(Vec<u8>),
+    Text(String),
+}
+
+/// Bytes (a Uint8Array or ArrayBuffer, copied into wasm memory in one go) or text.
+fn feed_input(v: &JsValue, what: &str) -> Result<Input, JsValue> {
+    if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(Input::Bytes(a.to_vec()));
+    }
+    if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(Input::Bytes(js_sys::Uint8Array::new(b).to_vec()));
+    }
+    match v.as_string() {
+        Some(t) => Ok(Input::Text(t)),
+        None => Err(js_error(&format!(
+            "{what} must be a Uint8Array, an ArrayBuffer or a string, found {}",
+            type_name(v)
+        ))),
+    }
+}
+
 /// The lead as JSON text: strings pass through, objects are stringified natively.
 fn lead_text(lead: &JsValue) -> Result<String, String> {
     if let Some(s) = lead.as_string() {
@@ -492,18 +515,25 @@ impl Simulation {
         Ok(Simulation { router, sim })
     }
 
-    /// Feeds JSONL text; returns the number of leads routed so far.
+    /// Feeds JSONL: raw UTF-8 bytes (a file's slices as they are read: the fast path,
+    /// one copy into wasm memory) or text; returns the number of leads routed so far.
     #[wasm_bindgen(js_name = feedJsonl)]
-    pub fn feed_jsonl(&mut self, text: &str) -> f64 {
-        self.sim.feed_jsonl(&self.router, text);
-        self.sim.leads() as f64
+    pub fn feed_jsonl(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
+    ) -> Result<f64, JsValue> {
+        match feed_input(&input, "JSONL input")? {
+            Input::Bytes(b) => self.sim.feed_jsonl_bytes(&self.router, &b),
+            Input::Text(t) => self.sim.feed_jsonl(&self.router, &t),
+        }
+        Ok(self.sim.leads() as f64)
     }
 
     /// Feeds CSV text (the header first); `mapping` renames CSV headers to config fields.
     #[wasm_bindgen(js_name = feedCsv)]
     pub fn feed_csv(
         &mut self,
-        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, string> | undefined")]
         mapping: JsValue,
     ) -> Result<f64, JsValue> {
@@ -513,7 +543,10 @@ impl Simulation {
             } else {
                 Some(from_js_json(&mapping, "column mapping")?)
             };
-        self.sim.feed_csv(&self.router, text, mapping.as_ref());
+        match feed_input(&input, "CSV input")? {
+            Input::Bytes(b) => self.sim.feed_csv_bytes(&self.router, &b, mapping.as_ref()),
+            Input::Text(t) => self.sim.feed_csv(&self.router, &t, mapping.as_ref()),
+        }
         Ok(self.sim.leads() as f64)
     }
 
