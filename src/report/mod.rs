@@ -24,6 +24,7 @@ mod compare;
 mod csv;
 mod export;
 mod fairness;
+mod held;
 mod known;
 mod records;
 mod simulate;

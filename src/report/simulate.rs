@@ -3,6 +3,7 @@
 
 use super::aggregate::Tally;
 use super::csv::Header;
+use super::held::HeldLead;
 use super::known::{Known, Meta, KNOWN_KEYS};
 use super::records::{Item, Records};
 use super::timeline::{Parked, Timeline};
@@ -41,7 +42,7 @@ struct Held {
     line: u64,
     timed: bool,
     known: Known,
-    lead: Result<Lead<'static>, String>,
+    lead: Result<HeldLead, String>,
 }
 
 impl PartialEq for Held {
@@ -268,9 +269,13 @@ impl Simulation {
         // decides whether it is bad now or takes its place and is reported at its turn.
         let parsed = if csv {
             match &self.header {
-                Some(h) => h
-                    .meta(text)
-                    .map(|m| (m, h.lead(router.schema(), text).map_err(|e| e.message))),
+                Some(h) => h.meta(text).map(|m| {
+                    let lead = h.lead(router.schema(), text);
+                    (
+                        m,
+                        lead.map(|l| HeldLead::new(text, l)).map_err(|e| e.message),
+                    )
+                }),
                 None => return,
             }
         } else {
@@ -286,7 +291,7 @@ impl Simulation {
                         created_at: lead.created_at,
                         known: Known::from_vals(converted, deal_value),
                     };
-                    Ok((meta, Ok(lead.into_owned())))
+                    Ok((meta, Ok(HeldLead::new(text, lead))))
                 }
                 Err(e) => Meta::from_json(text)
                     .map(|m| (m, Err(e.message)))
@@ -305,7 +310,7 @@ impl Simulation {
             let id = meta
                 .id
                 .as_deref()
-                .or_else(|| lead.as_ref().ok().and_then(Lead::id));
+                .or_else(|| lead.as_ref().ok().and_then(HeldLead::id));
             let arm = match id {
                 Some(id) => arm_of(id, split),
                 None => arm_of(&format!("line:{line}"), split),
@@ -350,7 +355,7 @@ impl Simulation {
             timed: h.timed,
         };
         match h.lead {
-            Ok(lead) => self.route(router, &lead, h.known, turn),
+            Ok(held) => self.route(router, &held.lead(), h.known, turn),
             Err(message) => self.bad(h.line, message),
         }
     }
