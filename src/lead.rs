@@ -141,6 +141,13 @@ impl Schema {
         self.parse_json_serde(json, extra, out)
     }
 
+    /// `parse_json` through serde_json alone, without the fast reader: what the fast
+    /// reader must agree with (differential tests and fuzzing).
+    #[doc(hidden)]
+    pub fn parse_json_reference<'a>(&self, json: &'a str) -> Result<Lead<'a>, LeadError> {
+        self.parse_json_serde(json, &[], &mut [])
+    }
+
     /// The full JSON reader behind `parse_json_with`: any valid JSON, exact errors.
     fn parse_json_serde<'a>(
         &self,

@@ -203,6 +203,12 @@ pub fn lead(data: &[u8]) {
         return;
     };
     let r = default_router();
+    // The fast lead reader accepts only what serde_json reads the same way.
+    let reference = r.schema().parse_json_reference(text);
+    assert_eq!(
+        format!("{:?}", r.schema().parse_json(text)),
+        format!("{reference:?}")
+    );
     let lead = match r.schema().parse_json(text) {
         Ok(l) => l,
         Err(e) => {
