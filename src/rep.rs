@@ -58,6 +58,30 @@ pub enum Unavailable {
 }
 
 impl Unavailable {
+    /// Every reason, in declaration order (`u as usize` indexes this).
+    pub const ALL: [Unavailable; 7] = [
+        Unavailable::Busy,
+        Unavailable::Away,
+        Unavailable::OutOfOffice,
+        Unavailable::OutOfHours,
+        Unavailable::AtDayCap,
+        Unavailable::AtWeekCap,
+        Unavailable::AtMonthCap,
+    ];
+
+    /// The name reports and traces use (its serialized form).
+    pub fn key(self) -> &'static str {
+        match self {
+            Unavailable::Busy => "busy",
+            Unavailable::Away => "away",
+            Unavailable::OutOfOffice => "out_of_office",
+            Unavailable::OutOfHours => "out_of_hours",
+            Unavailable::AtDayCap => "at_day_cap",
+            Unavailable::AtWeekCap => "at_week_cap",
+            Unavailable::AtMonthCap => "at_month_cap",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Unavailable::Busy => "busy",
@@ -267,6 +291,22 @@ fn parse_span(s: &str, path: &str, errors: &mut ConfigErrors) -> Option<(u16, u1
                 ),
             );
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Unavailable;
+
+    #[test]
+    fn unavailable_keys_are_the_serialized_names_in_order() {
+        for (i, u) in Unavailable::ALL.iter().enumerate() {
+            assert_eq!(*u as usize, i);
+            assert_eq!(
+                serde_json::to_string(u).unwrap(),
+                format!("\"{}\"", u.key())
+            );
         }
     }
 }

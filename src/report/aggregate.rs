@@ -17,28 +17,6 @@ use crate::sla::{Event, EventKind};
 use crate::state::State;
 use std::collections::BTreeMap;
 
-const UNAVAILABLE: [&str; 7] = [
-    "busy",
-    "away",
-    "out_of_office",
-    "out_of_hours",
-    "at_day_cap",
-    "at_week_cap",
-    "at_month_cap",
-];
-
-fn unavailable_index(u: Unavailable) -> usize {
-    match u {
-        Unavailable::Busy => 0,
-        Unavailable::Away => 1,
-        Unavailable::OutOfOffice => 2,
-        Unavailable::OutOfHours => 3,
-        Unavailable::AtDayCap => 4,
-        Unavailable::AtWeekCap => 5,
-        Unavailable::AtMonthCap => 6,
-    }
-}
-
 pub fn via_name(v: Via) -> &'static str {
     match v {
         Via::Screening => "screening",
@@ -106,7 +84,7 @@ struct RepTally {
     rerouted_away: u64,
     peak: [u32; 3],
     capped: [u32; 3],
-    skipped: [u64; 7],
+    skipped: [u64; Unavailable::ALL.len()],
     missed_sla: u64,
     conv: ConvTally,
 }
@@ -410,7 +388,7 @@ impl Tally {
                 if let Some(n) = tally
                     .reps
                     .get_mut(ri)
-                    .and_then(|r| r.skipped.get_mut(unavailable_index(u)))
+                    .and_then(|r| r.skipped.get_mut(u as usize))
                 {
                     *n += 1;
                 }
@@ -572,11 +550,11 @@ impl Tally {
                     peak: per(t.peak),
                     capped: per(t.capped),
                     skipped: crate::sort::btree_map(
-                        UNAVAILABLE
+                        Unavailable::ALL
                             .iter()
                             .zip(t.skipped)
                             .filter(|(_, n)| *n > 0)
-                            .map(|(k, n)| (k.to_string(), n)),
+                            .map(|(u, n)| (u.key().to_string(), n)),
                     ),
                     missed_sla: t.missed_sla,
                     conversion: t.conv.report(),
