@@ -52,11 +52,22 @@ impl Header {
         }
     }
 
-    /// The first look at a record: column count, id, `created_at`, known outcome.
-    pub fn meta(&self, record: &str) -> Result<Meta<'static>, LeadError> {
-        let values = self.cells(record)?;
+    /// A record's id, `created_at` and known outcome, and the lead it holds (the
+    /// record's cells are split once for both). Only a wrong column count fails the
+    /// record itself; a lead that does not read is the second part's error.
+    #[allow(clippy::type_complexity)]
+    pub fn read(
+        &self,
+        schema: &Schema,
+        record: &str,
+    ) -> Result<(Meta<'static>, Result<Lead<'static>, LeadError>), LeadError> {
+        let cells = self.cells(record)?;
+        Ok((self.meta_of(&cells), self.lead_of(schema, &cells)))
+    }
+
+    fn meta_of(&self, values: &[Cow<str>]) -> Meta<'static> {
         let cell = |i: Option<usize>| i.and_then(|i| values.get(i)).map(|v| v.as_ref());
-        Ok(Meta {
+        Meta {
             id: cell(self.id)
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| Cow::Owned(s.to_string())),
@@ -65,7 +76,7 @@ impl Header {
                 converted: cell(self.converted).and_then(known::flag),
                 deal_value: cell(self.deal_value).and_then(known::amount),
             },
-        })
+        }
     }
 
     fn cells<'r>(&self, record: &'r str) -> Result<Vec<Cow<'r, str>>, LeadError> {
@@ -80,9 +91,7 @@ impl Header {
         Ok(values)
     }
 
-    /// Parses one record into a lead.
-    pub fn lead(&self, schema: &Schema, record: &str) -> Result<Lead<'static>, LeadError> {
-        let values = self.cells(record)?;
+    fn lead_of(&self, schema: &Schema, values: &[Cow<str>]) -> Result<Lead<'static>, LeadError> {
         let pairs = self
             .columns
             .iter()
@@ -92,6 +101,16 @@ impl Header {
         // The cells are read as owned text, so the lead does not borrow the record.
         let lead = schema.seed().deserialize(de).map_err(lead_error)?;
         Ok(lead.into_owned())
+    }
+
+    #[cfg(test)]
+    fn meta(&self, record: &str) -> Result<Meta<'static>, LeadError> {
+        self.cells(record).map(|cells| self.meta_of(&cells))
+    }
+
+    #[cfg(test)]
+    fn lead(&self, schema: &Schema, record: &str) -> Result<Lead<'static>, LeadError> {
+        self.lead_of(schema, &self.cells(record)?)
     }
 }
 

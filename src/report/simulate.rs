@@ -269,8 +269,7 @@ impl Simulation {
         // decides whether it is bad now or takes its place and is reported at its turn.
         let parsed = if csv {
             match &self.header {
-                Some(h) => h.meta(text).map(|m| {
-                    let lead = h.lead(router.schema(), text);
+                Some(h) => h.read(router.schema(), text).map(|(m, lead)| {
                     (
                         m,
                         lead.map(|l| HeldLead::new(text, l)).map_err(|e| e.message),
