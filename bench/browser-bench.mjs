@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../scripts/chromium.mjs";
 import { serve } from "./serve.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -21,11 +21,9 @@ const QUICK = argv.includes("--quick");
 const N = Number(opt("--leads", QUICK ? 200_000 : 1_000_000));
 const CHUNK = 50_000;
 const OUT = opt("--out", join(ROOT, "target/bench/browser.json"));
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 const server = await serve({ root: ROOT });
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   const errors = [];

@@ -7,23 +7,12 @@
 // Starts scripts/serve.mjs on a free 127.0.0.1 port and Debian's Chromium, stops both.
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { ROOT, startServer } from "./serve.mjs";
 
 const out = process.argv[2] ?? join(ROOT, "docs/dashboard.png");
 const server = await startServer({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(`${server.url}/www/dashboard/`);

@@ -8,20 +8,10 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../scripts/chromium.mjs";
 import { ROOT, startServer } from "../../scripts/serve.mjs";
 import { generate } from "../../www/dashboard/generate.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 const entry = join(ROOT, "pkg/node/leadroute_wasm.js");
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run scripts/build.sh first`);
 const lib = createRequire(import.meta.url)(entry);
@@ -46,7 +36,7 @@ let server;
 let browser;
 before(async () => {
   server = await startServer({ port: 0 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -3,7 +3,7 @@
 // where the browser preview and the worker disagree (the worker wins), and a 4xx.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../scripts/chromium.mjs";
 import { startCrm } from "./crm-stub.mjs";
 import { CRM_TOKEN, crmMapping, outboxDrained, startStatic, startWorkerd, testConfig } from "./harness.mjs";
 
@@ -22,10 +22,7 @@ describe("demo form in Chromium", () => {
   before(async () => {
     crm = await startCrm({ token: CRM_TOKEN });
     [w, site] = await Promise.all([startWorkerd({ config, crm: sf, env: { CRM_URL: crm.url } }), startStatic()]);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
