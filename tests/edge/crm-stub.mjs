@@ -43,6 +43,18 @@ export async function startCrm({ port = 0, token = null, notifyToken = null, see
     return rec;
   }
 
+  /** Records an upsert: its fields (a data write when there are any) and its owner if set. */
+  function upsert(key, fields, owner) {
+    const rec = leadRecord(key);
+    Object.assign(rec.fields, fields);
+    if (Object.keys(fields).length) rec.dataWrites += 1;
+    rec.writes += 1;
+    if (owner !== undefined) {
+      rec.owner = owner;
+      rec.owners.push(owner);
+    }
+  }
+
   /** Applies one CRM write; returns [status, body]. */
   function apply(method, path, body) {
     const sf = /^\/services\/data\/[^/]+\/sobjects\/Lead\/([^/]+)\/([^/]+)$/.exec(path);
@@ -53,14 +65,7 @@ export async function startCrm({ port = 0, token = null, notifyToken = null, see
       if (!exists && (!fields.LastName || !fields.Company)) {
         return [400, [{ errorCode: "REQUIRED_FIELD_MISSING", message: "Required fields are missing: [LastName, Company]" }]];
       }
-      const rec = leadRecord(id);
-      Object.assign(rec.fields, fields);
-      if (Object.keys(fields).length) rec.dataWrites += 1;
-      rec.writes += 1;
-      if (OwnerId !== undefined) {
-        rec.owner = OwnerId;
-        rec.owners.push(OwnerId);
-      }
+      upsert(id, fields, OwnerId);
       return [exists ? 200 : 201, { id: `00Q${String(state.leads.size).padStart(15, "0")}`, success: true, created: !exists }];
     }
     if (path === "/crm/v3/objects/contacts/batch/upsert" && method === "POST") {
@@ -68,14 +73,7 @@ export async function startCrm({ port = 0, token = null, notifyToken = null, see
       for (const input of body.inputs ?? []) {
         if (input.idProperty !== "email" || !input.id) return [400, { status: "error", message: "idProperty email and id are required" }];
         const { hubspot_owner_id, ...fields } = input.properties ?? {};
-        const rec = leadRecord(input.id);
-        Object.assign(rec.fields, fields);
-        if (Object.keys(fields).length) rec.dataWrites += 1;
-        rec.writes += 1;
-        if (hubspot_owner_id !== undefined) {
-          rec.owner = hubspot_owner_id;
-          rec.owners.push(hubspot_owner_id);
-        }
+        upsert(input.id, fields, hubspot_owner_id);
         results.push({ id: String(state.leads.size), properties: input.properties });
       }
       return [200, { status: "COMPLETE", results }];
