@@ -34,6 +34,22 @@ BINARYEN_MAJOR="132"
 _lr_say() { printf '  %-22s %s\n' "$1" "$2"; }
 _lr_die() { printf 'setup: %s\n' "$*" >&2; return 1 2>/dev/null || exit 1; }
 
+# Installs crate $2 at exactly version $3 unless `$4 --version` reports it already ($4 may
+# be two words, e.g. "cargo fuzz"); $5 says how long it takes; more cargo flags follow.
+_lr_cargo_tool() {
+  local label="$1" crate="$2" version="$3" cmd="$4" took="$5" have
+  shift 5
+  # shellcheck disable=SC2086 # $cmd is a command and its subcommand
+  have="$($cmd --version 2>/dev/null | awk '{print $2}' || true)"
+  if [[ "$have" == "$version" ]]; then
+    _lr_say "$label" "present ($version)"
+  else
+    printf '  %-22s installing %s (have: %s; %s)...\n' "$label" "$version" "${have:-none}" "$took"
+    cargo install "$crate" --version "=$version" --force --quiet "$@"
+    _lr_say "$label" "installed ($version)"
+  fi
+}
+
 _lr_sudo() {
   if [[ "$(id -u)" == "0" ]]; then "$@"; else sudo "$@"; fi
 }
@@ -71,34 +87,18 @@ if [[ -f "$LEADROUTE_ROOT/Cargo.lock" ]]; then
     /^version = / && name == "wasm-bindgen" { gsub(/"/, "", $3); print $3; exit }
   ' "$LEADROUTE_ROOT/Cargo.lock")"
 fi
-_lr_wb_source="Cargo.lock"
 if [[ -z "$_lr_wb_version" ]]; then
   # No lock file yet (fresh checkout before the first cargo command): use the exact pin.
   _lr_wb_version="$(sed -n 's/^wasm-bindgen *= *{\{0,1\}.*"=\([0-9][0-9.]*\)".*/\1/p' \
     "$LEADROUTE_ROOT/wasm/Cargo.toml" | head -n1)"
-  _lr_wb_source="wasm/Cargo.toml pin"
 fi
 [[ -n "$_lr_wb_version" ]] || _lr_die "cannot find the wasm-bindgen version (Cargo.lock / wasm/Cargo.toml)"
 
-_lr_wb_have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
-if [[ "$_lr_wb_have" == "$_lr_wb_version" ]]; then
-  _lr_say "wasm-bindgen-cli" "present ($_lr_wb_version, from $_lr_wb_source)"
-else
-  echo "  wasm-bindgen-cli       installing $_lr_wb_version (have: ${_lr_wb_have:-none}; ~2 min)..."
-  # NOT --locked: a locked dependency version is missing from the registry here.
-  cargo install wasm-bindgen-cli --version "=$_lr_wb_version" --force --quiet
-  _lr_say "wasm-bindgen-cli" "installed ($_lr_wb_version)"
-fi
+# NOT --locked: a locked dependency version is missing from the registry here.
+_lr_cargo_tool "wasm-bindgen-cli" wasm-bindgen-cli "$_lr_wb_version" wasm-bindgen "~2 min"
 
 # ---- wasm-pack ---------------------------------------------------------------------------
-_lr_wp_have="$(wasm-pack --version 2>/dev/null | awk '{print $2}' || true)"
-if [[ "$_lr_wp_have" == "$WASM_PACK_VERSION" ]]; then
-  _lr_say "wasm-pack" "present ($WASM_PACK_VERSION)"
-else
-  echo "  wasm-pack              installing $WASM_PACK_VERSION (have: ${_lr_wp_have:-none}; ~2 min)..."
-  cargo install wasm-pack --version "=$WASM_PACK_VERSION" --locked --force --quiet
-  _lr_say "wasm-pack" "installed ($WASM_PACK_VERSION)"
-fi
+_lr_cargo_tool "wasm-pack" wasm-pack "$WASM_PACK_VERSION" wasm-pack "~2 min" --locked
 
 # ---- cargo-fuzz (scripts/fuzz.sh); libFuzzer needs the nightly toolchain ------------------
 CARGO_FUZZ_VERSION="0.13.2"
@@ -108,13 +108,7 @@ if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     || _lr_die "rustup toolchain install nightly failed (needed by scripts/fuzz.sh)"
   _lr_say "nightly toolchain" "installed ($(rustup run nightly rustc --version | awk '{print $2}'))"
 fi
-if [[ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" == "$CARGO_FUZZ_VERSION" ]]; then
-  _lr_say "cargo-fuzz" "present ($CARGO_FUZZ_VERSION)"
-else
-  echo "  cargo-fuzz             installing $CARGO_FUZZ_VERSION (~1 min)..."
-  cargo install cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --force --quiet
-  _lr_say "cargo-fuzz" "installed ($CARGO_FUZZ_VERSION)"
-fi
+_lr_cargo_tool "cargo-fuzz" cargo-fuzz "$CARGO_FUZZ_VERSION" "cargo fuzz" "~1 min" --locked
 
 # ---- node + npm dev dependencies (binaryen/wasm-opt, playwright-core, workerd, typescript)
 command -v node >/dev/null 2>&1 || _lr_die "node not found: install Node.js >= 20"
