@@ -1,0 +1,77 @@
+// Error codes and their HTTP statuses: the one place the worker decides a status. Core
+// errors without a `code` yet are given one from the small table below (by message).
+
+/** Every code the worker answers with, and its HTTP status. */
+export const STATUS = {
+  invalid_json: 400,
+  invalid_body: 400,
+  invalid_form: 400,
+  invalid_path: 400,
+  invalid_idempotency_key: 400,
+  unauthorized: 401,
+  unknown_rep: 403,
+  not_pool_member: 403,
+  not_lead_owner: 403,
+  not_found: 404,
+  unknown_pool: 404,
+  unknown_lead: 404,
+  pool_empty: 404,
+  pool_expired: 404,
+  method_not_allowed: 405,
+  already_claimed: 409,
+  claim_out_of_order: 409,
+  already_contacted: 409,
+  rep_unavailable: 409,
+  lead_id_reused: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  wrong_type: 422,
+  too_long: 422,
+  missing_field: 422,
+  invalid_email: 422,
+  invalid_id: 422,
+  invalid_lead: 422,
+  idempotency_key_reused: 422,
+  claim_limit: 429,
+  internal: 500,
+  config_error: 500,
+  needs_durable_object: 501,
+  disabled: 503,
+};
+
+// The core (this build) throws message-only errors: this table names them. When the
+// binding sets `err.code`, that code wins and the table is not read.
+const CORE_MESSAGES = [
+  [/is already claimed by someone else/, "already_claimed"],
+  [/is not eligible to claim from pool|cannot see pool/, "not_pool_member"],
+  [/is not assigned to rep|is not claimed by rep/, "not_lead_owner"],
+  [/^unknown rep\b/, "unknown_rep"],
+  [/^unknown pool\b/, "unknown_pool"],
+  [/is not waiting in any pool|is not tracked/, "unknown_lead"],
+  [/has expired from pool/, "pool_expired"],
+  [/^pool "[^"]*" is empty$/, "pool_empty"],
+  [/claim limit/, "claim_limit"],
+  [/cannot claim now/, "rep_unavailable"],
+  [/already contacted/, "already_contacted"],
+  [/longer than the limit/, "too_long"],
+  [/field "[^"]+": expected/, "wrong_type"],
+];
+
+/** `{ code, field }` of an error thrown by the engine. */
+export function coreCode(err, fallback) {
+  const message = String(err?.message ?? err);
+  const field = err?.field ?? /field "([^"]+)"/.exec(message)?.[1] ?? null;
+  if (typeof err?.code === "string" && STATUS[err.code]) return { code: err.code, field };
+  return { code: CORE_MESSAGES.find(([re]) => re.test(message))?.[1] ?? fallback, field };
+}
+
+/** An error answer for RPC and HTTP: `{ status, error: { code, field, message } }`. */
+export function failure(code, message, field = null) {
+  return { status: STATUS[code] ?? 500, error: { code, field, message } };
+}
+
+/** The failure for an engine error; `fallback` names what was refused. */
+export function coreFailure(err, fallback) {
+  const { code, field } = coreCode(err, fallback);
+  return failure(code, String(err?.message ?? err), field);
+}
