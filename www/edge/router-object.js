@@ -4,7 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Router } from "./engine.js";
 import { loadSettings } from "./settings.js";
 import { Store } from "./storage.js";
-import { EngineState } from "./engine-state.js";
+import { EngineState, apply } from "./engine-state.js";
 import { Idempotency } from "./idempotency.js";
 import { Outbox } from "./outbox.js";
 import { fingerprint, planMigration } from "./migration.js";
@@ -48,6 +48,7 @@ export class LeadRouter extends DurableObject {
   async load() {
     this.outbox?.stop();
     this.router?.free();
+    this.router = null;
     this.store = new Store(this.ctx.storage, () => this.engine.persist(this.router, this.fingerprint));
     this.engine = new EngineState(this.store);
     this.idem = new Idempotency(this.store, this.settings.idempotencyTtlMs);
@@ -57,13 +58,28 @@ export class LeadRouter extends DurableObject {
     await this.outbox.load();
     this.migration = null;
     if (saved && saved.fingerprint === null) await this.idem.upgrade();
-    if (saved && saved.fingerprint !== null && saved.fingerprint !== this.fingerprint) {
-      this.migrate(saved.snapshot);
-    } else {
-      this.router = new Router(this.settings.config, saved?.snapshot);
+    const same = saved?.fingerprint === this.fingerprint;
+    let snapshot = saved?.snapshot;
+    if (saved?.log.length) {
+      // The calls since the last checkpoint, under the config they were made with.
+      const replayed = new Router(same || !saved.configText ? this.settings.config : saved.configText, snapshot);
+      for (const call of saved.log) {
+        try {
+          apply(replayed, call);
+        } catch (e) {
+          console.error(`leadroute: replaying ${call.op} failed: ${e?.message ?? e}`);
+        }
+      }
+      if (same) this.router = replayed;
+      else {
+        snapshot = replayed.snapshot();
+        replayed.free();
+      }
     }
-    this.engine.dirty = true;
-    this.engine.persist(this.router, this.fingerprint);
+    if (!this.router && saved && saved.fingerprint !== null && !same) this.migrate(snapshot);
+    else if (!this.router) this.router = new Router(this.settings.config, snapshot);
+    if (!same) this.engine.saveConfig(this.settings.configText);
+    this.engine.checkpoint();
     await this.store.commit(this.store.bump());
     for (const item of this.migration?.items ?? []) this.outbox.release(item);
   }
@@ -100,9 +116,9 @@ export class LeadRouter extends DurableObject {
     if (this.store.broken) await this.ctx.blockConcurrencyWhile(() => this.load());
   }
 
-  /** Marks the engine's state changed and waits until it (and every queued write) is stored. */
-  changed() {
-    this.engine.dirty = true;
+  /** Logs an engine call that changed the state; resolves once it (and every queued write) is stored. */
+  changed(call) {
+    this.engine.record(call);
     return this.store.commit(this.store.bump());
   }
 
@@ -128,7 +144,7 @@ export class LeadRouter extends DurableObject {
     const item = this.outbox.create(lead, decision, now);
     const crm = item ? "queued" : "not_forwarded";
     this.idem.record(lead, key, hash, decision, now, crm);
-    await this.changed();
+    await this.changed({ op: "route", lead, now });
     this.outbox.release(item);
     return { status: 201, decision, replayed: false, routed_at: now, crm };
   }
@@ -180,7 +196,7 @@ export class LeadRouter extends DurableObject {
     // A repeated claim by the winner returns the first claim unchanged.
     const fresh = c.claimed_at === now;
     const item = fresh ? this.outbox.ownerChange(c.lead_id, { rep }, "claim", `claimed from pool ${c.pool}`, now, c.fields?.email) : null;
-    await this.changed();
+    await (fresh ? this.changed(leadId ? { op: "claim", lead_id: leadId, rep, now } : { op: "claimNext", pool, rep, now }) : this.store.commit());
     this.outbox.release(item);
     return { status: 200, claim: c };
   }
@@ -195,8 +211,9 @@ export class LeadRouter extends DurableObject {
 
   async touch(leadId, rep) {
     await this.ensureLoaded();
+    const now = Date.now();
     try {
-      this.router.touch(leadId, rep, { now: Date.now() });
+      this.router.touch(leadId, rep, { now });
     } catch (e) {
       const f = coreFailure(e, "internal");
       if (f.error.code !== "unknown_lead") return f;
@@ -205,7 +222,7 @@ export class LeadRouter extends DurableObject {
       if (a.rep !== rep) return failure("not_lead_owner", `lead "${leadId}" is not assigned to rep "${rep}"`);
       return { status: 200, touched: leadId };
     }
-    await this.changed();
+    await this.changed({ op: "touch", lead_id: leadId, rep, now });
     return { status: 200, touched: leadId };
   }
 
@@ -214,14 +231,16 @@ export class LeadRouter extends DurableObject {
   /** SLA reminders, escalations, re-routes, pool expiries; then pruning of finished records. */
   async tick(now) {
     await this.ensureLoaded();
-    const before = this.engine.entries;
+    const snap = this.router.snapshot();
+    const fields = new Map([...(snap.pooled ?? []), ...(snap.assignments ?? [])].map((r) => [r.lead_id, r.fields]));
     const events = this.router.tick({ now });
+    this.engine.record({ op: "tick", now });
     const reps = new Map(this.settings.config.reps.map((r) => [r.id, r]));
     const items = [];
     for (const e of events) {
       if (e.kind === "reassigned" || e.kind === "pool_expired") {
         const via = e.kind === "reassigned" ? "reroute" : "pool_expired";
-        items.push(this.outbox.ownerChange(e.lead_id, { rep: e.rep || null, pool: e.pool ?? null }, via, e.reason, e.at, before.get(e.lead_id)?.fields?.email));
+        items.push(this.outbox.ownerChange(e.lead_id, { rep: e.rep || null, pool: e.pool ?? null }, via, e.reason, e.at, fields.get(e.lead_id)?.email));
       }
     }
     if (events.length && this.settings.notifyUrl) {
@@ -236,7 +255,7 @@ export class LeadRouter extends DurableObject {
     const { router, evicted } = this.engine.evict(this.router, this.settings.config, now, this.horizonMs);
     this.router = router;
     const pruned = await this.idem.prune(now);
-    await this.changed();
+    await this.store.commit(this.store.bump());
     for (const item of items) this.outbox.release(item);
     const kinds = {};
     for (const e of events) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
