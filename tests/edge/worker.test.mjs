@@ -149,6 +149,14 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     const otherKey = await postLead(w.url, l, { "Idempotency-Key": `other-${l.id}` });
     assert.equal(otherKey.status, 409);
     assert.equal(otherKey.body.error.field, "id");
+
+    // One new id under several keys at once: one is routed, the others are refused.
+    const fresh = lead();
+    const race = await Promise.all([1, 2, 3, 4].map((k) => postLead(w.url, fresh, { "Idempotency-Key": `race-${k}-${fresh.id}` })));
+    assert.deepEqual(race.map((r) => r.status).sort(), [201, 409, 409, 409]);
+    for (const r of race.filter((x) => x.status === 409)) assert.equal(r.body.error.code, "lead_id_reused");
+    await outboxDrained(w.url);
+    assert.equal(crmLead(crm, fresh.id).dataWrites, 1);
   });
 
   test("5xx and dropped connections are retried with the same idempotency key", async () => {

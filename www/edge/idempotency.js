@@ -10,6 +10,27 @@ export class Idempotency {
   constructor(store, ttlMs) {
     this.store = store;
     this.ttlMs = ttlMs;
+    this.locks = new Map();
+  }
+
+  /**
+   * Holds submissions with the same key or lead id one at a time: their storage reads let
+   * other calls run meanwhile. Resolves to the function that lets the next one in.
+   */
+  async lock(key, leadId) {
+    const names = [`key:${key}`, `id:${leadId}`];
+    for (;;) {
+      const held = names.map((n) => this.locks.get(n)).filter(Boolean);
+      if (!held.length) break;
+      await Promise.all(held);
+    }
+    let release;
+    const p = new Promise((resolve) => (release = resolve));
+    for (const n of names) this.locks.set(n, p);
+    return () => {
+      for (const n of names) if (this.locks.get(n) === p) this.locks.delete(n);
+      release();
+    };
   }
 
   /**

@@ -127,26 +127,38 @@ export class LeadRouter extends DurableObject {
   /** Routes a clean lead once: a retry gets the stored decision, a reused id a 409. */
   async submit(lead, key, hash) {
     await this.ensureLoaded();
+    const unlock = await this.idem.lock(key, lead.id);
+    let out;
+    try {
+      out = await this.decide(lead, key, hash);
+    } finally {
+      unlock();
+    }
+    await this.store.commit(out.version);
+    this.outbox.release(out.item);
+    return out.answer;
+  }
+
+  /** The answer for a submission, with the version that must be stored before it is given. */
+  async decide(lead, key, hash) {
     const now = Date.now();
     const seen = await this.idem.check(lead, key, hash, now);
-    if (seen.error) return seen;
+    if (seen.error) return { answer: seen, version: 0 };
     if (seen.replay) {
-      await this.store.commit();
       const r = seen.replay;
-      return { status: 200, decision: r.decision, replayed: true, routed_at: r.at, crm: r.crm };
+      return { answer: { status: 200, decision: r.decision, replayed: true, routed_at: r.at, crm: r.crm }, version: this.store.version };
     }
     let decision;
     try {
       decision = slim(this.router.route(lead, { now, trace: false }));
     } catch (e) {
-      return coreFailure(e, "invalid_lead");
+      return { answer: coreFailure(e, "invalid_lead"), version: 0 };
     }
     const item = this.outbox.create(lead, decision, now);
     const crm = item ? "queued" : "not_forwarded";
     this.idem.record(lead, key, hash, decision, now, crm);
-    await this.changed({ op: "route", lead, now });
-    this.outbox.release(item);
-    return { status: 201, decision, replayed: false, routed_at: now, crm };
+    this.engine.record({ op: "route", lead, now });
+    return { answer: { status: 201, decision, replayed: false, routed_at: now, crm }, item, version: this.store.bump() };
   }
 
   // ---- pools, claims, touches ----------------------------------------------------------------

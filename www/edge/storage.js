@@ -43,7 +43,8 @@ export class Store {
       else missing.push(k);
     }
     if (missing.length) {
-      const got = await this.storage.get(missing);
+      // Other calls may run during the read (callers that must not interleave hold a lock).
+      const got = await this.storage.get(missing, { allowConcurrency: true });
       for (const k of missing) out.set(k, got.get(k));
     }
     // A write queued while the read was under way is newer than what storage answered.
