@@ -105,7 +105,8 @@ describe("Durable Object state (workerd)", () => {
   test("removing a rep: its open leads go back through routing, everything else carries over", async () => {
     const crm = await startCrm({ token: CRM_TOKEN });
     const dir = storageDir();
-    const env = { CRM_URL: crm.url };
+    const env = { CRM_URL: crm.url, CRM_MAX_ATTEMPTS: "1000", CRM_RETRY_BASE_MS: "50", CRM_RETRY_MAX_MS: "100" };
+    crm.failWhen(() => ({ status: 503 }));
     let w = await startWorkerd({ crm: sf, env, storageDir: dir });
     try {
       const routed = [];
@@ -118,11 +119,13 @@ describe("Durable Object state (workerd)", () => {
       const marcus = routed.filter((r) => r.rep === "r-marcus");
       const touched = marcus[0].lead_id;
       assert.equal((await call(w.url, "POST", `/leads/${touched}/touch`, { token: await repToken("r-marcus") })).status, 200);
-      const pooled = await postLead(w.url, lead("smb"));
+      const pooledLead = lead("smb");
+      const pooled = await postLead(w.url, pooledLead);
       assert.equal(pooled.body.pool, "smb-pool");
-      await outboxDrained(w.url);
+      assert.equal((await stats(w)).pending, routed.length + 1, "every CRM write is still pending");
       const before = await snapshotOf(w);
       await w.stop({ keepStorage: true });
+      crm.healthy();
 
       w = await startWorkerd({ config: withoutRep(testConfig(), "r-marcus"), crm: sf, env, storageDir: dir });
       const after = await snapshotOf(w);
@@ -151,6 +154,10 @@ describe("Durable Object state (workerd)", () => {
       await outboxDrained(w.url);
       for (const id of open) assert.equal(crm.leads.get(id).owner, sf.owners[byLead.get(id).rep], `${id}: the CRM has the new owner`);
       assert.equal(crm.leads.get(touched).owner, sf.owners["r-marcus"]);
+      for (const d of routed) assert.equal(crm.leads.get(d.lead_id).dataWrites, 1, `${d.lead_id} created once`);
+      const again = await postLead(w.url, pooledLead);
+      assert.equal(again.status, 200);
+      assert.equal(again.body.replayed, true);
     } finally {
       await w.stop();
       await crm.close();
