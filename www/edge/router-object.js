@@ -295,7 +295,7 @@ export class LeadRouter extends DurableObject {
       ...this.store.stats,
       state_bytes: this.engine.bytes,
       state_leads: this.engine.leads,
-      last_migration: this.migration?.report ?? null,
+      last_migration: this.migration?.report ?? (await this.store.get(["engine:migration"])).get("engine:migration") ?? null,
     };
   }
 
