@@ -37,6 +37,7 @@ export class EngineState {
     this.calls = 0;
     this.forced = false;
     this.configChunks = 0;
+    this.legacy = [];
     this.bytes = 0;
     this.leads = 0;
   }
@@ -88,8 +89,8 @@ export class EngineState {
     const meta = await storage.get("snap:meta");
     if (!meta) return null;
     const text = await this.readChunks("snap:", meta.chunks);
-    for (let i = 0; i < meta.chunks; i++) this.store.delete(`snap:${i}`);
-    this.store.delete("snap:meta");
+    // Deleted with the first checkpoint, never before it is written.
+    this.legacy = ["snap:meta", ...Array.from({ length: meta.chunks }, (_, i) => `snap:${i}`)];
     return { snapshot: JSON.parse(text), fingerprint: null, log: [], configText: null };
   }
 
@@ -142,6 +143,8 @@ export class EngineState {
         this.written.delete(key);
       }
     }
+    for (const key of this.legacy) this.store.delete(key);
+    this.legacy = [];
     // The log up to here is in the checkpoint written in this same batch.
     for (let n = this.logFrom; n < this.seq; n++) this.store.delete(seqKey(n));
     this.logFrom = this.seq;
