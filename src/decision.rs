@@ -137,6 +137,10 @@ pub struct Candidate<'r> {
     /// Specifics, e.g. `month cap 150 reached`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The candidate's preference vector (relaxed requirements first, then each
+    /// preference in order, or their weighted sum) when the team ranks reps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -176,9 +180,9 @@ pub enum CandidateReason {
     MissedSla,
 }
 
-impl From<crate::rep::Unavailable> for CandidateReason {
-    fn from(u: crate::rep::Unavailable) -> Self {
-        use crate::rep::Unavailable as U;
+impl From<crate::model::rep::Unavailable> for CandidateReason {
+    fn from(u: crate::model::rep::Unavailable) -> Self {
+        use crate::model::rep::Unavailable as U;
         match u {
             U::Busy => CandidateReason::Busy,
             U::Away => CandidateReason::Away,

@@ -2,71 +2,13 @@
 //! claims (exactly one winner) and releases. Also the open assignments SLA tracks.
 
 use crate::lead::{Lead, Val};
-use crate::router::Router;
+use crate::model::Router;
+use crate::state::{Assignment, LeadFields, PooledLead};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ts")]
 use tsify::Tsify;
-
-/// A lead's declared fields as plain JSON (kept in state so the lead can be shown to
-/// its claimer or routed again later).
-pub type LeadFields = BTreeMap<String, serde_json::Value>;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
-pub struct PooledLead {
-    pub lead_id: String,
-    pub pool: String,
-    pub pooled_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    #[cfg_attr(
-        feature = "ts",
-        tsify(type = "Record<string, string | number | boolean>")
-    )]
-    pub fields: LeadFields,
-}
-
-/// A lead assigned to a rep that is still being tracked (SLA, claims).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
-pub struct Assignment {
-    pub lead_id: String,
-    pub rep: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
-    pub assigned_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub touched_at: Option<i64>,
-    /// Reminders already sent (count of `remind_after` steps passed).
-    #[serde(default)]
-    pub reminders: u32,
-    #[serde(default)]
-    pub escalated: bool,
-    /// Reps who had this lead and missed its SLA; never routed back to them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missed_by: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
-    #[cfg_attr(
-        feature = "ts",
-        tsify(type = "Record<string, string | number | boolean>")
-    )]
-    #[serde(default)]
-    pub fields: LeadFields,
-}
-
 impl Router {
     /// The lead's declared fields as JSON (id included).
     pub fn lead_fields(&self, lead: &Lead) -> LeadFields {
@@ -270,7 +212,13 @@ impl Router {
             .reps
             .get(ri)
             .ok_or_else(|| StateError::new("unknown rep"))?;
-        if let Some(u) = r.unavailable(rs, &local) {
+        if let Some(u) = crate::select::availability::unavailable(
+            r,
+            rs,
+            &local,
+            crate::select::Checks::ALL,
+            crate::select::LeadCaps::default(),
+        ) {
             return Err(StateError::new(format!(
                 "rep \"{rep}\" cannot claim now: {}",
                 u.describe()
@@ -304,7 +252,7 @@ impl Router {
             return Err(StateError::new("lead vanished"));
         };
         if let Some(rs) = state.reps.get_mut(ri) {
-            rs.add(crate::rep::period_keys(&local));
+            rs.add(crate::model::rep::period_keys(&local));
             let day = local.day_key();
             // Like period counts, an older day never replaces the current one.
             if day >= rs.claims.0 || rs.claims.1 == 0 {
@@ -387,11 +335,9 @@ impl Router {
             .and_then(|p| p.expire_after_ms);
         // The claim no longer counts against the rep's caps.
         if let (Some(r), Some(rs)) = (self.reps.get(ri), state.reps.get_mut(ri)) {
-            let then = crate::rep::period_keys(&self.zone(r.zone).local(a.assigned_at));
-            for (slot, key) in rs.periods.iter_mut().zip(then) {
-                if slot.0 == key {
-                    slot.1 = slot.1.saturating_sub(1);
-                }
+            let then = crate::model::rep::period_keys(&self.zone(r.zone).local(a.assigned_at));
+            for (counts, key) in rs.periods.iter_mut().zip(then) {
+                counts.remove_one(key);
             }
         }
         state.pooled.insert(

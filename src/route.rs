@@ -1,6 +1,7 @@
 //! Routing one lead: screening, scoring, account owner, MQL threshold, the first
 //! matching rule, the team's strategy, default owner and fallback, explained.
 
+use crate::clock::Clock;
 use crate::condition::Computed;
 use crate::decision::{
     Candidate, CandidateReason, Decision, GroupScore, Outcome, RuleCheck, Score, ScoreHit, Trace,
@@ -9,11 +10,11 @@ use crate::decision::{
 use crate::email;
 use crate::error::LeadError;
 use crate::lead::Lead;
-use crate::pool::{Assignment, PooledLead};
-use crate::router::{Router, Sla, Target};
-use crate::state::State;
-use crate::strategy::{self, PickInput};
-use crate::time::LocalTime;
+use crate::model::rep::Unavailable;
+use crate::model::{Router, Sla, Target};
+use crate::select::{self, availability, Checks, LeadCaps, PickInput};
+use crate::state::{Assignment, PooledLead, State};
+use crate::text::{fmt_num, join};
 
 /// Per-call options. `now` is milliseconds since the Unix epoch, always passed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,37 +34,6 @@ impl RouteOptions {
             trace: true,
             stateless: false,
         }
-    }
-}
-
-/// Per-call context: local times per zone for one `now` (computed on first use) and
-/// whether picks are stateless.
-pub(crate) struct Clock<'r> {
-    router: &'r Router,
-    now: i64,
-    cache: Vec<std::cell::Cell<Option<LocalTime>>>,
-    pub(crate) stateless: bool,
-}
-
-impl<'r> Clock<'r> {
-    pub(crate) fn new(router: &'r Router, now: i64) -> Self {
-        Clock {
-            router,
-            now,
-            cache: vec![std::cell::Cell::new(None); router.zones.len()],
-            stateless: false,
-        }
-    }
-    pub(crate) fn rep(&self, rep: usize) -> LocalTime {
-        let zone = self.router.reps.get(rep).map_or(0, |r| r.zone);
-        if let Some(t) = self.cache.get(zone).and_then(std::cell::Cell::get) {
-            return t;
-        }
-        let t = self.router.zone(zone).local(self.now);
-        if let Some(slot) = self.cache.get(zone) {
-            slot.set(Some(t));
-        }
-        t
     }
 }
 
@@ -104,7 +74,14 @@ impl Router {
         let mut clock = Clock::new(self, opts.now);
         clock.stateless = opts.stateless;
 
-        // 1. Screening.
+        // 1. Scoring: every lead, rejected ones too, so reports can say what screening
+        //    turned away.
+        let score = self.score(lead, opts.trace);
+        let total = score.as_ref().map(|s| s.total);
+        let below_mql = score.as_ref().is_some_and(|s| !s.mql);
+        d.score = score;
+
+        // 2. Screening.
         for slot in &self.required {
             if lead.get(*slot).is_missing() {
                 d.rule = Some("required");
@@ -122,16 +99,12 @@ impl Router {
                 return d;
             }
         }
-
-        // 2. Scoring.
-        let score = self.score(lead, opts.trace);
-        let total = score.as_ref().map(|s| s.total);
-        let computed = Computed {
-            score: total,
-            grade: score.as_ref().and_then(|s| s.grade),
+        let computed = self.computed(total);
+        let matched_caps = self.matched_caps(lead, &computed);
+        let caps = LeadCaps {
+            rules: &self.cap_rules,
+            matched: &matched_caps,
         };
-        let below_mql = score.as_ref().is_some_and(|s| !s.mql);
-        d.score = score;
 
         // 3. Known account: its owner, if the owner can take it now.
         if let Some(acc) = &self.accounts {
@@ -141,11 +114,8 @@ impl Router {
                 .and_then(email::domain)
                 .and_then(|dom| account_owner(&acc.owners, dom));
             if let Some((domain, ri)) = owner {
-                let local = clock.rep(ri);
-                let rep = self.reps.get(ri);
-                let blocked =
-                    rep.and_then(|r| state.reps.get(ri).and_then(|rs| r.unavailable(rs, &local)));
-                let rep_id = rep.map_or("", |r| r.id.as_str());
+                let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
+                let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
                 match blocked {
                     None => {
                         candidate(&mut d, rep_id, true, CandidateReason::AccountOwner, None);
@@ -229,11 +199,7 @@ impl Router {
         d.rule = Some(&rule.id);
         match rule.target {
             Target::Rep(ri) => {
-                let local = clock.rep(ri);
-                let blocked = self
-                    .reps
-                    .get(ri)
-                    .and_then(|r| state.reps.get(ri).and_then(|rs| r.unavailable(rs, &local)));
+                let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
                 let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
                 match blocked {
                     None => {
@@ -293,20 +259,27 @@ impl Router {
             return;
         };
         d.team = Some(&team.id);
+        let computed = self.computed(score);
+        let matched_caps = self.matched_caps(lead, &computed);
+        let caps = LeadCaps {
+            rules: &self.cap_rules,
+            matched: &matched_caps,
+        };
         let picked = {
             let input = PickInput {
                 reps: &self.reps,
                 rep_states: &state.reps,
                 members: &team.members,
                 lead,
-                score,
+                computed: &computed,
                 clock,
+                caps,
                 exclude,
                 stateless: clock.stateless,
             };
             match state.teams.get_mut(ti) {
-                Some(ts) => strategy::pick(
-                    &team.strategy,
+                Some(ts) => select::pick(
+                    &team.select,
                     ts,
                     &input,
                     d.trace.as_mut().map(|t| &mut t.candidates),
@@ -317,6 +290,11 @@ impl Router {
         let rule = d.rule.unwrap_or("");
         if let Some(pos) = picked {
             if let Some(ri) = team.members.get(pos).copied() {
+                let label = if clock.stateless {
+                    crate::model::team::Pick::Rendezvous.name()
+                } else {
+                    team.select.label
+                };
                 d.reason = join(&[
                     "rule \"",
                     rule,
@@ -325,7 +303,7 @@ impl Router {
                     ": ",
                     self.rep_name(ri),
                     " (",
-                    strategy_name(&team.strategy),
+                    label,
                     ")",
                 ]);
                 step_reason(d);
@@ -335,13 +313,12 @@ impl Router {
         }
         let no_member = format!("team {}: no member can take it", team.name);
         if let Some(owner) = team.default_owner {
-            let local = clock.rep(owner);
-            let blocked = self.reps.get(owner).and_then(|r| {
-                state
-                    .reps
-                    .get(owner)
-                    .and_then(|rs| r.unavailable(rs, &local))
-            });
+            let blocked = match (self.reps.get(owner), state.reps.get(owner)) {
+                (Some(r), Some(rs)) => {
+                    select::overflow::owner_blocked(&team.select, r, rs, &clock.rep(owner), caps)
+                }
+                _ => None,
+            };
             let rep_id = self.reps.get(owner).map_or("", |r| r.id.as_str());
             if blocked.is_none() && !exclude.contains(&owner) {
                 candidate(d, rep_id, true, CandidateReason::DefaultOwner, None);
@@ -370,6 +347,45 @@ impl Router {
             return;
         }
         self.fallback(state, d, lead, &no_member, sla, now);
+    }
+
+    /// Score and grade as conditions read them, from a total.
+    pub(crate) fn computed(&self, total: Option<f64>) -> Computed<'_> {
+        let grade = total.and_then(|t| {
+            self.scoring
+                .as_ref()?
+                .grades
+                .iter()
+                .find(|(_, min)| t >= *min)
+                .map(|(g, _)| g.as_str())
+        });
+        Computed {
+            score: total,
+            grade,
+        }
+    }
+
+    /// The conditional cap rules whose condition holds for the lead.
+    pub(crate) fn matched_caps(&self, lead: &Lead, computed: &Computed) -> Vec<usize> {
+        self.cap_rules
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.cond.eval(lead, computed))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Why rep `ri` cannot take the lead now, if they cannot.
+    pub(crate) fn blocked(
+        &self,
+        state: &State,
+        ri: usize,
+        clock: &Clock,
+        checks: Checks,
+        caps: LeadCaps,
+    ) -> Option<Unavailable> {
+        let (rep, rs) = (self.reps.get(ri)?, state.reps.get(ri)?);
+        availability::unavailable(rep, rs, &clock.rep(ri), checks, caps)
     }
 
     /// The fallback owner takes the lead, whatever their availability; its trace step
@@ -411,8 +427,19 @@ impl Router {
         d.rep_name = Some(&rep.name);
         d.calendar_url = rep.calendar_url.as_deref();
         let local = self.zone(rep.zone).local(now);
+        let keys = crate::model::rep::period_keys(&local);
+        let matched = if self.cap_rules.is_empty() {
+            Vec::new()
+        } else {
+            self.matched_caps(lead, &self.computed(d.score.as_ref().map(|s| s.total)))
+        };
         if let Some(rs) = state.reps.get_mut(ri) {
-            rs.add(crate::rep::period_keys(&local));
+            rs.add(keys);
+            for k in matched {
+                if self.cap_rules.get(k).is_some_and(|c| c.applies_to(ri)) {
+                    rs.add_capped(k, keys);
+                }
+            }
         }
         if sla.is_some() {
             if let Some(id) = d.lead_id.clone() {
@@ -554,16 +581,6 @@ fn account_owner<'a>(
     }
 }
 
-fn strategy_name(s: &strategy::Strategy) -> &'static str {
-    match s {
-        strategy::Strategy::RoundRobin { .. } => "round robin",
-        strategy::Strategy::Weighted { .. } => "top performer",
-        strategy::Strategy::LeastLoaded { .. } => "least loaded",
-        strategy::Strategy::Territory { .. } => "territory",
-        strategy::Strategy::Demographic { .. } => "demographic match",
-    }
-}
-
 /// Records the decision's reason as a step (only when tracing).
 pub(crate) fn step_reason(d: &mut Decision) {
     if let Some(t) = d.trace.as_mut() {
@@ -590,26 +607,7 @@ pub(crate) fn candidate<'r>(
             chosen,
             reason,
             detail,
+            rank: None,
         });
-    }
-}
-
-/// Concatenates `parts` into one string of exactly their length: the reasons built for
-/// most leads (screening, nurture, team and rule assignments), without the formatting
-/// machinery.
-fn join(parts: &[&str]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        s.push_str(p);
-    }
-    s
-}
-
-/// Numbers as people write them: no trailing `.0`.
-pub fn fmt_num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
     }
 }

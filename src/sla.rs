@@ -1,11 +1,11 @@
 //! Notify and remind: first-touch SLAs on assigned leads. `touch` records contact;
 //! `tick` emits due reminders, escalations, re-routes and pool expiries exactly once.
 
+use crate::clock::Clock;
 use crate::decision::{Decision, Outcome, Via};
 use crate::error::StateError;
-use crate::pool::Assignment;
-use crate::route::Clock;
-use crate::router::{Router, Sla};
+use crate::model::{Router, Sla};
+use crate::state::Assignment;
 use crate::state::State;
 use serde::Serialize;
 

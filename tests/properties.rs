@@ -491,7 +491,7 @@ fn version_1_snapshot_fixture_loads_and_routing_continues() {
     assert_eq!(reps, ["ben", "dan", "ben"]);
     // Saving again writes the current version.
     let saved: serde_json::Value = serde_json::from_str(&r.snapshot_json(&s)).unwrap();
-    assert_eq!(saved["version"], leadroute::state::SNAPSHOT_VERSION);
+    assert_eq!(saved["version"], leadroute::snapshot::SNAPSHOT_VERSION);
 }
 
 #[test]
@@ -499,12 +499,12 @@ fn snapshot_versions_outside_the_known_range_are_refused() {
     let r = Router::from_json(&fixture("v1-config.json")).unwrap();
     for (json, want) in [
         (
-            r#"{"version": 3}"#,
-            "snapshot version 3 is not supported (this build reads versions 1 to 2)",
+            r#"{"version": 4}"#,
+            "snapshot version 4 is not supported (this build reads versions 1 to 3)",
         ),
         (
             r#"{"version": 0}"#,
-            "snapshot version 0 is not supported (this build reads versions 1 to 2)",
+            "snapshot version 0 is not supported (this build reads versions 1 to 3)",
         ),
         (r#"{"version": "1"}"#, "invalid snapshot: missing \"version\""),
         (

@@ -245,6 +245,19 @@ pub struct ScoreReport {
     /// Scores that fell outside the first [`MAX_SCORE_BUCKETS`] buckets.
     pub outside: u64,
     pub grades: BTreeMap<String, u64>,
+    /// Leads screening rejected, with the scores they had (every lead is scored).
+    #[serde(default)]
+    pub rejected: RejectedScores,
+}
+
+/// What screening turned away, by score: marketing's "how many high-score leads did
+/// screening reject?"
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RejectedScores {
+    pub scored: u64,
+    /// Rejected leads whose score met the MQL threshold.
+    pub mql: u64,
+    pub grades: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

@@ -1,10 +1,10 @@
-//! Routing state as a value: per-rep period counters and live status, per-team
-//! rotation, pools, claims and open assignments. Snapshots to versioned JSON by id.
+//! The routing state as JSON: a fresh state for a router, snapshots keyed by ids (so they
+//! survive config edits), restore with migration of older versions, live rep status.
 
 use crate::config::Status;
 use crate::error::StateError;
-use crate::pool::{Assignment, PooledLead};
-use crate::router::Router;
+use crate::model::Router;
+use crate::state::{Assignment, PeriodCounts, PooledLead, RepState, State, TeamState};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -12,72 +12,7 @@ use std::collections::{BTreeMap, VecDeque};
 use tsify::Tsify;
 
 /// The snapshot format written today. Older versions are migrated on load.
-pub const SNAPSHOT_VERSION: u32 = 2;
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RepState {
-    /// `(period key, count)` for day, week, month.
-    pub periods: [(i64, u32); 3],
-    /// A live status set through the API; overrides the config's.
-    pub status: Option<Status>,
-    /// Pool claims today: `(day key, count)`.
-    pub claims: (i64, u32),
-}
-
-impl RepState {
-    pub fn count(&self, period: usize, key: i64) -> u32 {
-        match self.periods.get(period) {
-            Some((k, n)) if *k == key => *n,
-            _ => 0,
-        }
-    }
-    pub fn add(&mut self, keys: [i64; 3]) {
-        for (slot, key) in self.periods.iter_mut().zip(keys) {
-            if slot.0 == key {
-                slot.1 = slot.1.saturating_add(1);
-            } else if key > slot.0 || slot.1 == 0 {
-                *slot = (key, 1);
-            }
-            // An earlier period (a call with an older `now`) is over: restarting the slot
-            // there would forget the current period's count and let a rep past its cap.
-        }
-    }
-    pub fn claims_on(&self, day: i64) -> u32 {
-        if self.claims.0 == day {
-            self.claims.1
-        } else {
-            0
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TeamState {
-    /// Member positions in rotation order; the front is next in line.
-    pub queue: VecDeque<u32>,
-    /// Smooth weighted round-robin credit per member position.
-    pub credit: Vec<i64>,
-}
-
-/// All mutable routing state. Cheap to clone; restore it with `Router::restore`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct State {
-    pub(crate) reps: Vec<RepState>,
-    pub(crate) teams: Vec<TeamState>,
-    /// Leads routed so far (also names leads that arrive without an id).
-    pub(crate) routed: u64,
-    pub(crate) pooled: BTreeMap<String, PooledLead>,
-    pub(crate) assignments: BTreeMap<String, Assignment>,
-}
-
-impl State {
-    pub fn routed(&self) -> u64 {
-        self.routed
-    }
-    pub fn rep(&self, i: usize) -> Option<&RepState> {
-        self.reps.get(i)
-    }
-}
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 /// The JSON form of `State`, keyed by ids so it survives config edits.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -101,17 +36,32 @@ pub struct Snapshot {
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RepSnapshot {
-    /// `[day key, count]`, `[week key, count]`, `[month key, count]`.
-    #[serde(default)]
-    pub day: (i64, u32),
-    #[serde(default)]
-    pub week: (i64, u32),
-    #[serde(default)]
-    pub month: (i64, u32),
+    /// `[[day key, count], ...]` for the newest kept days (likewise weeks, months).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub day: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub week: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub month: Vec<(i64, u32)>,
+    /// Conditional cap rule id to its counts: `{"day": [[key, count]], ...}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub caps: BTreeMap<String, CapSnapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "is_zero_pair")]
     pub claims: (i64, u32),
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct CapSnapshot {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub day: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub week: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub month: Vec<(i64, u32)>,
 }
 
 fn is_zero_pair(p: &(i64, u32)) -> bool {
@@ -153,15 +103,32 @@ impl Router {
             .reps
             .iter()
             .zip(&state.reps)
-            .filter(|(_, s)| **s != RepState::default())
+            .filter(|(_, s)| !s.is_blank())
             .map(|(r, s)| {
-                let [day, week, month] = s.periods;
+                let [day, week, month] = &s.periods;
+                let caps = self
+                    .cap_rules
+                    .iter()
+                    .zip(&s.capped)
+                    .filter(|(_, c)| !c.iter().all(PeriodCounts::is_empty))
+                    .map(|(rule, [d, w, m])| {
+                        (
+                            rule.id.clone(),
+                            CapSnapshot {
+                                day: d.pairs(),
+                                week: w.pairs(),
+                                month: m.pairs(),
+                            },
+                        )
+                    })
+                    .collect();
                 (
                     r.id.clone(),
                     RepSnapshot {
-                        day,
-                        week,
-                        month,
+                        day: day.pairs(),
+                        week: week.pairs(),
+                        month: month.pairs(),
+                        caps,
                         status: s.status,
                         claims: s.claims,
                     },
@@ -244,7 +211,23 @@ impl Router {
         for (id, rs) in &snap.reps {
             if let Some(i) = self.rep_index(id) {
                 if let Some(s) = state.reps.get_mut(i) {
-                    s.periods = [rs.day, rs.week, rs.month];
+                    s.periods = [
+                        PeriodCounts::from_pairs(&rs.day),
+                        PeriodCounts::from_pairs(&rs.week),
+                        PeriodCounts::from_pairs(&rs.month),
+                    ];
+                    for (k, rule) in self.cap_rules.iter().enumerate() {
+                        if let Some(c) = rs.caps.get(&rule.id) {
+                            s.capped.resize(self.cap_rules.len(), Default::default());
+                            if let Some(slot) = s.capped.get_mut(k) {
+                                *slot = [
+                                    PeriodCounts::from_pairs(&c.day),
+                                    PeriodCounts::from_pairs(&c.week),
+                                    PeriodCounts::from_pairs(&c.month),
+                                ];
+                            }
+                        }
+                    }
                     s.status = rs.status;
                     s.claims = rs.claims;
                 }
@@ -350,19 +333,57 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         );
         (0, 0)
     };
+    // `[key, count]` (version 2) or `[[key, count], ...]` (version 3).
+    let pairs = |r: &mut crate::config::Reader, v: &serde_json::Value, p: &str| match v
+        .as_array()
+        .map(Vec::as_slice)
+    {
+        Some([serde_json::Value::Number(_), serde_json::Value::Number(_)]) => {
+            vec![pair(r, v, p)]
+        }
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, x)| pair(r, x, &format!("{p}[{i}]")))
+            .collect(),
+        None => {
+            pair(r, v, p);
+            Vec::new()
+        }
+    };
+    let counts = |r: &mut crate::config::Reader, o: &crate::config::Obj, k: &str| {
+        o.map.get(k).map_or(Vec::new(), |v| {
+            pairs(r, v, &crate::config::child(&o.path, k))
+        })
+    };
     let reps = r
         .map(&o, "reps", |r, v, p| {
-            let rs = r.obj(v, p, &["day", "week", "month", "status", "claims"], &[])?;
-            let mut get = |k: &str| {
-                rs.map
-                    .get(k)
-                    .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, k)))
-            };
-            let (day, week, month, claims) = (get("day"), get("week"), get("month"), get("claims"));
+            let rs = r.obj(
+                v,
+                p,
+                &["day", "week", "month", "caps", "status", "claims"],
+                &[],
+            )?;
+            let claims = rs
+                .map
+                .get("claims")
+                .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, "claims")));
+            let caps = r
+                .map(&rs, "caps", |r, v, p| {
+                    let c = r.obj(v, p, &["day", "week", "month"], &[])?;
+                    Some(CapSnapshot {
+                        day: counts(r, &c, "day"),
+                        week: counts(r, &c, "week"),
+                        month: counts(r, &c, "month"),
+                    })
+                })
+                .into_iter()
+                .collect();
             Some(RepSnapshot {
-                day,
-                week,
-                month,
+                day: counts(r, &rs, "day"),
+                week: counts(r, &rs, "week"),
+                month: counts(r, &rs, "month"),
+                caps,
                 status: r.choice(&rs, "status", crate::config::STATUSES),
                 claims,
             })
@@ -389,7 +410,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         .into_iter()
         .collect();
     let fields =
-        |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::pool::LeadFields {
+        |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::state::LeadFields {
             r.map(o, "fields", |_, v, _| Some(v.clone()))
                 .into_iter()
                 .collect()
@@ -471,6 +492,11 @@ fn migrate(mut value: serde_json::Value) -> Result<serde_json::Value, StateError
         .get("version")
         .and_then(serde_json::Value::as_u64)
         .ok_or_else(|| StateError::new("invalid snapshot: missing \"version\""))?;
+    if version == 2 {
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("version".into(), SNAPSHOT_VERSION.into());
+        }
+    }
     if version == 1 {
         if let Some(reps) = value.get_mut("reps").and_then(|r| r.as_object_mut()) {
             for rep in reps.values_mut() {
