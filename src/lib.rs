@@ -26,6 +26,7 @@ pub mod error;
 pub mod fxhash;
 pub mod lead;
 pub mod limits;
+pub mod regions;
 pub mod rule_index;
 mod sort;
 pub mod text;

@@ -129,10 +129,16 @@ impl Router {
             )));
         }
         let visible: Vec<&str> = p.visible.iter().map(|s| self.schema.name(*s)).collect();
+        let local = self.reps.get(ri).map(|r| self.zone(r.zone).local(now));
         let mut out: Vec<PoolListing> = state
             .pooled
             .values()
             .filter(|l| l.pool == p.id && l.expires_at.is_none_or(|e| e > now))
+            .filter(|l| {
+                local
+                    .as_ref()
+                    .is_some_and(|t| self.unmet(p, ri, &l.fields, t).is_none())
+            })
             .map(|l| PoolListing {
                 lead_id: l.lead_id.clone(),
                 pool: l.pool.clone(),
@@ -192,9 +198,9 @@ impl Router {
             .get(pi)
             .ok_or_else(|| StateError::new("unknown pool"))?;
         if !p.members.contains(&ri) {
+            // Not the pool's name: a non-member learns nothing about where the lead is.
             return Err(StateError::new(format!(
-                "rep \"{rep}\" is not eligible to claim from pool \"{}\"",
-                p.id
+                "rep \"{rep}\" cannot claim lead \"{lead_id}\": not a member of its pool"
             )));
         }
         if pooled.expires_at.is_some_and(|e| e <= now) {
@@ -223,6 +229,20 @@ impl Router {
                 "rep \"{rep}\" cannot claim now: {}",
                 u.describe()
             )));
+        }
+        if let Some(what) = self.unmet(p, ri, &pooled.fields, &local) {
+            return Err(StateError::new(format!(
+                "rep \"{rep}\" cannot claim lead \"{lead_id}\": {what}"
+            )));
+        }
+        if p.visibility == crate::config::Visibility::Blind {
+            let oldest = self.list_pool(state, &p.id, rep, now)?.into_iter().next();
+            if oldest.is_none_or(|l| l.lead_id != lead_id) {
+                return Err(StateError::new(format!(
+                    "pool \"{}\" is blind: its leads are claimed oldest first (claimNext)",
+                    p.id
+                )));
+            }
         }
         if let Some(limit) = p.claim_per_day {
             let n = rs.claims_on(local.day_key());
@@ -285,6 +305,27 @@ impl Router {
             },
         );
         Ok(claim)
+    }
+
+    /// The pool requirement rep `ri` does not meet for a pooled lead, if any.
+    fn unmet(
+        &self,
+        p: &crate::model::Pool,
+        ri: usize,
+        fields: &LeadFields,
+        local: &crate::time::LocalTime,
+    ) -> Option<String> {
+        if p.require.is_empty() {
+            return None;
+        }
+        let rep = self.reps.get(ri)?;
+        let lead = self.lead_from_fields(fields);
+        let computed = crate::condition::Computed::default();
+        p.require.iter().find_map(|c| {
+            let prep = crate::select::criteria::prepare(c, &lead, &computed);
+            (!crate::select::criteria::passes(c, &prep, rep, local))
+                .then(|| format!("does not meet the pool's requirement ({})", c.name()))
+        })
     }
 
     /// Blind pull: claims the oldest lead in the pool that `rep` may claim.

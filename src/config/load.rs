@@ -634,10 +634,12 @@ fn read_pool(r: &mut Reader, v: &Value, path: &str) -> Option<Pool> {
             "claim_limit",
             "expire_after_minutes",
             "expire_to",
+            "require",
         ],
         &["id"],
     )?;
     Some(Pool {
+        require: r.list(&o, "require", read_criterion),
         id: r.req_string(&o, "id"),
         name: r.string(&o, "name"),
         reps: r.strings(&o, "reps"),

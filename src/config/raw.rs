@@ -664,6 +664,10 @@ pub struct Pool {
     /// Team that takes expired leads (default: the fallback owner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_to: Option<String>,
+    /// Who may see and claim each lead, besides membership and availability: the
+    /// pipeline's requirements (`attribute`, `territory`, `rep_attribute`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub require: Vec<Criterion>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

@@ -66,6 +66,8 @@ pub struct Pool {
     pub claim_open: Option<u32>,
     pub expire_after_ms: Option<i64>,
     pub expire_to: Option<usize>,
+    /// Claim eligibility per lead, besides membership and availability.
+    pub require: Vec<team::Criterion>,
 }
 
 #[derive(Debug, Clone)]

@@ -199,7 +199,11 @@ pub fn compile(
         .iter()
         .map(|t| Territory {
             country: t.country.trim().to_lowercase().into(),
-            regions: lower(&t.regions),
+            regions: t
+                .regions
+                .iter()
+                .map(|r| crate::regions::normalize(&t.country, r).into())
+                .collect(),
             postal_prefixes: t
                 .postal_prefixes
                 .iter()

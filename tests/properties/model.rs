@@ -1069,7 +1069,24 @@ impl Checker {
                             if rep == ri && q == pool)
                     })
                     .count() as u32;
-                self.spec.pool_members(pool).contains(&ri)
+                // A blind pool is claimed oldest first: by id only its oldest lead.
+                let oldest = self
+                    .leads
+                    .iter()
+                    .filter_map(|x| match x.place {
+                        Place::InPool {
+                            pool: q,
+                            at,
+                            expires,
+                        } if q == pool && expires.is_none_or(|e| e > self.now) => {
+                            Some((at, x.id.as_str()))
+                        }
+                        _ => None,
+                    })
+                    .min();
+                let in_turn = !p.blind || oldest.is_some_and(|(_, id)| id == l.id);
+                in_turn
+                    && self.spec.pool_members(pool).contains(&ri)
                     && expires.is_none_or(|e| e > self.now)
                     && self.eligible(ri, self.now)
                     && p.per_day.is_none_or(|n| claims_today < n)

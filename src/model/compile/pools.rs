@@ -65,6 +65,19 @@ pub(super) fn compile(
                 "must be at least 1 minute",
             );
         }
+        let mut require = Vec::with_capacity(p.require.len());
+        for (k, c) in p.require.iter().enumerate() {
+            let rp = format!("{path}.require[{k}]");
+            if let Some(req) = super::teams::requirement(c, &rp, ctx, errors) {
+                if req.relaxable {
+                    errors.push(
+                        format!("{rp}.relaxable"),
+                        "a pool's requirement cannot be relaxed (a rep either may claim or not)",
+                    );
+                }
+                require.push(req.criterion);
+            }
+        }
         let (claim_per_day, claim_open) = p
             .claim_limit
             .as_ref()
@@ -81,6 +94,7 @@ pub(super) fn compile(
                 .expire_after_minutes
                 .map(|m| m.min(100_000_000) as i64 * 60_000),
             expire_to,
+            require,
         });
     }
 

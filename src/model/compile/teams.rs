@@ -175,41 +175,13 @@ fn territory_slots(
 
 fn selection(s: &config::Selection, path: &str, ctx: &Ctx, errors: &mut ConfigErrors) -> Selection {
     let hours = s.working_hours == HoursPolicy::Require;
-    let mut require = Vec::with_capacity(s.require.len());
-    for (k, c) in s.require.iter().enumerate() {
-        let p = format!("{path}.require[{k}]");
-        let relaxable = match c {
-            RawCriterion::Attribute { relaxable, .. }
-            | RawCriterion::Territory { relaxable, .. }
-            | RawCriterion::RepAttribute { relaxable, .. } => *relaxable,
-            RawCriterion::OnShift { .. } => {
-                errors.push(
-                    format!("{p}.type"),
-                    "working hours are required with \"working_hours\": \"require\" (the default), not listed under \"require\"",
-                );
-                continue;
-            }
-            RawCriterion::Performance { .. } | RawCriterion::Load { .. } => {
-                errors.push(
-                    format!("{p}.type"),
-                    "performance and load rank reps: list them under \"prefer\"",
-                );
-                continue;
-            }
-        };
-        if weight_of(c).is_some() {
-            errors.push(
-                format!("{p}.weight"),
-                "a requirement has no weight (weights rank preferences)",
-            );
-        }
-        if let Some(criterion) = criterion(c, &p, ctx, errors) {
-            require.push(Requirement {
-                criterion,
-                relaxable,
-            });
-        }
-    }
+    let require: Vec<Requirement> = s
+        .require
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| requirement(c, &format!("{path}.require[{k}]"), ctx, errors))
+        .collect();
+    let mut require = require;
     if require.len() > MAX_REQUIREMENTS {
         errors.push(
             format!("{path}.require"),
@@ -284,6 +256,44 @@ fn selection(s: &config::Selection, path: &str, ctx: &Ctx, errors: &mut ConfigEr
         },
         label: pick.name(),
     }
+}
+
+/// One entry of a `require` list (a team's or a pool's).
+pub(super) fn requirement(
+    c: &RawCriterion,
+    p: &str,
+    ctx: &Ctx,
+    errors: &mut ConfigErrors,
+) -> Option<Requirement> {
+    let relaxable = match c {
+        RawCriterion::Attribute { relaxable, .. }
+        | RawCriterion::Territory { relaxable, .. }
+        | RawCriterion::RepAttribute { relaxable, .. } => *relaxable,
+        RawCriterion::OnShift { .. } => {
+            errors.push(
+                format!("{p}.type"),
+                "working hours are required with \"working_hours\": \"require\" (the default), not listed under \"require\"",
+            );
+            return None;
+        }
+        RawCriterion::Performance { .. } | RawCriterion::Load { .. } => {
+            errors.push(
+                format!("{p}.type"),
+                "performance and load rank reps: list them under \"prefer\"",
+            );
+            return None;
+        }
+    };
+    if weight_of(c).is_some() {
+        errors.push(
+            format!("{p}.weight"),
+            "a requirement has no weight (weights rank preferences)",
+        );
+    }
+    Some(Requirement {
+        criterion: criterion(c, p, ctx, errors)?,
+        relaxable,
+    })
 }
 
 fn weight_of(c: &RawCriterion) -> Option<f64> {

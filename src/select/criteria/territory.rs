@@ -21,9 +21,12 @@ pub fn place(slots: &TerritorySlots, lead: &Lead) -> Option<Place> {
             slot.and_then(|s| lead.get(s).as_str())
                 .map(|v| v.trim().to_lowercase())
         };
+        let country = get(slots.country)?;
+        // "California" and "CA" are one region (US states, Canadian provinces).
+        let region = get(slots.region).map(|r| crate::regions::normalize(&country, &r));
         Some(Place {
-            country: get(slots.country)?,
-            region: get(slots.region),
+            country,
+            region,
             postal: get(slots.postal_code),
         })
     }
