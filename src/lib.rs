@@ -42,6 +42,7 @@ pub mod clock;
 pub mod select;
 
 pub mod pool;
+pub mod replay;
 pub mod route;
 pub mod sla;
 pub mod snapshot;

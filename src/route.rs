@@ -50,8 +50,25 @@ impl Router {
     }
 
     /// Routes one lead at `opts.now`, updating `state`. Never fails: every lead gets
-    /// exactly one outcome.
+    /// exactly one outcome. A lead id routed before (and still remembered) is not routed
+    /// again: the decision is the earlier placement, marked `replayed`, and nothing is
+    /// counted (see [`Router::route_again`] to move a lead on purpose).
     pub fn route<'r>(&'r self, state: &mut State, lead: &Lead, opts: RouteOptions) -> Decision<'r> {
+        if let Some(d) = lead.id().and_then(|id| self.replay(state, id, opts)) {
+            return d;
+        }
+        let d = self.route_new(state, lead, opts);
+        self.remember(state, &d, opts.now);
+        d
+    }
+
+    /// Routes a lead that is not a repeat.
+    pub(crate) fn route_new<'r>(
+        &'r self,
+        state: &mut State,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
         state.routed = state.routed.saturating_add(1);
         let lead_id = match lead.id() {
             Some(id) => id.to_string(),
@@ -69,6 +86,7 @@ impl Router {
             rule: None,
             reason: String::new(),
             score: None,
+            replayed: false,
             trace: opts.trace.then(Trace::default),
         };
         let mut clock = Clock::new(self, opts.now);

@@ -30,6 +30,25 @@ pub struct Snapshot {
     pub pooled: Vec<PooledLead>,
     #[serde(default)]
     pub assignments: Vec<Assignment>,
+    /// Leads routed within the remembered window, oldest first: a repeat is replayed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routed_leads: Vec<RoutedLead>,
+}
+
+/// A remembered lead's placement, by ids.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
+pub struct RoutedLead {
+    pub lead_id: String,
+    pub at: i64,
+    pub outcome: String,
+    pub via: String,
+    pub rep: Option<String>,
+    pub team: Option<String>,
+    pub pool: Option<String>,
+    pub rule: Option<String>,
+    pub score: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -94,6 +113,7 @@ impl Router {
             routed: 0,
             pooled: BTreeMap::new(),
             assignments: BTreeMap::new(),
+            ledger: Default::default(),
         }
     }
 
@@ -169,6 +189,26 @@ impl Router {
             teams,
             pooled: state.pooled.values().cloned().collect(),
             assignments: state.assignments.values().cloned().collect(),
+            routed_leads: state
+                .ledger
+                .iter()
+                .map(|(id, r)| {
+                    let name = |list: Vec<&str>, i: Option<u32>| {
+                        i.and_then(|i| list.get(i as usize).map(|s| s.to_string()))
+                    };
+                    RoutedLead {
+                        lead_id: id.to_string(),
+                        at: r.at,
+                        outcome: r.outcome.as_str().into(),
+                        via: r.via.as_str().into(),
+                        rep: name(self.reps.iter().map(|x| x.id.as_str()).collect(), r.rep),
+                        team: name(self.teams.iter().map(|x| x.id.as_str()).collect(), r.team),
+                        pool: name(self.pools.iter().map(|x| x.id.as_str()).collect(), r.pool),
+                        rule: name(self.rules.iter().map(|x| x.id.as_str()).collect(), r.rule),
+                        score: r.score,
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -268,6 +308,34 @@ impl Router {
         for a in &snap.assignments {
             state.assignments.insert(a.lead_id.clone(), a.clone());
         }
+        for l in &snap.routed_leads {
+            let (Some(outcome), Some(via)) = (
+                crate::decision::Outcome::ALL
+                    .into_iter()
+                    .find(|o| o.as_str() == l.outcome),
+                crate::decision::Via::ALL
+                    .into_iter()
+                    .find(|v| v.as_str() == l.via),
+            ) else {
+                continue;
+            };
+            let idx = |m: &crate::fxhash::FxHashMap<String, usize>, id: &Option<String>| {
+                id.as_ref().and_then(|i| m.get(i)).map(|i| *i as u32)
+            };
+            let routed = crate::state::Routed {
+                at: l.at,
+                outcome,
+                via,
+                rep: idx(&self.rep_ids, &l.rep),
+                team: idx(&self.team_ids, &l.team),
+                pool: idx(&self.pool_ids, &l.pool),
+                rule: idx(&self.rule_ids, &l.rule),
+                score: l.score,
+            };
+            state
+                .ledger
+                .record(&l.lead_id, routed, i64::MAX, usize::MAX);
+        }
         Ok(state)
     }
 
@@ -317,6 +385,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             "teams",
             "pooled",
             "assignments",
+            "routed_leads",
         ],
         &["version"],
     )?;
@@ -475,7 +544,29 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             fields: fields(r, &a),
         })
     });
+    let routed_leads = r.list(&o, "routed_leads", |r, v, p| {
+        let l = r.obj(
+            v,
+            p,
+            &[
+                "lead_id", "at", "outcome", "via", "rep", "team", "pool", "rule", "score",
+            ],
+            &["lead_id", "at", "outcome", "via"],
+        )?;
+        Some(RoutedLead {
+            lead_id: r.req_string(&l, "lead_id"),
+            at: r.i64(&l, "at").unwrap_or(0),
+            outcome: r.req_string(&l, "outcome"),
+            via: r.req_string(&l, "via"),
+            rep: r.string(&l, "rep"),
+            team: r.string(&l, "team"),
+            pool: r.string(&l, "pool"),
+            rule: r.string(&l, "rule"),
+            score: r.f64(&l, "score"),
+        })
+    });
     Some(Snapshot {
+        routed_leads,
         version: r.uint(&o, "version", u64::from(u32::MAX)).unwrap_or(0) as u32,
         routed: r.uint(&o, "routed", u64::MAX).unwrap_or(0),
         reps,

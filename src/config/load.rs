@@ -93,6 +93,7 @@ fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
             "pools",
             "cap_rules",
             "free_email_domains",
+            "lead_ids",
             "fallback",
             "crm",
         ],
@@ -116,6 +117,12 @@ fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
             Some(FreeEmailDomains {
                 add: r.strings(&f, "add"),
                 remove: r.strings(&f, "remove"),
+            })
+        }),
+        lead_ids: r.nested(&o, "lead_ids", |r, v, p| {
+            let l = r.obj(v, p, &["remember_days"], &[])?;
+            Some(LeadIds {
+                remember_days: r.uint(&l, "remember_days", 3650).map(|n| n as u32),
             })
         }),
         fallback: r.req_string(&o, "fallback"),

@@ -43,6 +43,9 @@ pub struct Config {
     /// Additions to and removals from the built-in free email domain list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_email_domains: Option<FreeEmailDomains>,
+    /// How long a routed lead id is remembered, so routing it again is a replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_ids: Option<LeadIds>,
     /// Rep id that takes every lead nothing else could place. Never skipped.
     pub fallback: String,
     /// CRM settings (owner id mapping); private, stripped from the public config.
@@ -427,6 +430,17 @@ pub struct CapRule {
     pub week: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<u32>,
+}
+
+/// Lead id settings.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LeadIds {
+    /// Days a routed lead id is remembered (default 30; 0: never, every repeat routes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remember_days: Option<u32>,
 }
 
 /// Changes to the built-in free email domain list (`email is free_email`).

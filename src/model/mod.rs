@@ -97,6 +97,8 @@ pub struct Router {
     pub(crate) cap_rules: Vec<CapRule>,
     /// The free email domain list after the config's additions and removals.
     pub(crate) free_email: Option<crate::condition::FreeList>,
+    /// How long lead ids are remembered for replays (ms; 0: not at all).
+    pub(crate) remember_ms: i64,
     pub(crate) fallback: usize,
     pub(crate) zones: Vec<Zone>,
     pub(crate) limits: Limits,

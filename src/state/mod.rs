@@ -4,8 +4,10 @@
 use crate::config::Status;
 use std::collections::{BTreeMap, VecDeque};
 
+mod ledger;
 mod records;
 
+pub use ledger::{Ledger, Routed};
 pub use records::{Assignment, LeadFields, PooledLead};
 
 /// How many periods of each kind (day, week, month) a rep's counters remember. A call
@@ -177,6 +179,8 @@ pub struct State {
     pub(crate) routed: u64,
     pub(crate) pooled: BTreeMap<String, PooledLead>,
     pub(crate) assignments: BTreeMap<String, Assignment>,
+    /// Leads already routed, by id (a repeat is replayed, not routed again).
+    pub(crate) ledger: Ledger,
 }
 
 impl State {

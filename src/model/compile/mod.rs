@@ -205,6 +205,13 @@ fn compile(config: Config, limits: Limits, errors: &mut ConfigErrors) -> Router 
         pool_ids,
         cap_rules,
         free_email,
+        remember_ms: i64::from(
+            config
+                .lead_ids
+                .as_ref()
+                .and_then(|l| l.remember_days)
+                .unwrap_or(30),
+        ) * 86_400_000,
         fallback,
         zones,
         limits,
