@@ -17,33 +17,12 @@ use crate::sla::{Event, EventKind};
 use crate::state::State;
 use std::collections::BTreeMap;
 
+/// The name reports use for a `via` (its serialized form).
 pub fn via_name(v: Via) -> &'static str {
-    match v {
-        Via::Screening => "screening",
-        Via::Scoring => "scoring",
-        Via::AccountOwner => "account_owner",
-        Via::Rule => "rule",
-        Via::Team => "team",
-        Via::TeamDefaultOwner => "team_default_owner",
-        Via::Pool => "pool",
-        Via::Claim => "claim",
-        Via::Reroute => "reroute",
-        Via::Fallback => "fallback",
-    }
+    v.as_str()
 }
 
-const VIAS: [Via; 10] = [
-    Via::Screening,
-    Via::Scoring,
-    Via::AccountOwner,
-    Via::Rule,
-    Via::Team,
-    Via::TeamDefaultOwner,
-    Via::Pool,
-    Via::Claim,
-    Via::Reroute,
-    Via::Fallback,
-];
+const VIAS: [Via; 10] = Via::ALL;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ConvTally {
