@@ -281,7 +281,8 @@ export async function startCrm({ port = 0, token = null, notifyToken = null, see
 
   function hubspotApi(method, path, body, url) {
     if (path === "/crm/v3/owners" && method === "GET") {
-      const limit = Number(url.searchParams.get("limit") ?? 100);
+      // Pages of at most 10, so a client must follow `paging.next.after`.
+      const limit = Math.min(10, Number(url.searchParams.get("limit") ?? 100));
       const start = Number(url.searchParams.get("after") ?? 0);
       const page = hsOpts.owners.slice(start, start + limit).map((id) => ({ id, email: `owner${id}@example.com`, userId: Number(id) + 1, archived: false }));
       const next = start + limit < hsOpts.owners.length ? { paging: { next: { after: String(start + limit) } } } : {};
