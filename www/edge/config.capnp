@@ -5,8 +5,8 @@
 #
 # Everything deployment-specific comes from the environment (fromEnvironment below):
 # LEADROUTE_CONFIG (full config JSON text), LEADROUTE_CRM (optional: replaces config.crm),
-# CRM_URL, CRM_TOKEN (or CRM_CLIENT_ID, CRM_CLIENT_SECRET, CRM_REFRESH_TOKEN), WEBHOOK_SECRET, NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN,
-# REP_TOKEN_SECRET, ALLOWED_ORIGINS and the retry knobs. Sockets default to port 0: read the
+# CRM_URL, CRM_TOKEN (or CRM_CLIENT_ID, CRM_CLIENT_SECRET, CRM_REFRESH_TOKEN), WEBHOOK_SECRET,
+# NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN, REP_TOKEN_SECRET, ALLOWED_ORIGINS and the retry knobs. Sockets default to port 0: read the
 # chosen ports from --control-fd, or pin them with --socket-addr.
 using Workerd = import "/workerd/workerd.capnp";
 
