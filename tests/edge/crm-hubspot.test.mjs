@@ -5,13 +5,44 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startCrm } from "./crm-stub.mjs";
-import { nextMidnight } from "../../www/edge/crm/hubspot.js";
+import { classify, nextMidnight, recordOf } from "../../www/edge/crm/hubspot.js";
 import { CRM_TOKEN, call, crmMapping, outboxDrained, postLead, repToken, startWorkerd, until } from "./harness.mjs";
 import { deadOf, holdOf, midMarketLead, outbox, tick } from "./crm-helpers.mjs";
 
 const hubspot = crmMapping("hubspot");
 
 const lead = (id, extra = {}) => midMarketLead(id, { first_name: "Mateo", email: `mateo.${id.toLowerCase()}@northpeak.dev`, ...extra });
+
+describe("HubSpot answers (pure)", () => {
+  test("a 207 batch answer is read per record: by objectWriteTraceId, or by the ids in the error context", () => {
+    const body = {
+      status: "COMPLETE",
+      results: [{ id: "901", properties: { email: "a@x.io" }, objectWriteTraceId: "create:A" }],
+      numErrors: 2,
+      errors: [
+        { status: "error", category: "VALIDATION_ERROR", message: 'Property values were not valid: [{"isValid":false,"error":"INVALID_INTEGER","name":"annualrevenue"}]', context: { objectWriteTraceId: ["create:B"] } },
+        { status: "error", category: "OBJECT_NOT_FOUND", message: "Could not get some CONTACT objects", context: { ids: ["c@x.io"] } },
+      ],
+    };
+    assert.equal(recordOf(body, { traceId: "create:A", id: "a@x.io" }).record.id, "901");
+    assert.equal(recordOf(body, { traceId: "create:B", id: "b@x.io" }).error.category, "VALIDATION_ERROR");
+    assert.equal(recordOf(body, { id: "C@x.io" }).error.category, "OBJECT_NOT_FOUND");
+    const res = { status: 400, body: body.errors[0], request: { method: "POST", path: "/crm/v3/objects/contacts/batch/create" } };
+    assert.deepEqual([classify(res, 0).retry, classify(res, 0).cause, classify(res, 0).field], ["never", "validation", "annualrevenue"]);
+  });
+
+  test("429 by policy: the 10-second window, the daily reset at midnight in the account's zone (DST included)", () => {
+    const at = (iso) => Date.parse(iso);
+    const limited = (policyName) => ({ status: 429, body: { status: "error", errorType: "RATE_LIMIT", policyName }, headers: new Headers() });
+    assert.equal(classify(limited("TEN_SECONDLY_ROLLING"), 5000).holdUntil, 15_000);
+    const now = at("2026-03-08T12:00:00Z");
+    assert.equal(classify(limited("DAILY"), now, { timezone: "America/New_York" }).holdUntil, at("2026-03-09T04:00:00Z"), "EDT after the change");
+    assert.equal(nextMidnight(at("2026-03-08T03:00:00Z"), "America/New_York"), at("2026-03-08T05:00:00Z"), "EST before it");
+    assert.equal(nextMidnight(at("2026-11-01T12:00:00Z"), "America/New_York"), at("2026-11-02T05:00:00Z"));
+    assert.equal(nextMidnight(at("2026-12-02T00:00:00Z"), "UTC"), at("2026-12-03T00:00:00Z"));
+    assert.equal(nextMidnight(at("2026-12-01T10:00:00Z"), "Asia/Kolkata"), at("2026-12-01T18:30:00Z"));
+  });
+});
 
 describe("HubSpot contract in workerd", () => {
   let crm;

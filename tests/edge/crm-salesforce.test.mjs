@@ -6,6 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startCrm } from "./crm-stub.mjs";
+import { classify } from "../../www/edge/crm/salesforce.js";
 import { admin, call, crmMapping, outboxDrained, postLead, repToken, startWorkerd, until } from "./harness.mjs";
 import { deadOf, holdOf, midMarketLead, outbox, smbLead, tick } from "./crm-helpers.mjs";
 
@@ -20,6 +21,23 @@ const smb = smbLead;
 async function crmWith(extra = {}) {
   return startCrm({ oauth: OAUTH, salesforce: { users: Object.values(sf.owners).filter((i) => i.startsWith("005")), queues: Object.values(sf.owners).filter((i) => i.startsWith("00G")) }, ...extra });
 }
+
+describe("Salesforce answers (pure)", () => {
+  test("each errorCode decides: retry later, hold every delivery, or a dead letter with the field", () => {
+    const answer = (status, errorCode, extra = {}) => classify({ status, body: [{ errorCode, message: `${errorCode} happened`, ...extra }], headers: new Headers() }, 1000);
+    const verdict = (f) => [f.retry, f.cause, f.field ?? null];
+    assert.deepEqual(verdict(answer(401, "INVALID_SESSION_ID")), ["hold", "auth", null]);
+    assert.deepEqual(verdict(answer(403, "REQUEST_LIMIT_EXCEEDED")), ["hold", "rate_limited", null]);
+    assert.equal(answer(403, "REQUEST_LIMIT_EXCEEDED").holdUntil, 1000 + 60 * 60_000);
+    assert.deepEqual(verdict(answer(503, "SERVER_UNAVAILABLE")), ["later", "unavailable", null]);
+    assert.deepEqual(verdict(answer(400, "UNABLE_TO_LOCK_ROW")), ["later", "locked", null]);
+    assert.deepEqual(verdict(answer(400, "REQUIRED_FIELD_MISSING", { fields: ["LastName"] })), ["never", "validation", "LastName"]);
+    assert.deepEqual(verdict(answer(400, "INVALID_FIELD", { message: "No such column 'Foo__c' on sobject of type Lead" })), ["never", "validation", "Foo__c"]);
+    assert.deepEqual(verdict(answer(403, "INSUFFICIENT_ACCESS")), ["never", "permission", null]);
+    assert.deepEqual(verdict(answer(404, "NOT_FOUND")), ["never", "not_found", null]);
+    assert.deepEqual(verdict(classify({ status: 0, error: "connection reset" }, 0)), ["later", "unavailable", null]);
+  });
+});
 
 describe("Salesforce contract in workerd", () => {
   let crm;
