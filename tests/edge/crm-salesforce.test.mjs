@@ -130,6 +130,29 @@ describe("Salesforce contract in workerd", () => {
     }
   });
 
+  test("replaying a dead create by cause also replays the lead's later owner changes, after it", async () => {
+    crm.salesforce.validation = (f) => (f.Phone === "none" ? { field: "Phone", message: "Phone is not a number" } : null);
+    try {
+      const l = smb("SF-REPLAY-ORDER", { phone: "none" });
+      await postLead(w.url, l);
+      await outboxDrained(w.url);
+      assert.equal((await call(w.url, "POST", `/leads/${l.id}/claim`, { token: await repToken("r-ava") })).status, 200);
+      await outboxDrained(w.url);
+      assert.deepEqual(
+        (await deadOf(w, l.id)).map((d) => `${d.item.kind} ${d.cause}`),
+        ["create validation", "owner not_found"],
+      );
+    } finally {
+      crm.salesforce.validation = null;
+    }
+    const replay = await admin(w.url, "POST", "/admin/dead-letters/replay", { cause: "validation" });
+    assert.deepEqual(
+      replay.body.results.map((r) => `${r.id.split(":")[0]} ${r.result}`),
+      ["create delivered", "owner delivered"],
+    );
+    assert.deepEqual(crm.leads.get("SF-REPLAY-ORDER").owners, [sf.owners["smb-pool"], sf.owners["r-ava"]]);
+  });
+
   test("an owner change is update-only: for a Lead deleted in Salesforce it is a not_found dead letter, nothing is created", async () => {
     const l = smb("SF-DELETED");
     await postLead(w.url, l);

@@ -83,7 +83,11 @@ export class Outbox {
       return;
     }
     const lane = this.lanes.get(key) ?? [];
-    lane.push(item.id);
+    // In seq order behind the head (which may be in flight): a replayed create goes before
+    // the lead's later owner changes still waiting.
+    let at = lane.length;
+    while (at > 1 && (this.items.get(lane[at - 1])?.seq ?? -1) > item.seq) at -= 1;
+    lane.splice(at, 0, item.id);
     this.lanes.set(key, lane);
     if (lane.length === 1 && !hold) this.due(item, now);
   }
@@ -293,6 +297,10 @@ export class Outbox {
     let chosen = [...this.dead.values()];
     if (Array.isArray(ids) && ids.length) chosen = ids.map((id) => this.dead.get(id)).filter(Boolean);
     else if (cause) chosen = chosen.filter((d) => d.cause === cause);
+    // A lead's later dead owner changes follow its replayed create, so the CRM ends with
+    // the latest owner.
+    const creates = new Map(chosen.filter((d) => d.item.kind === "create").map((d) => [d.item.lead_id, d.item.seq]));
+    for (const d of this.dead.values()) if (creates.get(d.item.lead_id) < d.item.seq && !chosen.includes(d)) chosen.push(d);
     chosen.sort((a, b) => a.item.seq - b.item.seq);
     const items = [];
     for (const d of chosen) {
