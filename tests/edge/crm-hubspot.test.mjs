@@ -4,6 +4,7 @@
 // in the account's time zone), with time moved by cron ticks.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { startCrm } from "./crm-stub.mjs";
 import { classify, nextMidnight, recordOf } from "../../www/edge/crm/hubspot.js";
 import { CRM_TOKEN, call, crmMapping, outboxDrained, postLead, repToken, startWorkerd, until } from "./harness.mjs";
@@ -47,6 +48,7 @@ describe("HubSpot answers (pure)", () => {
 describe("HubSpot contract in workerd", () => {
   let crm;
   let w;
+  let keptDir = null;
   before(async () => {
     crm = await startCrm({ token: CRM_TOKEN, hubspot: { owners: Object.values(hubspot.owners) } });
     w = await startWorkerd({ crm: hubspot, env: { CRM_URL: crm.url } });
@@ -55,6 +57,7 @@ describe("HubSpot contract in workerd", () => {
     if (process.env.EDGE_LOGS) console.log(w?.logs.join(""));
     await w?.stop();
     await crm?.close();
+    if (keptDir) rmSync(keptDir, { recursive: true, force: true });
   });
 
   test("a contact refused inside a 207 batch answer is a dead letter naming the property, not a delivery", async () => {
@@ -128,6 +131,13 @@ describe("HubSpot contract in workerd", () => {
     await tick(w, o.hold.until - 60_000);
     assert.equal((await outbox(w)).pending, 1, "held a minute before midnight");
     assert.equal(crm.requests.filter((q) => q.status === 429 && q.answer.policyName === "DAILY").length, 1);
+    // The hold and the waiting lead are in storage: a restart keeps both.
+    keptDir = w.storageDir;
+    await w.stop({ keepStorage: true });
+    w = await startWorkerd({ crm: hubspot, storageDir: keptDir, env: { CRM_URL: crm.url } });
+    const restarted = await outbox(w);
+    assert.deepEqual([restarted.pending, restarted.hold?.until], [1, o.hold.until]);
+    assert.equal(crm.requests.filter((q) => q.status === 429).length, 2, "nothing sent by the restart (one 429 from the 10-second test)");
     crm.endLimit();
     await tick(w, o.hold.until + 1);
     await outboxDrained(w.url);

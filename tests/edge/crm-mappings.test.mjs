@@ -112,11 +112,14 @@ describe("webhook mapping and stateless mode in workerd", () => {
   });
 
   test("the webhook gets the lead, decision and owner id, signed Standard Webhooks style, never the CRM token", async () => {
+    crm.failNext(1, 503);
     const l = { ...smbLead("WH-1"), company_size: 2500, annual_revenue: 60_000_000 };
     const r = await postLead(a.url, l);
     assert.equal(r.status, 201);
     await outboxDrained(a.url);
-    const req = crm.requests.find((q) => q.body?.lead_id === "WH-1");
+    const [failed, req] = crm.requests.filter((q) => q.body?.lead_id === "WH-1");
+    assert.equal(failed.status, 503);
+    assert.equal(failed.headers["webhook-id"], req.headers["webhook-id"], "a retry keeps its webhook-id for the receiver's dedupe");
     assert.equal(req.body.type, "lead.routed");
     assert.equal(req.body.owner_id, webhook.owners[r.body.rep]);
     assert.equal(req.body.decision.rep, r.body.rep);
