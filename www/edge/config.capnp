@@ -5,8 +5,8 @@
 #
 # Everything deployment-specific comes from the environment (fromEnvironment below):
 # LEADROUTE_CONFIG (full config JSON text), LEADROUTE_CRM (optional: replaces config.crm),
-# CRM_URL, CRM_TOKEN, WEBHOOK_SECRET, NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN,
-# REP_TOKEN_SECRET, ALLOWED_ORIGINS and the retry knobs. Sockets default to port 0: read the
+# CRM_URL, CRM_TOKEN (or CRM_CLIENT_ID, CRM_CLIENT_SECRET, CRM_REFRESH_TOKEN), WEBHOOK_SECRET,
+# NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN, REP_TOKEN_SECRET, ALLOWED_ORIGINS and the retry knobs. Sockets default to port 0: read the
 # chosen ports from --control-fd, or pin them with --socket-addr.
 using Workerd = import "/workerd/workerd.capnp";
 
@@ -35,6 +35,12 @@ const modules :List(Workerd.Worker.Module) = [
   (name = "validate.js", esModule = embed "validate.js"),
   (name = "crm.js", esModule = embed "crm.js"),
   (name = "delivery.js", esModule = embed "delivery.js"),
+  (name = "outbox.js", esModule = embed "outbox.js"),
+  (name = "crm/outcome.js", esModule = embed "crm/outcome.js"),
+  (name = "crm/salesforce.js", esModule = embed "crm/salesforce.js"),
+  (name = "crm/hubspot.js", esModule = embed "crm/hubspot.js"),
+  (name = "crm/webhook.js", esModule = embed "crm/webhook.js"),
+  (name = "crm/check.js", esModule = embed "crm/check.js"),
   (name = "auth.js", esModule = embed "auth.js"),
   # The npm package's web build, under the names `import "leadroute/web"` resolves to.
   (name = "leadroute/web", esModule = embed "../../pkg/web/leadroute_wasm.js"),
@@ -51,6 +57,9 @@ const durableWorker :Workerd.Worker = (
     (name = "STATE_NAME", fromEnvironment = "STATE_NAME"),
     (name = "CRM_URL", fromEnvironment = "CRM_URL"),
     (name = "CRM_TOKEN", fromEnvironment = "CRM_TOKEN"),
+    (name = "CRM_CLIENT_ID", fromEnvironment = "CRM_CLIENT_ID"),
+    (name = "CRM_CLIENT_SECRET", fromEnvironment = "CRM_CLIENT_SECRET"),
+    (name = "CRM_REFRESH_TOKEN", fromEnvironment = "CRM_REFRESH_TOKEN"),
     (name = "WEBHOOK_SECRET", fromEnvironment = "WEBHOOK_SECRET"),
     (name = "NOTIFY_URL", fromEnvironment = "NOTIFY_URL"),
     (name = "NOTIFY_TOKEN", fromEnvironment = "NOTIFY_TOKEN"),
@@ -63,6 +72,8 @@ const durableWorker :Workerd.Worker = (
     (name = "CRM_RETRY_MAX_MS", fromEnvironment = "CRM_RETRY_MAX_MS"),
     (name = "CRM_TIMEOUT_MS", fromEnvironment = "CRM_TIMEOUT_MS"),
     (name = "CRM_CONCURRENCY", fromEnvironment = "CRM_CONCURRENCY"),
+    (name = "CRM_RETRY_BUDGET_HOURS", fromEnvironment = "CRM_RETRY_BUDGET_HOURS"),
+    (name = "CRM_TIMER_MAX_MS", fromEnvironment = "CRM_TIMER_MAX_MS"),
   ],
   durableObjectNamespaces = [(className = "LeadRouter", uniqueKey = "leadroute-router")],
   durableObjectStorage = (localDisk = "do-storage"),
@@ -78,6 +89,9 @@ const statelessWorker :Workerd.Worker = (
     (name = "LEADROUTE_CRM", fromEnvironment = "LEADROUTE_CRM"),
     (name = "CRM_URL", fromEnvironment = "CRM_URL"),
     (name = "CRM_TOKEN", fromEnvironment = "CRM_TOKEN"),
+    (name = "CRM_CLIENT_ID", fromEnvironment = "CRM_CLIENT_ID"),
+    (name = "CRM_CLIENT_SECRET", fromEnvironment = "CRM_CLIENT_SECRET"),
+    (name = "CRM_REFRESH_TOKEN", fromEnvironment = "CRM_REFRESH_TOKEN"),
     (name = "WEBHOOK_SECRET", fromEnvironment = "WEBHOOK_SECRET"),
     (name = "NOTIFY_URL", fromEnvironment = "NOTIFY_URL"),
     (name = "ALLOWED_ORIGINS", fromEnvironment = "ALLOWED_ORIGINS"),

@@ -3,12 +3,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { Router } from "./engine.js";
 import { loadSettings } from "./settings.js";
-import { sendOnce, backoffMs } from "./delivery.js";
+import { Outbox } from "./outbox.js";
 
 // Storage values stay far below the 128 KiB per-value limit of KV-backed objects.
 const CHUNK_CHARS = 32 * 1024;
 const KEYS_PER_CALL = 128;
-const REPLAY_WAIT_MS = 20_000;
 
 /** The decision as stored and answered: no trace, score reduced to its total and grade. */
 export function slim(d) {
@@ -43,7 +42,6 @@ export class LeadRouter extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.settings = loadSettings(env);
-    this.timers = new Set();
     ctx.blockConcurrencyWhile(() => this.load());
   }
 
@@ -51,7 +49,7 @@ export class LeadRouter extends DurableObject {
 
   async load() {
     const storage = this.ctx.storage;
-    for (const t of this.timers ?? []) clearTimeout(t);
+    this.out?.stop();
     const meta = await storage.get("snap:meta");
     let snapshot;
     if (meta) {
@@ -71,11 +69,6 @@ export class LeadRouter extends DurableObject {
       this.idem.set(k.slice(5), rec);
       this.byLead.set(rec.lead_id, k.slice(5));
     }
-    this.dead = new Map();
-    this.deadByLead = new Map();
-    for (const [, d] of await storage.list({ prefix: "dead:" })) this.keepDead(d);
-    const outbox = [...(await storage.list({ prefix: "out:" })).values()].sort((a, b) => a.seq - b.seq);
-    this.seq = Math.max(0, ...outbox.map((i) => i.seq + 1), ...[...this.dead.values()].map((d) => d.item.seq + 1));
     this.version = 0;
     this.durable = 0;
     this.pending = new Map();
@@ -83,19 +76,15 @@ export class LeadRouter extends DurableObject {
     this.commitWaiters = [];
     this.writing = false;
     this.broken = null;
-    // Delivery: per-lead lanes keep a lead's CRM writes in order.
-    this.outbox = new Map();
-    this.lanes = new Map();
-    this.held = new Set();
-    this.ready = [];
-    this.active = 0;
-    this.timers = new Set();
-    this.settleWaiters = new Map();
-    this.stats = { delivered: 0, attempts: 0, retries: 0, dead_lettered: 0, storage_writes: 0, snapshot_writes: 0 };
-    for (const item of outbox) {
-      this.outbox.set(item.id, item);
-      this.schedule(item, false);
-    }
+    this.stats = { storage_writes: 0, snapshot_writes: 0 };
+    this.out = new Outbox({
+      settings: this.settings,
+      env: this.env,
+      write: (k, v) => this.write(k, v),
+      commit: () => this.commit(this.bump()).catch(() => {}),
+      clock: () => Date.now(),
+    });
+    await this.out.load(storage, Date.now());
   }
 
   async ensureLoaded() {
@@ -165,155 +154,20 @@ export class LeadRouter extends DurableObject {
     }
   }
 
-  // ---- outbox and delivery ---------------------------------------------------------------
-
-  laneOf(item) {
-    return item.kind === "notify" ? null : item.lead_id;
-  }
-
-  /** Queues an item; `hold` keeps it from being sent until `release` (after its commit). */
-  schedule(item, hold) {
-    if (hold) this.held.add(item.id);
-    const key = this.laneOf(item);
-    if (key === null) {
-      if (!hold) this.makeReady(item.id);
-      return;
-    }
-    const lane = this.lanes.get(key) ?? [];
-    lane.push(item.id);
-    this.lanes.set(key, lane);
-    if (lane.length === 1 && !hold) this.makeReady(item.id);
-  }
+  // ---- outbox (outbox.js delivers) -------------------------------------------------------
 
   release(item) {
-    if (!item || !this.held.delete(item.id)) return;
-    const key = this.laneOf(item);
-    if (key === null || this.lanes.get(key)?.[0] === item.id) this.makeReady(item.id);
+    this.out.release(item);
   }
 
-  makeReady(id) {
-    this.ready.push(id);
-    this.pump();
-  }
-
-  pump() {
-    while (this.active < this.settings.retry.concurrency && this.ready.length) {
-      const item = this.outbox.get(this.ready.shift());
-      if (!item) continue;
-      this.active += 1;
-      this.attempt(item).finally(() => {
-        this.active -= 1;
-        this.pump();
-      });
-    }
-  }
-
-  async attempt(item) {
-    item.attempts = (item.attempts ?? 0) + 1;
-    this.stats.attempts += 1;
-    const r = await sendOnce(item, this.settings, this.env);
-    if (r.ok) return this.settle(item, null);
-    item.last_error = r.error;
-    if (r.retryable && item.attempts < this.settings.retry.maxAttempts) {
-      this.stats.retries += 1;
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        this.makeReady(item.id);
-      }, backoffMs(item.attempts, this.settings.retry, r.retryAfterMs));
-      this.timers.add(t);
-      return undefined;
-    }
-    return this.settle(item, r);
-  }
-
-  keepDead(d) {
-    this.dead.set(d.id, d);
-    if (d.item.kind !== "notify") this.deadByLead.set(d.item.lead_id, d.id);
-  }
-
-  dropDead(id) {
-    const d = this.dead.get(id);
-    if (!d) return;
-    this.dead.delete(id);
-    if (this.deadByLead.get(d.item.lead_id) === id) this.deadByLead.delete(d.item.lead_id);
-    this.write(`dead:${id}`, undefined);
-  }
-
-  /** A later owner change for a lead whose earlier write is dead: replaying sends the latest owner. */
-  fold(dead, next) {
-    const it = dead.item;
-    if (it.kind === "create") {
-      it.decision = { ...it.decision, outcome: "assigned", via: next.via, rep: next.rep, rep_name: next.rep_name ?? null, pool: null };
-    } else {
-      Object.assign(it, { rep: next.rep, rep_name: next.rep_name ?? null, via: next.via, reason: next.reason });
-    }
-    this.held.delete(next.id);
-    dead.folded = [...(dead.folded ?? []), next.id];
-    this.write(`dead:${dead.id}`, dead);
-    this.notifySettled(next.id, { id: next.id, result: "dead", folded_into: dead.id });
-  }
-
-  settle(item, failure) {
-    this.outbox.delete(item.id);
-    this.write(`out:${item.id}`, undefined);
-    const key = this.laneOf(item);
-    const lane = key === null ? [] : (this.lanes.get(key) ?? []);
-    if (lane[0] === item.id) lane.shift();
-    let outcome;
-    if (failure) {
-      const { attempts, last_error: _e, ...rest } = item;
-      const dead = { id: item.id, item: rest, attempts, status: failure.status, error: failure.error, dead_at: Date.now() };
-      while (lane.length) {
-        const next = this.outbox.get(lane.shift());
-        if (!next) continue;
-        this.outbox.delete(next.id);
-        this.write(`out:${next.id}`, undefined);
-        this.fold(dead, next);
-      }
-      this.keepDead(dead);
-      this.write(`dead:${dead.id}`, dead);
-      this.stats.dead_lettered += 1;
-      outcome = { id: item.id, result: "dead", error: failure.error };
-    } else {
-      this.stats.delivered += 1;
-      outcome = { id: item.id, result: "delivered", attempts: item.attempts };
-    }
-    if (key !== null) {
-      if (lane.length) {
-        if (!this.held.has(lane[0])) this.makeReady(lane[0]);
-      } else {
-        this.lanes.delete(key);
-      }
-    }
-    this.commit(this.bump()).catch(() => {});
-    this.notifySettled(item.id, outcome);
-  }
-
-  notifySettled(id, outcome) {
-    for (const resolve of this.settleWaiters.get(id) ?? []) resolve(outcome);
-    this.settleWaiters.delete(id);
-  }
-
-  settled(id, ms) {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => resolve({ id, result: "pending" }), ms);
-      const list = this.settleWaiters.get(id) ?? [];
-      list.push((o) => {
-        clearTimeout(t);
-        resolve(o);
-      });
-      this.settleWaiters.set(id, list);
-    });
-  }
-
-  /** Adds an owner change to the outbox (or to the lead's dead letter); returns the item. */
+  /** Adds an owner change to the outbox, its own delivery after the lead's earlier ones. */
   ownerChange(leadId, rep, via, reason, at, email) {
     if (!this.settings.crm) return null;
     const repName = this.settings.config.reps.find((r) => r.id === rep)?.name ?? null;
     const item = {
       id: `owner:${leadId}:${rep}:${at}`,
       kind: "owner",
-      seq: this.seq++,
+      seq: this.out.nextSeq(),
       lead_id: leadId,
       email: email ?? this.idem.get(this.byLead.get(leadId))?.email ?? null,
       rep,
@@ -323,15 +177,8 @@ export class LeadRouter extends DurableObject {
       created_at: at,
       attempts: 0,
     };
-    if (this.outbox.has(item.id)) return null;
-    const deadId = this.deadByLead.get(leadId);
-    if (deadId && !this.lanes.has(leadId)) {
-      this.fold(this.dead.get(deadId), item);
-      return null;
-    }
-    this.outbox.set(item.id, item);
-    this.write(`out:${item.id}`, item);
-    this.schedule(item, true);
+    if (this.out.has(item.id)) return null;
+    this.out.add(item);
     return item;
   }
 
@@ -369,10 +216,8 @@ export class LeadRouter extends DurableObject {
     this.write(`idem:${key}`, rec);
     let item = null;
     if (crm === "queued") {
-      item = { id: `create:${lead.id}`, kind: "create", seq: this.seq++, lead_id: lead.id, lead, decision, created_at: now, attempts: 0 };
-      this.outbox.set(item.id, item);
-      this.write(`out:${item.id}`, item);
-      this.schedule(item, true);
+      item = { id: `create:${lead.id}`, kind: "create", seq: this.out.nextSeq(), lead_id: lead.id, lead, decision, created_at: now, attempts: 0 };
+      this.out.add(item);
     }
     await this.commit(v);
     this.release(item);
@@ -449,14 +294,15 @@ export class LeadRouter extends DurableObject {
         rep_email: reps.get(e.rep)?.email ?? null,
         from_rep_name: e.from_rep ? (reps.get(e.from_rep)?.name ?? null) : undefined,
       }));
-      const item = { id: `notify:${now}:${this.seq}`, kind: "notify", seq: this.seq++, events: enriched, created_at: now, attempts: 0 };
-      this.outbox.set(item.id, item);
-      this.write(`out:${item.id}`, item);
-      this.schedule(item, true);
+      const seq = this.out.nextSeq();
+      const item = { id: `notify:${now}:${seq}`, kind: "notify", seq, events: enriched, created_at: now, attempts: 0 };
+      this.out.add(item);
       items.push(item);
     }
     await this.commit(v);
     for (const item of items) this.release(item);
+    // Deliveries waiting longer than a timer (backoff, a rate-limit hold) resume here.
+    this.out.wake(now);
     const kinds = {};
     for (const e of events) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
     return { status: 200, now, events: events.length, kinds, pruned_idempotency_records: pruned };
@@ -466,44 +312,19 @@ export class LeadRouter extends DurableObject {
 
   async deadLetters() {
     await this.ensureLoaded();
-    const list = [...this.dead.values()].sort((a, b) => a.item.seq - b.item.seq);
-    return { status: 200, count: list.length, dead_letters: list };
+    return { status: 200, ...this.out.deadLetters() };
   }
 
-  /** Sends dead letters again (all, or `ids`), oldest first; waits for each to settle. */
-  async replay(ids) {
+  /** Sends dead letters again (`ids`, or all of `cause`, or all), oldest first; waits for each. */
+  async replay(ids, cause) {
     await this.ensureLoaded();
-    const chosen = (Array.isArray(ids) && ids.length ? ids.map((id) => this.dead.get(id)).filter(Boolean) : [...this.dead.values()]).sort(
-      (a, b) => a.item.seq - b.item.seq,
-    );
-    const v = this.bump();
-    const items = [];
-    for (const d of chosen) {
-      this.dropDead(d.id);
-      const item = { ...d.item, attempts: 0, replayed_at: Date.now() };
-      this.outbox.set(item.id, item);
-      this.write(`out:${item.id}`, item);
-      this.schedule(item, true);
-      items.push(item);
-    }
-    const waits = items.map((i) => this.settled(i.id, REPLAY_WAIT_MS));
-    await this.commit(v);
-    for (const item of items) this.release(item);
-    const results = await Promise.all(waits);
-    return { status: 200, replayed: items.length, results };
+    const r = await this.out.replay({ ids, cause }, this.out.now(), () => this.commit(this.bump()));
+    return { status: 200, ...r };
   }
 
   async outboxStats() {
     await this.ensureLoaded();
-    return {
-      status: 200,
-      pending: this.outbox.size,
-      in_flight: this.active,
-      waiting_retry: this.timers.size,
-      dead_letters: this.dead.size,
-      idempotency_records: this.idem.size,
-      ...this.stats,
-    };
+    return { status: 200, ...this.out.overview(), idempotency_records: this.idem.size, ...this.stats };
   }
 
   async snapshot() {
