@@ -1,13 +1,12 @@
 //! Routing one lead: screening, scoring, account owner, MQL threshold, the first
 //! matching rule, the team's strategy, default owner and fallback, explained.
 
+use crate::classify::{Next, Ticket};
 use crate::clock::Clock;
 use crate::condition::Computed;
 use crate::decision::{
-    Candidate, CandidateReason, Decision, GroupScore, Outcome, RuleCheck, Score, ScoreHit, Trace,
-    Via,
+    Candidate, CandidateReason, Decision, GroupScore, Outcome, Score, ScoreHit, Via,
 };
-use crate::email;
 use crate::error::LeadError;
 use crate::lead::Lead;
 use crate::model::rep::Unavailable;
@@ -62,104 +61,97 @@ impl Router {
         d
     }
 
-    /// Routes a lead that is not a repeat.
+    /// Routes a lead that is not a repeat: classify (pure), then assign (stateful).
     pub(crate) fn route_new<'r>(
         &'r self,
         state: &mut State,
         lead: &Lead,
         opts: RouteOptions,
     ) -> Decision<'r> {
+        let ticket = self.classify(lead, opts.trace);
+        self.assign_new(state, ticket, lead, opts)
+    }
+
+    /// The stateful half of routing, for a ticket from [`Router::classify`]: a lead id
+    /// routed before is replayed; otherwise the account owner if available, the MQL
+    /// threshold, then the matched rule's rep, team or pool, with caps, rotation and pools
+    /// updated. `classify` then `assign_ticket` is exactly `route`.
+    pub fn assign_ticket<'r>(
+        &'r self,
+        state: &mut State,
+        ticket: Ticket<'r>,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
+        if let Some(d) = lead.id().and_then(|id| self.replay(state, id, opts)) {
+            return d;
+        }
+        let d = self.assign_new(state, ticket, lead, opts);
+        self.remember(state, &d, opts.now);
+        d
+    }
+
+    fn assign_new<'r>(
+        &'r self,
+        state: &mut State,
+        ticket: Ticket<'r>,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
         state.routed = state.routed.saturating_add(1);
-        let lead_id = match lead.id() {
-            Some(id) => id.to_string(),
-            None => format!("lead-{}", state.routed),
-        };
-        let mut d = Decision {
-            lead_id: Some(lead_id),
-            outcome: Outcome::Rejected,
-            via: Via::Screening,
-            rep: None,
-            rep_name: None,
-            calendar_url: None,
-            team: None,
-            pool: None,
-            rule: None,
-            reason: String::new(),
-            score: None,
-            replayed: false,
-            trace: opts.trace.then(Trace::default),
+        let Ticket {
+            decision: mut d,
+            next,
+            matched_caps,
+        } = ticket;
+        if d.lead_id.is_none() {
+            d.lead_id = Some(format!("lead-{}", state.routed));
+        }
+        let Next::Route {
+            account,
+            below_mql,
+            rule,
+        } = next
+        else {
+            return d;
         };
         let mut clock = Clock::new(self, opts.now);
         clock.stateless = opts.stateless;
-
-        // 1. Scoring: every lead, rejected ones too, so reports can say what screening
-        //    turned away.
-        let score = self.score(lead, opts.trace);
-        let total = score.as_ref().map(|s| s.total);
-        let below_mql = score.as_ref().is_some_and(|s| !s.mql);
-        d.score = score;
-
-        // 2. Screening.
-        for slot in &self.required {
-            if lead.get(*slot).is_missing() {
-                d.rule = Some("required");
-                d.reason = format!("missing required field \"{}\"", self.schema.name(*slot));
-                step_reason(&mut d);
-                return d;
-            }
-        }
-        let none = Computed::default();
-        for r in &self.screening {
-            if r.cond.eval(lead, &none) {
-                d.rule = Some(&r.id);
-                d.reason = join(&["screening rule \"", &r.id, "\": ", &r.reason]);
-                step_reason(&mut d);
-                return d;
-            }
-        }
-        let computed = self.computed(total);
-        let matched_caps = self.matched_caps(lead, &computed);
         let caps = LeadCaps {
             rules: &self.cap_rules,
             matched: &matched_caps,
         };
+        let total = d.score.as_ref().map(|s| s.total);
 
-        // 3. Known account: its owner, if the owner can take it now.
-        if let Some(acc) = &self.accounts {
-            let owner = lead
-                .get(acc.slot)
-                .as_str()
-                .and_then(email::domain)
-                .and_then(|dom| account_owner(&acc.owners, dom));
-            if let Some((domain, ri)) = owner {
-                let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
-                let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
-                match blocked {
-                    None => {
-                        candidate(&mut d, rep_id, true, CandidateReason::AccountOwner, None);
-                        d.reason = format!(
-                            "known account {domain}: account owner {}",
-                            self.rep_name(ri)
-                        );
-                        step_reason(&mut d);
-                        self.assign(state, &mut d, ri, Via::AccountOwner, lead, None, opts.now);
-                        return d;
-                    }
-                    Some(u) => {
-                        candidate(&mut d, rep_id, false, u.into(), None);
-                        step(&mut d, || {
-                            format!(
-                                "known account {domain}: owner {} is {}, routing normally",
-                                self.rep_name(ri),
-                                u.describe()
-                            )
-                        });
-                    }
+        // Known account: its owner, if the owner can take it now.
+        if let Some((domain, ri)) = account {
+            let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
+            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+            match blocked {
+                None => {
+                    candidate(&mut d, rep_id, true, CandidateReason::AccountOwner, None);
+                    d.reason = format!(
+                        "known account {domain}: account owner {}",
+                        self.rep_name(ri)
+                    );
+                    step_reason(&mut d);
+                    self.assign(state, &mut d, ri, Via::AccountOwner, lead, None, opts.now);
+                    return d;
+                }
+                Some(u) => {
+                    candidate(&mut d, rep_id, false, u.into(), None);
+                    step(&mut d, || {
+                        format!(
+                            "known account {domain}: owner {} is {}, routing normally",
+                            self.rep_name(ri),
+                            u.describe()
+                        )
+                    });
                 }
             }
         }
 
-        // 4. MQL threshold.
+        // MQL threshold.
         if below_mql {
             d.outcome = Outcome::Nurture;
             d.via = Via::Scoring;
@@ -174,36 +166,7 @@ impl Router {
             return d;
         }
 
-        // 5. Rules, first match wins.
-        let mut matched = None;
-        let mut check = |i: usize| {
-            let Some(rule) = self.rules.get(i) else {
-                return false;
-            };
-            let hit = rule.cond.eval(lead, &computed);
-            if let Some(t) = d.trace.as_mut() {
-                t.rules.push(RuleCheck {
-                    rule: &rule.id,
-                    matched: hit,
-                });
-            }
-            if hit {
-                matched = Some(rule);
-            }
-            hit
-        };
-        match &self.rule_index {
-            // Rules the index rules out for this lead are not evaluated (nor traced).
-            Some(index) => index.for_each_candidate(lead, &mut check),
-            None => {
-                for i in 0..self.rules.len() {
-                    if check(i) {
-                        break;
-                    }
-                }
-            }
-        }
-        let Some(rule) = matched else {
+        let Some(rule) = rule.and_then(|i| self.rules.get(i)) else {
             self.fallback(
                 state,
                 &mut d,
@@ -578,24 +541,6 @@ impl Router {
 
     pub(crate) fn rep_name(&self, ri: usize) -> &str {
         self.reps.get(ri).map_or("?", |r| r.name.as_str())
-    }
-}
-
-fn account_owner<'a>(
-    owners: &crate::fxhash::FxHashMap<Box<str>, usize>,
-    domain: &'a str,
-) -> Option<(&'a str, usize)> {
-    // Subdomains belong to the account too (eu.acme.com -> acme.com).
-    let mut rest = domain;
-    loop {
-        let hit = email::with_ascii_lower(rest, |l| owners.get(l).copied());
-        if let Some(ri) = hit {
-            return Some((rest, ri));
-        }
-        match rest.split_once('.') {
-            Some((_, tail)) if tail.contains('.') => rest = tail,
-            _ => return None,
-        }
     }
 }
 

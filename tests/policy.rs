@@ -137,3 +137,37 @@ fn the_readme_shows_the_example_team_as_it_is() {
             .unwrap();
     assert_eq!(shown, config["teams"][0]);
 }
+
+/// Classify is pure: the month classified on two threads, then assigned in order, makes
+/// exactly the decisions of routing it lead by lead (the split parallel simulation and
+/// the edge's per-team objects build on).
+#[test]
+fn classify_in_parallel_then_assign_gives_the_same_month() {
+    let r = router();
+    let leads = month::leads(7);
+    let parsed: Vec<_> = leads
+        .iter()
+        .map(|(_, json)| r.schema().parse_json(json).unwrap())
+        .collect();
+    let half = parsed.len() / 2;
+    let (a, b) = parsed.split_at(half);
+    let tickets: Vec<_> = std::thread::scope(|s| {
+        let ta = s.spawn(|| a.iter().map(|l| r.classify(l, true)).collect::<Vec<_>>());
+        let tb = s.spawn(|| b.iter().map(|l| r.classify(l, true)).collect::<Vec<_>>());
+        let mut v = ta.join().unwrap();
+        v.extend(tb.join().unwrap());
+        v
+    });
+    let mut split = r.new_state();
+    let mut whole = r.new_state();
+    for (((now, _), lead), ticket) in leads.iter().zip(&parsed).zip(tickets) {
+        let opts = RouteOptions::at(*now);
+        let x = serde_json::to_value(r.assign_ticket(&mut split, ticket, lead, opts)).unwrap();
+        let y = serde_json::to_value(r.route(&mut whole, lead, opts)).unwrap();
+        assert!(x == y, "decisions differ for {}", y["lead_id"]);
+    }
+    assert!(
+        r.snapshot_json(&split) == r.snapshot_json(&whole),
+        "states differ"
+    );
+}
