@@ -10,6 +10,7 @@ mod scoring;
 mod screening;
 mod sla;
 mod teams;
+pub mod warnings;
 
 use super::Router;
 use crate::config::{Config, FieldType};
