@@ -31,6 +31,7 @@ mod simulate;
 mod timeline;
 
 pub use compare::{compare, erfc, Comparison, MetricDiff, ZTest};
+pub use csv::{csv_head, csv_header};
 pub use export::{comparison_csv, report_csv};
 pub use fairness::{gini, Fairness};
 pub use simulate::{arm_of, Simulation};
