@@ -90,6 +90,9 @@ export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261125}"
 step fmt cargo fmt --all --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 counted cargo-test 0 rust cargo test --workspace
+# The JSON Schema for editors is generated from the config types (feature `schema`): fails
+# when schema/config.schema.json is stale.
+counted schema 1 rust cargo test --features schema --test schema
 
 # ---- wasm-bindgen tests (wasm/tests/*.rs) in Node and in headless Chromium ----------------
 counted wasm-node 1 rust wasm-pack test --node --mode no-install wasm

@@ -17,6 +17,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Assigned,
+        Outcome::Pooled,
+        Outcome::Nurture,
+        Outcome::Rejected,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Assigned => "assigned",
@@ -54,6 +61,36 @@ pub enum Via {
     Fallback,
 }
 
+impl Via {
+    pub const ALL: [Via; 10] = [
+        Via::Screening,
+        Via::Scoring,
+        Via::AccountOwner,
+        Via::Rule,
+        Via::Team,
+        Via::TeamDefaultOwner,
+        Via::Pool,
+        Via::Claim,
+        Via::Reroute,
+        Via::Fallback,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Screening => "screening",
+            Via::Scoring => "scoring",
+            Via::AccountOwner => "account_owner",
+            Via::Rule => "rule",
+            Via::Team => "team",
+            Via::TeamDefaultOwner => "team_default_owner",
+            Via::Pool => "pool",
+            Via::Claim => "claim",
+            Via::Reroute => "reroute",
+            Via::Fallback => "fallback",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[cfg_attr(feature = "ts", tsify(missing_as_null))]
@@ -71,6 +108,9 @@ pub struct Decision<'r> {
     /// One line a person can read.
     pub reason: String,
     pub score: Option<Score<'r>>,
+    /// True when the lead id was routed before: this is that earlier placement, and
+    /// nothing was counted again.
+    pub replayed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace<'r>>,
 }
@@ -137,6 +177,10 @@ pub struct Candidate<'r> {
     /// Specifics, e.g. `month cap 150 reached`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The candidate's preference vector (relaxed requirements first, then each
+    /// preference in order, or their weighted sum) when the team ranks reps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -176,9 +220,9 @@ pub enum CandidateReason {
     MissedSla,
 }
 
-impl From<crate::rep::Unavailable> for CandidateReason {
-    fn from(u: crate::rep::Unavailable) -> Self {
-        use crate::rep::Unavailable as U;
+impl From<crate::model::rep::Unavailable> for CandidateReason {
+    fn from(u: crate::model::rep::Unavailable) -> Self {
+        use crate::model::rep::Unavailable as U;
         match u {
             U::Busy => CandidateReason::Busy,
             U::Away => CandidateReason::Away,

@@ -2,7 +2,7 @@
 //! built-in list of free-mail providers that marks a lead as personal, not business.
 
 /// Domains of free / personal mail providers (lowercase, sorted for binary search).
-const FREE_DOMAINS: &[&str] = &[
+pub const FREE_DOMAINS: &[&str] = &[
     "126.com",
     "163.com",
     "aim.com",
@@ -104,6 +104,15 @@ pub fn is_valid(email: &str) -> bool {
         }
     }
     local_ok && labels >= 2
+}
+
+/// `is_free` against a config's own list (`None`: the built-in one).
+pub fn is_free_in(email: &str, list: Option<&crate::fxhash::FxHashSet<Box<str>>>) -> bool {
+    match (list, domain(email)) {
+        (Some(set), Some(d)) => with_ascii_lower(d, |d| set.contains(d)),
+        (None, _) => is_free(email),
+        (_, None) => false,
+    }
 }
 
 /// True when the address is on a free-mail provider's domain.

@@ -16,31 +16,46 @@
 //! assert_eq!(d.rep, Some("ana"));
 //! ```
 
+// Layers, each importing only from those above it: the format (config, with the lead
+// schema, conditions and their helpers), the compiled model, state, the clock of a call,
+// selection, the operations (route, pools and claims, SLA, snapshot), then reports.
 pub mod condition;
 pub mod config;
-pub mod decision;
 pub mod email;
 pub mod error;
 pub mod fxhash;
 pub mod lead;
 pub mod limits;
-pub mod pool;
-pub mod rep;
-pub mod report;
-pub mod route;
-pub mod router;
+pub mod regions;
 pub mod rule_index;
-pub mod sla;
 mod sort;
-pub mod state;
-pub mod strategy;
+pub mod text;
 pub mod time;
+
+pub mod decision;
+pub mod model;
+
+pub mod state;
+
+pub mod clock;
+
+pub mod select;
+
+pub mod classify;
+pub mod pool;
+pub mod replay;
+pub mod route;
+pub mod sla;
+pub mod snapshot;
+
+pub mod report;
 
 pub use config::Config;
 pub use decision::{Decision, Outcome, Via};
 pub use error::{ConfigError, ConfigErrors, LeadError, StateError};
 pub use lead::{Lead, Schema, Val};
 pub use limits::Limits;
+pub use model::Router;
 pub use route::RouteOptions;
-pub use router::Router;
-pub use state::{Snapshot, State};
+pub use snapshot::Snapshot;
+pub use state::State;

@@ -2,71 +2,13 @@
 //! claims (exactly one winner) and releases. Also the open assignments SLA tracks.
 
 use crate::lead::{Lead, Val};
-use crate::router::Router;
+use crate::model::Router;
+use crate::state::{Assignment, LeadFields, PooledLead};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ts")]
 use tsify::Tsify;
-
-/// A lead's declared fields as plain JSON (kept in state so the lead can be shown to
-/// its claimer or routed again later).
-pub type LeadFields = BTreeMap<String, serde_json::Value>;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
-pub struct PooledLead {
-    pub lead_id: String,
-    pub pool: String,
-    pub pooled_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    #[cfg_attr(
-        feature = "ts",
-        tsify(type = "Record<string, string | number | boolean>")
-    )]
-    pub fields: LeadFields,
-}
-
-/// A lead assigned to a rep that is still being tracked (SLA, claims).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
-pub struct Assignment {
-    pub lead_id: String,
-    pub rep: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
-    pub assigned_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub touched_at: Option<i64>,
-    /// Reminders already sent (count of `remind_after` steps passed).
-    #[serde(default)]
-    pub reminders: u32,
-    #[serde(default)]
-    pub escalated: bool,
-    /// Reps who had this lead and missed its SLA; never routed back to them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missed_by: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
-    #[cfg_attr(
-        feature = "ts",
-        tsify(type = "Record<string, string | number | boolean>")
-    )]
-    #[serde(default)]
-    pub fields: LeadFields,
-}
-
 impl Router {
     /// The lead's declared fields as JSON (id included).
     pub fn lead_fields(&self, lead: &Lead) -> LeadFields {
@@ -187,10 +129,16 @@ impl Router {
             )));
         }
         let visible: Vec<&str> = p.visible.iter().map(|s| self.schema.name(*s)).collect();
+        let local = self.reps.get(ri).map(|r| self.zone(r.zone).local(now));
         let mut out: Vec<PoolListing> = state
             .pooled
             .values()
             .filter(|l| l.pool == p.id && l.expires_at.is_none_or(|e| e > now))
+            .filter(|l| {
+                local
+                    .as_ref()
+                    .is_some_and(|t| self.unmet(p, ri, &l.fields, t).is_none())
+            })
             .map(|l| PoolListing {
                 lead_id: l.lead_id.clone(),
                 pool: l.pool.clone(),
@@ -250,9 +198,9 @@ impl Router {
             .get(pi)
             .ok_or_else(|| StateError::new("unknown pool"))?;
         if !p.members.contains(&ri) {
+            // Not the pool's name: a non-member learns nothing about where the lead is.
             return Err(StateError::new(format!(
-                "rep \"{rep}\" is not eligible to claim from pool \"{}\"",
-                p.id
+                "rep \"{rep}\" cannot claim lead \"{lead_id}\": not a member of its pool"
             )));
         }
         if pooled.expires_at.is_some_and(|e| e <= now) {
@@ -270,11 +218,31 @@ impl Router {
             .reps
             .get(ri)
             .ok_or_else(|| StateError::new("unknown rep"))?;
-        if let Some(u) = r.unavailable(rs, &local) {
+        if let Some(u) = crate::select::availability::unavailable(
+            r,
+            rs,
+            &local,
+            crate::select::Checks::ALL,
+            crate::select::LeadCaps::default(),
+        ) {
             return Err(StateError::new(format!(
                 "rep \"{rep}\" cannot claim now: {}",
                 u.describe()
             )));
+        }
+        if let Some(what) = self.unmet(p, ri, &pooled.fields, &local) {
+            return Err(StateError::new(format!(
+                "rep \"{rep}\" cannot claim lead \"{lead_id}\": {what}"
+            )));
+        }
+        if p.visibility == crate::config::Visibility::Blind {
+            let oldest = self.list_pool(state, &p.id, rep, now)?.into_iter().next();
+            if oldest.is_none_or(|l| l.lead_id != lead_id) {
+                return Err(StateError::new(format!(
+                    "pool \"{}\" is blind: its leads are claimed oldest first (claimNext)",
+                    p.id
+                )));
+            }
         }
         if let Some(limit) = p.claim_per_day {
             let n = rs.claims_on(local.day_key());
@@ -304,7 +272,7 @@ impl Router {
             return Err(StateError::new("lead vanished"));
         };
         if let Some(rs) = state.reps.get_mut(ri) {
-            rs.add(crate::rep::period_keys(&local));
+            rs.add(crate::model::rep::period_keys(&local));
             let day = local.day_key();
             // Like period counts, an older day never replaces the current one.
             if day >= rs.claims.0 || rs.claims.1 == 0 {
@@ -337,6 +305,27 @@ impl Router {
             },
         );
         Ok(claim)
+    }
+
+    /// The pool requirement rep `ri` does not meet for a pooled lead, if any.
+    fn unmet(
+        &self,
+        p: &crate::model::Pool,
+        ri: usize,
+        fields: &LeadFields,
+        local: &crate::time::LocalTime,
+    ) -> Option<String> {
+        if p.require.is_empty() {
+            return None;
+        }
+        let rep = self.reps.get(ri)?;
+        let lead = self.lead_from_fields(fields);
+        let computed = crate::condition::Computed::default();
+        p.require.iter().find_map(|c| {
+            let prep = crate::select::criteria::prepare(c, &lead, &computed);
+            (!crate::select::criteria::passes(c, &prep, rep, local))
+                .then(|| format!("does not meet the pool's requirement ({})", c.name()))
+        })
     }
 
     /// Blind pull: claims the oldest lead in the pool that `rep` may claim.
@@ -387,11 +376,9 @@ impl Router {
             .and_then(|p| p.expire_after_ms);
         // The claim no longer counts against the rep's caps.
         if let (Some(r), Some(rs)) = (self.reps.get(ri), state.reps.get_mut(ri)) {
-            let then = crate::rep::period_keys(&self.zone(r.zone).local(a.assigned_at));
-            for (slot, key) in rs.periods.iter_mut().zip(then) {
-                if slot.0 == key {
-                    slot.1 = slot.1.saturating_sub(1);
-                }
+            let then = crate::model::rep::period_keys(&self.zone(r.zone).local(a.assigned_at));
+            for (counts, key) in rs.periods.iter_mut().zip(then) {
+                counts.remove_one(key);
             }
         }
         state.pooled.insert(

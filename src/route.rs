@@ -1,19 +1,19 @@
 //! Routing one lead: screening, scoring, account owner, MQL threshold, the first
 //! matching rule, the team's strategy, default owner and fallback, explained.
 
+use crate::classify::{Next, Ticket};
+use crate::clock::Clock;
 use crate::condition::Computed;
 use crate::decision::{
-    Candidate, CandidateReason, Decision, GroupScore, Outcome, RuleCheck, Score, ScoreHit, Trace,
-    Via,
+    Candidate, CandidateReason, Decision, GroupScore, Outcome, Score, ScoreHit, Via,
 };
-use crate::email;
 use crate::error::LeadError;
 use crate::lead::Lead;
-use crate::pool::{Assignment, PooledLead};
-use crate::router::{Router, Sla, Target};
-use crate::state::State;
-use crate::strategy::{self, PickInput};
-use crate::time::LocalTime;
+use crate::model::rep::Unavailable;
+use crate::model::{Router, Sla, Target};
+use crate::select::{self, availability, Checks, LeadCaps, PickInput};
+use crate::state::{Assignment, PooledLead, State};
+use crate::text::{fmt_num, join};
 
 /// Per-call options. `now` is milliseconds since the Unix epoch, always passed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,37 +36,6 @@ impl RouteOptions {
     }
 }
 
-/// Per-call context: local times per zone for one `now` (computed on first use) and
-/// whether picks are stateless.
-pub(crate) struct Clock<'r> {
-    router: &'r Router,
-    now: i64,
-    cache: Vec<std::cell::Cell<Option<LocalTime>>>,
-    pub(crate) stateless: bool,
-}
-
-impl<'r> Clock<'r> {
-    pub(crate) fn new(router: &'r Router, now: i64) -> Self {
-        Clock {
-            router,
-            now,
-            cache: vec![std::cell::Cell::new(None); router.zones.len()],
-            stateless: false,
-        }
-    }
-    pub(crate) fn rep(&self, rep: usize) -> LocalTime {
-        let zone = self.router.reps.get(rep).map_or(0, |r| r.zone);
-        if let Some(t) = self.cache.get(zone).and_then(std::cell::Cell::get) {
-            return t;
-        }
-        let t = self.router.zone(zone).local(self.now);
-        if let Some(slot) = self.cache.get(zone) {
-            slot.set(Some(t));
-        }
-        t
-    }
-}
-
 impl Router {
     /// Routes a lead parsed from JSON text.
     pub fn route_json<'r>(
@@ -80,98 +49,109 @@ impl Router {
     }
 
     /// Routes one lead at `opts.now`, updating `state`. Never fails: every lead gets
-    /// exactly one outcome.
+    /// exactly one outcome. A lead id routed before (and still remembered) is not routed
+    /// again: the decision is the earlier placement, marked `replayed`, and nothing is
+    /// counted (see [`Router::route_again`] to move a lead on purpose).
     pub fn route<'r>(&'r self, state: &mut State, lead: &Lead, opts: RouteOptions) -> Decision<'r> {
+        if let Some(d) = lead.id().and_then(|id| self.replay(state, id, opts)) {
+            return d;
+        }
+        let d = self.route_new(state, lead, opts);
+        self.remember(state, &d, opts.now);
+        d
+    }
+
+    /// Routes a lead that is not a repeat: classify (pure), then assign (stateful).
+    pub(crate) fn route_new<'r>(
+        &'r self,
+        state: &mut State,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
+        let ticket = self.classify(lead, opts.trace);
+        self.assign_new(state, ticket, lead, opts)
+    }
+
+    /// The stateful half of routing, for a ticket from [`Router::classify`]: a lead id
+    /// routed before is replayed; otherwise the account owner if available, the MQL
+    /// threshold, then the matched rule's rep, team or pool, with caps, rotation and pools
+    /// updated. `classify` then `assign_ticket` is exactly `route`.
+    pub fn assign_ticket<'r>(
+        &'r self,
+        state: &mut State,
+        ticket: Ticket<'r>,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
+        if let Some(d) = lead.id().and_then(|id| self.replay(state, id, opts)) {
+            return d;
+        }
+        let d = self.assign_new(state, ticket, lead, opts);
+        self.remember(state, &d, opts.now);
+        d
+    }
+
+    fn assign_new<'r>(
+        &'r self,
+        state: &mut State,
+        ticket: Ticket<'r>,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
         state.routed = state.routed.saturating_add(1);
-        let lead_id = match lead.id() {
-            Some(id) => id.to_string(),
-            None => format!("lead-{}", state.routed),
-        };
-        let mut d = Decision {
-            lead_id: Some(lead_id),
-            outcome: Outcome::Rejected,
-            via: Via::Screening,
-            rep: None,
-            rep_name: None,
-            calendar_url: None,
-            team: None,
-            pool: None,
-            rule: None,
-            reason: String::new(),
-            score: None,
-            trace: opts.trace.then(Trace::default),
+        let Ticket {
+            decision: mut d,
+            next,
+            matched_caps,
+        } = ticket;
+        if d.lead_id.is_none() {
+            d.lead_id = Some(format!("lead-{}", state.routed));
+        }
+        let Next::Route {
+            account,
+            below_mql,
+            rule,
+        } = next
+        else {
+            return d;
         };
         let mut clock = Clock::new(self, opts.now);
         clock.stateless = opts.stateless;
-
-        // 1. Screening.
-        for slot in &self.required {
-            if lead.get(*slot).is_missing() {
-                d.rule = Some("required");
-                d.reason = format!("missing required field \"{}\"", self.schema.name(*slot));
-                step_reason(&mut d);
-                return d;
-            }
-        }
-        let none = Computed::default();
-        for r in &self.screening {
-            if r.cond.eval(lead, &none) {
-                d.rule = Some(&r.id);
-                d.reason = join(&["screening rule \"", &r.id, "\": ", &r.reason]);
-                step_reason(&mut d);
-                return d;
-            }
-        }
-
-        // 2. Scoring.
-        let score = self.score(lead, opts.trace);
-        let total = score.as_ref().map(|s| s.total);
-        let computed = Computed {
-            score: total,
-            grade: score.as_ref().and_then(|s| s.grade),
+        let caps = LeadCaps {
+            rules: &self.cap_rules,
+            matched: &matched_caps,
         };
-        let below_mql = score.as_ref().is_some_and(|s| !s.mql);
-        d.score = score;
+        let total = d.score.as_ref().map(|s| s.total);
 
-        // 3. Known account: its owner, if the owner can take it now.
-        if let Some(acc) = &self.accounts {
-            let owner = lead
-                .get(acc.slot)
-                .as_str()
-                .and_then(email::domain)
-                .and_then(|dom| account_owner(&acc.owners, dom));
-            if let Some((domain, ri)) = owner {
-                let local = clock.rep(ri);
-                let rep = self.reps.get(ri);
-                let blocked =
-                    rep.and_then(|r| state.reps.get(ri).and_then(|rs| r.unavailable(rs, &local)));
-                let rep_id = rep.map_or("", |r| r.id.as_str());
-                match blocked {
-                    None => {
-                        candidate(&mut d, rep_id, true, CandidateReason::AccountOwner, None);
-                        d.reason = format!(
-                            "known account {domain}: account owner {}",
-                            self.rep_name(ri)
-                        );
-                        step_reason(&mut d);
-                        self.assign(state, &mut d, ri, Via::AccountOwner, lead, None, opts.now);
-                        return d;
-                    }
-                    Some(u) => {
-                        candidate(&mut d, rep_id, false, u.into(), None);
-                        step(&mut d, || {
-                            format!(
-                                "known account {domain}: owner {} is {}, routing normally",
-                                self.rep_name(ri),
-                                u.describe()
-                            )
-                        });
-                    }
+        // Known account: its owner, if the owner can take it now.
+        if let Some((domain, ri)) = account {
+            let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
+            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+            match blocked {
+                None => {
+                    candidate(&mut d, rep_id, true, CandidateReason::AccountOwner, None);
+                    d.reason = format!(
+                        "known account {domain}: account owner {}",
+                        self.rep_name(ri)
+                    );
+                    step_reason(&mut d);
+                    self.assign(state, &mut d, ri, Via::AccountOwner, lead, None, opts.now);
+                    return d;
+                }
+                Some(u) => {
+                    candidate(&mut d, rep_id, false, u.into(), None);
+                    step(&mut d, || {
+                        format!(
+                            "known account {domain}: owner {} is {}, routing normally",
+                            self.rep_name(ri),
+                            u.describe()
+                        )
+                    });
                 }
             }
         }
 
-        // 4. MQL threshold.
+        // MQL threshold.
         if below_mql {
             d.outcome = Outcome::Nurture;
             d.via = Via::Scoring;
@@ -186,36 +166,7 @@ impl Router {
             return d;
         }
 
-        // 5. Rules, first match wins.
-        let mut matched = None;
-        let mut check = |i: usize| {
-            let Some(rule) = self.rules.get(i) else {
-                return false;
-            };
-            let hit = rule.cond.eval(lead, &computed);
-            if let Some(t) = d.trace.as_mut() {
-                t.rules.push(RuleCheck {
-                    rule: &rule.id,
-                    matched: hit,
-                });
-            }
-            if hit {
-                matched = Some(rule);
-            }
-            hit
-        };
-        match &self.rule_index {
-            // Rules the index rules out for this lead are not evaluated (nor traced).
-            Some(index) => index.for_each_candidate(lead, &mut check),
-            None => {
-                for i in 0..self.rules.len() {
-                    if check(i) {
-                        break;
-                    }
-                }
-            }
-        }
-        let Some(rule) = matched else {
+        let Some(rule) = rule.and_then(|i| self.rules.get(i)) else {
             self.fallback(
                 state,
                 &mut d,
@@ -229,11 +180,7 @@ impl Router {
         d.rule = Some(&rule.id);
         match rule.target {
             Target::Rep(ri) => {
-                let local = clock.rep(ri);
-                let blocked = self
-                    .reps
-                    .get(ri)
-                    .and_then(|r| state.reps.get(ri).and_then(|rs| r.unavailable(rs, &local)));
+                let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
                 let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
                 match blocked {
                     None => {
@@ -293,20 +240,27 @@ impl Router {
             return;
         };
         d.team = Some(&team.id);
+        let computed = self.computed(score);
+        let matched_caps = self.matched_caps(lead, &computed);
+        let caps = LeadCaps {
+            rules: &self.cap_rules,
+            matched: &matched_caps,
+        };
         let picked = {
             let input = PickInput {
                 reps: &self.reps,
                 rep_states: &state.reps,
                 members: &team.members,
                 lead,
-                score,
+                computed: &computed,
                 clock,
+                caps,
                 exclude,
                 stateless: clock.stateless,
             };
             match state.teams.get_mut(ti) {
-                Some(ts) => strategy::pick(
-                    &team.strategy,
+                Some(ts) => select::pick(
+                    &team.select,
                     ts,
                     &input,
                     d.trace.as_mut().map(|t| &mut t.candidates),
@@ -317,6 +271,11 @@ impl Router {
         let rule = d.rule.unwrap_or("");
         if let Some(pos) = picked {
             if let Some(ri) = team.members.get(pos).copied() {
+                let label = if clock.stateless {
+                    crate::model::team::Pick::Rendezvous.name()
+                } else {
+                    team.select.label
+                };
                 d.reason = join(&[
                     "rule \"",
                     rule,
@@ -325,7 +284,7 @@ impl Router {
                     ": ",
                     self.rep_name(ri),
                     " (",
-                    strategy_name(&team.strategy),
+                    label,
                     ")",
                 ]);
                 step_reason(d);
@@ -335,13 +294,12 @@ impl Router {
         }
         let no_member = format!("team {}: no member can take it", team.name);
         if let Some(owner) = team.default_owner {
-            let local = clock.rep(owner);
-            let blocked = self.reps.get(owner).and_then(|r| {
-                state
-                    .reps
-                    .get(owner)
-                    .and_then(|rs| r.unavailable(rs, &local))
-            });
+            let blocked = match (self.reps.get(owner), state.reps.get(owner)) {
+                (Some(r), Some(rs)) => {
+                    select::overflow::owner_blocked(&team.select, r, rs, &clock.rep(owner), caps)
+                }
+                _ => None,
+            };
             let rep_id = self.reps.get(owner).map_or("", |r| r.id.as_str());
             if blocked.is_none() && !exclude.contains(&owner) {
                 candidate(d, rep_id, true, CandidateReason::DefaultOwner, None);
@@ -370,6 +328,45 @@ impl Router {
             return;
         }
         self.fallback(state, d, lead, &no_member, sla, now);
+    }
+
+    /// Score and grade as conditions read them, from a total.
+    pub(crate) fn computed(&self, total: Option<f64>) -> Computed<'_> {
+        let grade = total.and_then(|t| {
+            self.scoring
+                .as_ref()?
+                .grades
+                .iter()
+                .find(|(_, min)| t >= *min)
+                .map(|(g, _)| g.as_str())
+        });
+        Computed {
+            score: total,
+            grade,
+        }
+    }
+
+    /// The conditional cap rules whose condition holds for the lead.
+    pub(crate) fn matched_caps(&self, lead: &Lead, computed: &Computed) -> Vec<usize> {
+        self.cap_rules
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.cond.eval(lead, computed))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Why rep `ri` cannot take the lead now, if they cannot.
+    pub(crate) fn blocked(
+        &self,
+        state: &State,
+        ri: usize,
+        clock: &Clock,
+        checks: Checks,
+        caps: LeadCaps,
+    ) -> Option<Unavailable> {
+        let (rep, rs) = (self.reps.get(ri)?, state.reps.get(ri)?);
+        availability::unavailable(rep, rs, &clock.rep(ri), checks, caps)
     }
 
     /// The fallback owner takes the lead, whatever their availability; its trace step
@@ -411,8 +408,19 @@ impl Router {
         d.rep_name = Some(&rep.name);
         d.calendar_url = rep.calendar_url.as_deref();
         let local = self.zone(rep.zone).local(now);
+        let keys = crate::model::rep::period_keys(&local);
+        let matched = if self.cap_rules.is_empty() {
+            Vec::new()
+        } else {
+            self.matched_caps(lead, &self.computed(d.score.as_ref().map(|s| s.total)))
+        };
         if let Some(rs) = state.reps.get_mut(ri) {
-            rs.add(crate::rep::period_keys(&local));
+            rs.add(keys);
+            for k in matched {
+                if self.cap_rules.get(k).is_some_and(|c| c.applies_to(ri)) {
+                    rs.add_capped(k, keys);
+                }
+            }
         }
         if sla.is_some() {
             if let Some(id) = d.lead_id.clone() {
@@ -536,34 +544,6 @@ impl Router {
     }
 }
 
-fn account_owner<'a>(
-    owners: &crate::fxhash::FxHashMap<Box<str>, usize>,
-    domain: &'a str,
-) -> Option<(&'a str, usize)> {
-    // Subdomains belong to the account too (eu.acme.com -> acme.com).
-    let mut rest = domain;
-    loop {
-        let hit = email::with_ascii_lower(rest, |l| owners.get(l).copied());
-        if let Some(ri) = hit {
-            return Some((rest, ri));
-        }
-        match rest.split_once('.') {
-            Some((_, tail)) if tail.contains('.') => rest = tail,
-            _ => return None,
-        }
-    }
-}
-
-fn strategy_name(s: &strategy::Strategy) -> &'static str {
-    match s {
-        strategy::Strategy::RoundRobin { .. } => "round robin",
-        strategy::Strategy::Weighted { .. } => "top performer",
-        strategy::Strategy::LeastLoaded { .. } => "least loaded",
-        strategy::Strategy::Territory { .. } => "territory",
-        strategy::Strategy::Demographic { .. } => "demographic match",
-    }
-}
-
 /// Records the decision's reason as a step (only when tracing).
 pub(crate) fn step_reason(d: &mut Decision) {
     if let Some(t) = d.trace.as_mut() {
@@ -590,26 +570,7 @@ pub(crate) fn candidate<'r>(
             chosen,
             reason,
             detail,
+            rank: None,
         });
-    }
-}
-
-/// Concatenates `parts` into one string of exactly their length: the reasons built for
-/// most leads (screening, nurture, team and rule assignments), without the formatting
-/// machinery.
-fn join(parts: &[&str]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        s.push_str(p);
-    }
-    s
-}
-
-/// Numbers as people write them: no trailing `.0`.
-pub fn fmt_num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
     }
 }

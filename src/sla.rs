@@ -1,11 +1,11 @@
 //! Notify and remind: first-touch SLAs on assigned leads. `touch` records contact;
 //! `tick` emits due reminders, escalations, re-routes and pool expiries exactly once.
 
+use crate::clock::Clock;
 use crate::decision::{Decision, Outcome, Via};
 use crate::error::StateError;
-use crate::pool::Assignment;
-use crate::route::Clock;
-use crate::router::{Router, Sla};
+use crate::model::{Router, Sla};
+use crate::state::Assignment;
 use crate::state::State;
 use serde::Serialize;
 
@@ -14,6 +14,10 @@ use tsify::Tsify;
 
 /// Touched assignments are kept this long (so a repeated `touch` is a no-op), then pruned.
 const KEEP_TOUCHED_MS: i64 = 7 * 24 * 3_600_000;
+/// An untouched record with nothing left to do (every reminder sent, escalated, or no SLA
+/// at all, as for a claim) leaves the state this long after its last due time, so the
+/// state stays bounded however many leads are never touched.
+pub const KEEP_FINISHED_MS: i64 = 30 * 24 * 3_600_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
@@ -76,6 +80,22 @@ impl Router {
         reminder_due || breach_due
     }
 
+    /// An untouched record with nothing more due, past [`KEEP_FINISHED_MS`].
+    fn finished(&self, a: &Assignment, now: i64) -> bool {
+        let last_due = match self.sla_for(a) {
+            Some(sla) => {
+                let more = (a.reminders as usize) < sla.remind_after_ms.len() || !a.escalated;
+                if more {
+                    return false;
+                }
+                let last = sla.remind_after_ms.last().copied().unwrap_or(0);
+                a.assigned_at.saturating_add(last.max(sla.first_touch_ms))
+            }
+            None => a.assigned_at,
+        };
+        now.saturating_sub(last_due) > KEEP_FINISHED_MS
+    }
+
     /// Records first contact of `lead_id` by its owner. Repeating it changes nothing.
     pub fn touch(
         &self,
@@ -126,6 +146,7 @@ impl Router {
                 }
                 continue;
             }
+
             let Some(sla) = self.sla_for(&a).cloned() else {
                 continue;
             };
@@ -178,6 +199,11 @@ impl Router {
             }
             state.assignments.insert(id, updated);
         }
+        // Finished records leave in the same tick that finished them, so a replayed
+        // tick changes nothing.
+        state
+            .assignments
+            .retain(|_, a| a.touched_at.is_some() || !self.finished(a, now));
         self.expire_pools(state, now, &mut events);
         crate::sort::sort_by(&mut events, |a, b| {
             a.at.cmp(&b.at)
@@ -314,6 +340,7 @@ impl Router {
 
 fn scratch_decision<'r>(lead_id: &str, rule: Option<&'r str>) -> Decision<'r> {
     Decision {
+        replayed: false,
         lead_id: Some(lead_id.to_string()),
         outcome: Outcome::Assigned,
         via: Via::Reroute,

@@ -43,6 +43,31 @@ fn check(file: &str, i: usize, d: &Value, expect: &Value) -> Vec<String> {
                     }
                 }
             }
+            "ranks" | "details" => {
+                let field = if k == "ranks" { "rank" } else { "detail" };
+                let got = d["trace"]["candidates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                for (rep, value) in want.as_object().unwrap() {
+                    let c = got.iter().rev().find(|c| c["rep"] == *rep);
+                    let v = c.map(|c| c[field].clone());
+                    // Preference values compare as numbers (1 and 1.0 alike).
+                    let same = match (&v, value) {
+                        (Some(Value::Array(a)), Value::Array(b)) => {
+                            a.len() == b.len()
+                                && a.iter().zip(b).all(|(x, y)| x.as_f64() == y.as_f64())
+                        }
+                        (Some(v), want) => v == want,
+                        _ => false,
+                    };
+                    if !same {
+                        problems.push(format!(
+                            "{file} step {i}: candidate {rep} {field}: want {value}, got {v:?}"
+                        ));
+                    }
+                }
+            }
             "reason_contains" => {
                 let r = d["reason"].as_str().unwrap_or("");
                 if !r.contains(want.as_str().unwrap()) {
@@ -50,7 +75,7 @@ fn check(file: &str, i: usize, d: &Value, expect: &Value) -> Vec<String> {
                 }
             }
             "score" => {
-                if d["score"]["total"] != *want {
+                if d["score"]["total"].as_f64() != want.as_f64() {
                     problems.push(format!(
                         "{file} step {i}: score want {want}, got {}",
                         d["score"]["total"]

@@ -165,7 +165,7 @@ fn claims_respect_limits_membership_and_availability() {
     let e = r.claim(&mut s, "L3", "eve", t + 12).unwrap_err();
     assert_eq!(
         e.message,
-        "rep \"eve\" is not eligible to claim from pool \"open\""
+        "rep \"eve\" cannot claim lead \"L3\": not a member of its pool"
     );
     r.set_status(&mut s, "ben", Some(leadroute::config::Status::Busy))
         .unwrap();
@@ -245,7 +245,7 @@ fn shotgun_pools_are_isolated_per_team() {
     let e = r.claim(&mut s, "E1", "ana", t).unwrap_err();
     assert_eq!(
         e.message,
-        "rep \"ana\" is not eligible to claim from pool \"ent-pool\""
+        "rep \"ana\" cannot claim lead \"E1\": not a member of its pool"
     );
     assert_eq!(r.claim(&mut s, "E1", "eve", t).unwrap().rep, "eve");
     assert_eq!(
@@ -328,4 +328,67 @@ fn pools_and_claims_survive_snapshot_restore() {
         t + 3,
     );
     assert_eq!(d["outcome"], serde_json::json!(Outcome::Pooled));
+}
+
+#[test]
+fn a_blind_pool_is_claimed_oldest_first_even_by_id() {
+    let (r, mut s) = setup();
+    let t = at("2026-11-02T15:00:00Z");
+    route(
+        &r,
+        &mut s,
+        r#"{"id": "P1", "source": "partner", "company": "A"}"#,
+        t,
+    );
+    route(
+        &r,
+        &mut s,
+        r#"{"id": "P2", "source": "partner", "company": "B"}"#,
+        t + 1,
+    );
+    let e = r.claim(&mut s, "P2", "ana", t + 2).unwrap_err();
+    assert_eq!(
+        e.message,
+        "pool \"partners\" is blind: its leads are claimed oldest first (claimNext)"
+    );
+    assert_eq!(r.claim(&mut s, "P1", "ana", t + 2).unwrap().lead_id, "P1");
+    assert_eq!(r.claim(&mut s, "P2", "ben", t + 3).unwrap().lead_id, "P2");
+}
+
+#[test]
+fn pool_requirements_decide_who_sees_and_claims_each_lead() {
+    let config = r#"{
+      "fields": {"language": "string"},
+      "reps": [{"id": "de", "languages": ["de"]}, {"id": "en", "languages": ["en"]}, {"id": "mgr"}],
+      "pools": [{"id": "p", "reps": ["de", "en"],
+                 "require": [{"type": "attribute", "attribute": "languages", "field": "language"}]}],
+      "rules": [{"id": "all", "pool": "p"}],
+      "fallback": "mgr"
+    }"#;
+    let r = Router::from_json(config).unwrap();
+    let mut s = r.new_state();
+    let t = at("2026-11-02T15:00:00Z");
+    route(&r, &mut s, r#"{"id": "G1", "language": "de"}"#, t);
+    route(&r, &mut s, r#"{"id": "E1", "language": "en"}"#, t + 1);
+    route(&r, &mut s, r#"{"id": "X1"}"#, t + 2);
+    let ids = |rep: &str, s: &State| -> Vec<String> {
+        r.list_pool(s, "p", rep, t + 3)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.lead_id)
+            .collect()
+    };
+    // A lead without the field waives the requirement, as in team pipelines.
+    assert_eq!(ids("de", &s), ["G1", "X1"]);
+    assert_eq!(ids("en", &s), ["E1", "X1"]);
+    let e = r.claim(&mut s, "G1", "en", t + 3).unwrap_err();
+    assert_eq!(
+        e.message,
+        "rep \"en\" cannot claim lead \"G1\": does not meet the pool's requirement (language)"
+    );
+    assert_eq!(
+        r.claim_next(&mut s, "p", "en", t + 4).unwrap().lead_id,
+        "E1"
+    );
+    assert_eq!(r.claim(&mut s, "G1", "de", t + 5).unwrap().rep, "de");
 }

@@ -309,9 +309,10 @@ fn named_team_config(perf: &[f64], strategy: &str, prefix: &str) -> String {
 }
 
 /// Leads per rep index after routing `n` leads `L0..` at `START + i` minutes.
-fn shares(r: &Router, state: &mut State, n: usize, stateless: bool) -> Vec<usize> {
+/// Routes leads `L{from}`.. `L{from + n - 1}` (ids are unique: a repeat is a replay).
+fn shares(r: &Router, state: &mut State, from: usize, n: usize, stateless: bool) -> Vec<usize> {
     let mut got = vec![0; r.reps().len()];
-    for i in 0..n {
+    for i in from..from + n {
         let text = format!(r#"{{"id": "L{i}"}}"#);
         let lead = r.schema().parse_json(&text).unwrap();
         let opts = RouteOptions {
@@ -350,9 +351,9 @@ proptest! {
         let r = Router::from_json(&cfg).unwrap();
         let mut s = r.new_state();
         let first = stop.index(k * n + 1);
-        let mut got = shares(&r, &mut s, first, false);
+        let mut got = shares(&r, &mut s, 0, first, false);
         let mut s = Router::from_json(&cfg).unwrap().restore_json(&r.snapshot_json(&s)).unwrap();
-        for (g, more) in got.iter_mut().zip(shares(&r, &mut s, k * n - first, false)) {
+        for (g, more) in got.iter_mut().zip(shares(&r, &mut s, first, k * n - first, false)) {
             *g += more;
         }
         prop_assert_eq!(got, vec![k; n]);
@@ -369,7 +370,7 @@ proptest! {
         let r = Router::from_json(&team_config(&perf, r#"{"type": "weighted"}"#)).unwrap();
         let mut s = r.new_state();
         const N: usize = 10_000;
-        let got = shares(&r, &mut s, N, false);
+        let got = shares(&r, &mut s, 0, N, false);
         let w = weights(&perf);
         let total: f64 = w.iter().sum();
         for (i, (g, wi)) in got.iter().zip(&w).enumerate() {
@@ -390,7 +391,7 @@ proptest! {
         let r = Router::from_json(&cfg).unwrap();
         let mut s = r.new_state();
         const N: usize = 10_000;
-        let got = shares(&r, &mut s, N, true);
+        let got = shares(&r, &mut s, 0, N, true);
         let w = weights(&perf);
         let total: f64 = w.iter().sum();
         for (i, (g, wi)) in got.iter().zip(&w).enumerate() {
@@ -399,10 +400,10 @@ proptest! {
             prop_assert!((share - want).abs() <= 0.025, "rep {i}: share {share:.4}, configured {want:.4}; all {got:?}");
         }
         // Stateless: the rotation state is not consulted, so a fresh state agrees.
-        let again = shares(&r, &mut r.new_state(), 200, true);
+        let again = shares(&r, &mut r.new_state(), 1000, 200, true);
         let mut fresh = r.new_state();
-        let _ = shares(&r, &mut fresh, 57, false);
-        prop_assert_eq!(again, shares(&r, &mut fresh, 200, true));
+        let _ = shares(&r, &mut fresh, 0, 57, false);
+        prop_assert_eq!(again, shares(&r, &mut fresh, 1000, 200, true));
     }
 
     /// High-volume caps: with day, week and month caps and leads over 10 weeks, no rep
@@ -491,7 +492,7 @@ fn version_1_snapshot_fixture_loads_and_routing_continues() {
     assert_eq!(reps, ["ben", "dan", "ben"]);
     // Saving again writes the current version.
     let saved: serde_json::Value = serde_json::from_str(&r.snapshot_json(&s)).unwrap();
-    assert_eq!(saved["version"], leadroute::state::SNAPSHOT_VERSION);
+    assert_eq!(saved["version"], leadroute::snapshot::SNAPSHOT_VERSION);
 }
 
 #[test]
@@ -499,12 +500,12 @@ fn snapshot_versions_outside_the_known_range_are_refused() {
     let r = Router::from_json(&fixture("v1-config.json")).unwrap();
     for (json, want) in [
         (
-            r#"{"version": 3}"#,
-            "snapshot version 3 is not supported (this build reads versions 1 to 2)",
+            r#"{"version": 4}"#,
+            "snapshot version 4 is not supported (this build reads versions 1 to 3)",
         ),
         (
             r#"{"version": 0}"#,
-            "snapshot version 0 is not supported (this build reads versions 1 to 2)",
+            "snapshot version 0 is not supported (this build reads versions 1 to 3)",
         ),
         (r#"{"version": "1"}"#, "invalid snapshot: missing \"version\""),
         (

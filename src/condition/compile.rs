@@ -35,6 +35,7 @@ const OPS: &[&str] = &[
     "exists",
     "missing",
     "domain_in",
+    "domain_is",
     "free_email",
     "business_email",
     "valid_email",
@@ -51,6 +52,7 @@ struct Ctx<'a> {
     schema: &'a Schema,
     scope: Scope,
     limits: &'a Limits,
+    free: Option<&'a super::FreeList>,
     errors: &'a mut ConfigErrors,
 }
 
@@ -63,11 +65,25 @@ pub fn compile(
     limits: &Limits,
     errors: &mut ConfigErrors,
 ) -> Option<Cond> {
+    compile_with(value, path, schema, scope, limits, None, errors)
+}
+
+/// [`compile`] with the config's own free email list (`email is free_email`).
+pub fn compile_with(
+    value: &Value,
+    path: &str,
+    schema: &Schema,
+    scope: Scope,
+    limits: &Limits,
+    free: Option<&super::FreeList>,
+    errors: &mut ConfigErrors,
+) -> Option<Cond> {
     let before = errors.len();
     let mut ctx = Ctx {
         schema,
         scope,
         limits,
+        free,
         errors,
     };
     let cond = ctx.node(value, path, 0);
@@ -458,18 +474,22 @@ impl Ctx<'_> {
                     case_sensitive: cs,
                 })
             }
-            "domain_in" => {
+            "domain_in" | "domain_is" => {
                 if ty != FieldType::String {
                     string_only(self.errors);
                     return None;
                 }
                 let items = self.list(value, vpath)?;
                 let set = self.strings(items, vpath)?;
-                Some(Test::DomainIn(
-                    set.iter()
-                        .map(|s| s.trim().trim_start_matches('@').to_lowercase().into())
-                        .collect(),
-                ))
+                let set = set
+                    .iter()
+                    .map(|s| s.trim().trim_start_matches('@').to_lowercase().into())
+                    .collect();
+                Some(if op == "domain_in" {
+                    Test::DomainIn(set)
+                } else {
+                    Test::DomainIs(set)
+                })
             }
             "free_email" | "business_email" | "valid_email" => {
                 if ty != FieldType::String {
@@ -477,8 +497,8 @@ impl Ctx<'_> {
                     return None;
                 }
                 Some(match op {
-                    "free_email" => Test::FreeEmail,
-                    "business_email" => Test::BusinessEmail,
+                    "free_email" => Test::FreeEmail(self.free.cloned()),
+                    "business_email" => Test::BusinessEmail(self.free.cloned()),
                     _ => Test::ValidEmail,
                 })
             }

@@ -5,13 +5,16 @@ mod compile;
 mod prefilter;
 pub mod text;
 
-pub use compile::{compile, Scope};
+pub use compile::{compile, compile_with, Scope};
 
 use crate::email;
 use crate::fxhash::FxHashSet as HashSet;
 use crate::lead::{Lead, Val};
 
 /// Where a predicate reads its value.
+/// A config's free email domain list, shared by every condition that tests it.
+pub type FreeList = std::sync::Arc<HashSet<Box<str>>>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldRef {
     Slot(usize),
@@ -73,8 +76,11 @@ pub enum Test {
         case_sensitive: bool,
     },
     DomainIn(HashSet<Box<str>>),
-    FreeEmail,
-    BusinessEmail,
+    /// The domain exactly (no subdomains).
+    DomainIs(HashSet<Box<str>>),
+    /// `None`: the built-in list; `Some`: the config's list (built-in with changes).
+    FreeEmail(Option<FreeList>),
+    BusinessEmail(Option<FreeList>),
     ValidEmail,
 }
 
@@ -175,8 +181,16 @@ impl Test {
                 .as_str()
                 .and_then(email::domain)
                 .is_some_and(|d| email::domain_matches(d, set)),
-            Test::FreeEmail => v.as_str().is_some_and(email::is_free),
-            Test::BusinessEmail => v.as_str().is_some_and(email::is_business),
+            Test::DomainIs(set) => v
+                .as_str()
+                .and_then(email::domain)
+                .is_some_and(|d| email::with_ascii_lower(d, |d| set.contains(d))),
+            Test::FreeEmail(list) => v
+                .as_str()
+                .is_some_and(|e| email::is_free_in(e, list.as_deref())),
+            Test::BusinessEmail(list) => v
+                .as_str()
+                .is_some_and(|e| email::is_valid(e) && !email::is_free_in(e, list.as_deref())),
             Test::ValidEmail => v.as_str().is_some_and(email::is_valid),
         }
     }

@@ -514,9 +514,15 @@ impl Parser {
             "starts_with" => ("starts_with", self.value()?),
             "ends_with" => ("ends_with", self.value()?),
             "matches" => ("matches", self.value()?),
+            "domain" if self.eat_kw("is") => ("domain_is", self.list()?),
             "not" | "domain" => {
                 if !self.eat_kw("in") {
-                    return Err(self.expected(&format!("`in` after {}", self.prev())));
+                    let what = if word == "domain" {
+                        "`in` or `is`"
+                    } else {
+                        "`in`"
+                    };
+                    return Err(self.expected(&format!("{what} after {}", self.prev())));
                 }
                 (
                     if word == "not" { "not_in" } else { "domain_in" },
@@ -720,6 +726,10 @@ mod tests {
             json!({"field": "email", "op": "domain_in", "value": ["acme.com"]})
         );
         assert_eq!(
+            ok(r#"email domain is ["acme.com"]"#),
+            json!({"field": "email", "op": "domain_is", "value": ["acme.com"]})
+        );
+        assert_eq!(
             ok("size between 10 and 50"),
             json!({"field": "size", "op": "between", "value": [10, 50]})
         );
@@ -893,7 +903,7 @@ mod tests {
             ("a 5", "line 1, column 3: expected an operator after `a`, found `5`"),
             ("a", "line 1, column 2: expected an operator after `a`, found end of input"),
             ("a not 5", "line 1, column 7: expected `in` after `not`, found `5`"),
-            ("a domain [1]", "line 1, column 10: expected `in` after `domain`, found `[`"),
+            ("a domain [1]", "line 1, column 10: expected `in` or `is` after `domain`, found `[`"),
             ("a == US", "line 1, column 6: expected a value after `==`, found `US`; text values need quotes: \"US\""),
             ("a exists case_sensitive", "line 1, column 10: `case_sensitive` only applies to operators with a value, not `exists`"),
             ("a == \"x\\q\"", "line 1, column 8: unknown escape `\\q` in string"),

@@ -91,6 +91,9 @@ fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
             "accounts",
             "rules",
             "pools",
+            "cap_rules",
+            "free_email_domains",
+            "lead_ids",
             "fallback",
             "crm",
         ],
@@ -108,6 +111,20 @@ fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
         accounts: r.nested(&o, "accounts", read_accounts),
         rules: r.list(&o, "rules", read_rule),
         pools: r.list(&o, "pools", read_pool),
+        cap_rules: r.list(&o, "cap_rules", read_cap_rule),
+        free_email_domains: r.nested(&o, "free_email_domains", |r, v, p| {
+            let f = r.obj(v, p, &["add", "remove"], &[])?;
+            Some(FreeEmailDomains {
+                add: r.strings(&f, "add"),
+                remove: r.strings(&f, "remove"),
+            })
+        }),
+        lead_ids: r.nested(&o, "lead_ids", |r, v, p| {
+            let l = r.obj(v, p, &["remember_days"], &[])?;
+            Some(LeadIds {
+                remember_days: r.uint(&l, "remember_days", 3650).map(|n| n as u32),
+            })
+        }),
         fallback: r.req_string(&o, "fallback"),
         crm: o.map.get("crm").filter(|v| !v.is_null()).cloned(),
     })
@@ -250,15 +267,30 @@ fn read_team(r: &mut Reader, v: &Value, path: &str) -> Option<Team> {
     let o = r.obj(
         v,
         path,
-        &["id", "name", "members", "default_owner", "strategy", "sla"],
+        &[
+            "id",
+            "name",
+            "members",
+            "default_owner",
+            "strategy",
+            "select",
+            "sla",
+        ],
         &["id", "members"],
     )?;
+    if o.map.contains_key("strategy") && o.map.contains_key("select") {
+        r.err(
+            child(path, "select"),
+            "a team has either \"strategy\" or \"select\", not both (every strategy is a \"select\" pipeline)",
+        );
+    }
     Some(Team {
         id: r.req_string(&o, "id"),
         name: r.string(&o, "name"),
         members: r.strings(&o, "members"),
         default_owner: r.string(&o, "default_owner"),
         strategy: r.nested(&o, "strategy", read_strategy).unwrap_or_default(),
+        select: r.nested(&o, "select", read_selection),
         sla: r.nested(&o, "sla", read_sla),
     })
 }
@@ -289,61 +321,22 @@ fn read_strategy(r: &mut Reader, v: &Value, path: &str) -> Option<Strategy> {
     let then = |r: &mut Reader, o: &Obj| r.choice(o, "then", PICKS).unwrap_or_default();
     Some(match kind {
         0 => Strategy::RoundRobin {
-            skipped: r
-                .choice(
-                    &o,
-                    "skipped",
-                    &[
-                        ("keeps_place", SkipPolicy::KeepsPlace),
-                        ("loses_turn", SkipPolicy::LosesTurn),
-                    ],
-                )
-                .unwrap_or_default(),
+            skipped: r.choice(&o, "skipped", SKIPPED).unwrap_or_default(),
         },
         1 => Strategy::Weighted {
             hot_score: r.f64(&o, "hot_score"),
         },
         2 => Strategy::LeastLoaded {
-            period: r
-                .choice(
-                    &o,
-                    "period",
-                    &[
-                        ("day", Period::Day),
-                        ("week", Period::Week),
-                        ("month", Period::Month),
-                    ],
-                )
-                .unwrap_or_default(),
+            period: r.choice(&o, "period", PERIODS).unwrap_or_default(),
         },
         3 => Strategy::Territory {
-            fields: r
-                .nested(&o, "fields", |r, v, p| {
-                    let f = r.obj(v, p, &["country", "region", "postal_code"], &[])?;
-                    let d = TerritoryFields::default();
-                    Some(TerritoryFields {
-                        country: r.string(&f, "country").unwrap_or(d.country),
-                        region: r.string(&f, "region").unwrap_or(d.region),
-                        postal_code: r.string(&f, "postal_code").unwrap_or(d.postal_code),
-                    })
-                })
-                .unwrap_or_default(),
+            fields: read_territory_fields(r, &o),
             then: then(r, &o),
         },
         _ => {
             let attr = |r: &mut Reader, v: &Value, p: &str| {
                 let a = r.obj(v, p, &["attribute", "field"], &["attribute", "field"])?;
-                let attribute = r.choice(
-                    &a,
-                    "attribute",
-                    &[
-                        ("languages", Attribute::Languages),
-                        ("industries", Attribute::Industries),
-                        ("products", Attribute::Products),
-                        ("segments", Attribute::Segments),
-                        ("seniority", Attribute::Seniority),
-                    ],
-                )?;
+                let attribute = r.choice(&a, "attribute", ATTRIBUTES)?;
                 Some(AttributeMatch {
                     attribute,
                     field: r.req_string(&a, "field"),
@@ -355,6 +348,200 @@ fn read_strategy(r: &mut Reader, v: &Value, path: &str) -> Option<Strategy> {
                 then: then(r, &o),
             }
         }
+    })
+}
+
+const ATTRIBUTES: &[(&str, Attribute)] = &[
+    ("languages", Attribute::Languages),
+    ("industries", Attribute::Industries),
+    ("products", Attribute::Products),
+    ("segments", Attribute::Segments),
+    ("seniority", Attribute::Seniority),
+];
+const PERIODS: &[(&str, Period)] = &[
+    ("day", Period::Day),
+    ("week", Period::Week),
+    ("month", Period::Month),
+];
+const SKIPPED: &[(&str, SkipPolicy)] = &[
+    ("keeps_place", SkipPolicy::KeepsPlace),
+    ("loses_turn", SkipPolicy::LosesTurn),
+];
+
+fn read_selection(r: &mut Reader, v: &Value, path: &str) -> Option<Selection> {
+    let o = r.obj(
+        v,
+        path,
+        &[
+            "working_hours",
+            "require",
+            "prefer",
+            "rank",
+            "pick",
+            "overflow",
+        ],
+        &[],
+    )?;
+    Some(Selection {
+        working_hours: r
+            .choice(
+                &o,
+                "working_hours",
+                &[
+                    ("require", HoursPolicy::Require),
+                    ("ignore", HoursPolicy::Ignore),
+                ],
+            )
+            .unwrap_or_default(),
+        require: r.list(&o, "require", read_criterion),
+        prefer: r.list(&o, "prefer", read_criterion),
+        rank: r
+            .choice(
+                &o,
+                "rank",
+                &[
+                    ("ordered", RankMode::Ordered),
+                    ("weighted", RankMode::Weighted),
+                ],
+            )
+            .unwrap_or_default(),
+        pick: r.nested(&o, "pick", read_pick).unwrap_or_default(),
+        overflow: r
+            .nested(&o, "overflow", |r, v, p| {
+                let f = r.obj(v, p, &["ignore_caps", "ignore_availability"], &[])?;
+                Some(Overflow {
+                    ignore_caps: r.bool(&f, "ignore_caps").unwrap_or(false),
+                    ignore_availability: r.bool(&f, "ignore_availability").unwrap_or(false),
+                })
+            })
+            .unwrap_or_default(),
+    })
+}
+
+fn read_territory_fields(r: &mut Reader, o: &Obj) -> TerritoryFields {
+    r.nested(o, "fields", |r, v, p| {
+        let f = r.obj(v, p, &["country", "region", "postal_code"], &[])?;
+        let d = TerritoryFields::default();
+        Some(TerritoryFields {
+            country: r.string(&f, "country").unwrap_or(d.country),
+            region: r.string(&f, "region").unwrap_or(d.region),
+            postal_code: r.string(&f, "postal_code").unwrap_or(d.postal_code),
+        })
+    })
+    .unwrap_or_default()
+}
+
+fn read_criterion(r: &mut Reader, v: &Value, path: &str) -> Option<Criterion> {
+    const TYPES: &[(&str, u8)] = &[
+        ("attribute", 0),
+        ("territory", 1),
+        ("rep_attribute", 2),
+        ("on_shift", 3),
+        ("performance", 4),
+        ("load", 5),
+    ];
+    let kind = match v.get("type") {
+        Some(t) => r.choice_value(t, &child(path, "type"), TYPES)?,
+        None => {
+            r.obj(v, path, &["type"], &["type"])?;
+            return None;
+        }
+    };
+    let (keys, required): (&[&str], &[&str]) = match kind {
+        0 => (
+            &["type", "attribute", "field", "relaxable", "weight"],
+            &["attribute", "field"],
+        ),
+        1 => (&["type", "fields", "relaxable", "weight"], &[]),
+        2 => (
+            &["type", "attribute", "values", "when", "relaxable", "weight"],
+            &["attribute", "values"],
+        ),
+        5 => (&["type", "period", "weight"], &[]),
+        _ => (&["type", "weight"], &[]),
+    };
+    let o = r.obj(v, path, keys, required)?;
+    let relaxable = r.bool(&o, "relaxable").unwrap_or(false);
+    let weight = r.f64(&o, "weight");
+    Some(match kind {
+        0 => Criterion::Attribute {
+            attribute: r.choice(&o, "attribute", ATTRIBUTES)?,
+            field: r.req_string(&o, "field"),
+            relaxable,
+            weight,
+        },
+        1 => Criterion::Territory {
+            fields: read_territory_fields(r, &o),
+            relaxable,
+            weight,
+        },
+        2 => Criterion::RepAttribute {
+            attribute: r.choice(&o, "attribute", ATTRIBUTES)?,
+            values: r.strings(&o, "values"),
+            when: o.map.get("when").filter(|v| !v.is_null()).cloned(),
+            relaxable,
+            weight,
+        },
+        3 => Criterion::OnShift { weight },
+        4 => Criterion::Performance { weight },
+        _ => Criterion::Load {
+            period: r.choice(&o, "period", PERIODS).unwrap_or_default(),
+            weight,
+        },
+    })
+}
+
+fn read_pick(r: &mut Reader, v: &Value, path: &str) -> Option<PickSpec> {
+    const TYPES: &[(&str, u8)] = &[
+        ("round_robin", 0),
+        ("weighted", 1),
+        ("least_loaded", 2),
+        ("rendezvous", 3),
+    ];
+    let kind = match v.get("type") {
+        Some(t) => r.choice_value(t, &child(path, "type"), TYPES)?,
+        None => {
+            r.obj(v, path, &["type"], &["type"])?;
+            return None;
+        }
+    };
+    let keys: &[&str] = match kind {
+        0 => &["type", "skipped"],
+        1 => &["type", "hot_score"],
+        2 => &["type", "period"],
+        _ => &["type"],
+    };
+    let o = r.obj(v, path, keys, &[])?;
+    Some(match kind {
+        0 => PickSpec::RoundRobin {
+            skipped: r.choice(&o, "skipped", SKIPPED).unwrap_or_default(),
+        },
+        1 => PickSpec::Weighted {
+            hot_score: r.f64(&o, "hot_score"),
+        },
+        2 => PickSpec::LeastLoaded {
+            period: r.choice(&o, "period", PERIODS).unwrap_or_default(),
+        },
+        _ => PickSpec::Rendezvous,
+    })
+}
+
+fn read_cap_rule(r: &mut Reader, v: &Value, path: &str) -> Option<CapRule> {
+    let o = r.obj(
+        v,
+        path,
+        &["id", "when", "reps", "teams", "day", "week", "month"],
+        &["id", "when"],
+    )?;
+    let cap = |r: &mut Reader, k: &str| r.uint(&o, k, u64::from(u32::MAX)).map(|n| n as u32);
+    Some(CapRule {
+        id: r.req_string(&o, "id"),
+        when: condition(&o, "when"),
+        reps: r.strings(&o, "reps"),
+        teams: r.strings(&o, "teams"),
+        day: cap(r, "day"),
+        week: cap(r, "week"),
+        month: cap(r, "month"),
     })
 }
 
@@ -454,10 +641,12 @@ fn read_pool(r: &mut Reader, v: &Value, path: &str) -> Option<Pool> {
             "claim_limit",
             "expire_after_minutes",
             "expire_to",
+            "require",
         ],
         &["id"],
     )?;
     Some(Pool {
+        require: r.list(&o, "require", read_criterion),
         id: r.req_string(&o, "id"),
         name: r.string(&o, "name"),
         reps: r.strings(&o, "reps"),

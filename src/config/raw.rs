@@ -37,6 +37,15 @@ pub struct Config {
     pub rules: Vec<Rule>,
     #[serde(default)]
     pub pools: Vec<Pool>,
+    /// Conditional caps (counted per rep, only over the leads that match).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cap_rules: Vec<CapRule>,
+    /// Additions to and removals from the built-in free email domain list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_email_domains: Option<FreeEmailDomains>,
+    /// How long a routed lead id is remembered, so routing it again is a replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_ids: Option<LeadIds>,
     /// Rep id that takes every lead nothing else could place. Never skipped.
     pub fallback: String,
     /// CRM settings (owner id mapping); private, stripped from the public config.
@@ -185,6 +194,10 @@ pub struct Team {
     pub default_owner: Option<String>,
     #[serde(default)]
     pub strategy: Strategy,
+    /// The selection pipeline (requirements, ordered preferences, pick, overflow).
+    /// When given, `strategy` must be left out: every strategy is a pipeline too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<Selection>,
     /// First-touch SLA and reminders for leads assigned through this team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<Sla>,
@@ -238,6 +251,208 @@ impl Default for Strategy {
             skipped: SkipPolicy::KeepsPlace,
         }
     }
+}
+
+/// A team's selection pipeline: hard requirements filter the members, ordered
+/// preferences rank the rest, the pick chooses among the best-ranked, overflow decides
+/// what the default owner may ignore when nobody is left.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// `require` (default): reps outside their working hours are skipped; `ignore`:
+    /// schedules do not filter (24/7 teams, or teams that rank by `on_shift`).
+    #[serde(default)]
+    pub working_hours: HoursPolicy,
+    /// Hard filters besides availability and caps (always required).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub require: Vec<Criterion>,
+    /// Ranking criteria, most important first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefer: Vec<Criterion>,
+    /// `ordered` (default): compared lexicographically; `weighted`: the sum of
+    /// `weight × value` (each weight defaults to 1).
+    #[serde(default)]
+    pub rank: RankMode,
+    /// How one rep is chosen among the best-ranked.
+    #[serde(default)]
+    pub pick: PickSpec,
+    /// What the team's default owner may ignore when no member can take the lead.
+    #[serde(default)]
+    pub overflow: Overflow,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HoursPolicy {
+    #[default]
+    Require,
+    Ignore,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RankMode {
+    #[default]
+    Ordered,
+    Weighted,
+}
+
+/// One criterion of the pipeline. In `require`: `attribute`, `territory` and
+/// `rep_attribute`, optionally `relaxable` (dropped, and then ranked first, when it would
+/// leave nobody). In `prefer`: any, optionally with a `weight` for `rank: "weighted"`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Criterion {
+    /// The rep's attribute list covers the lead's field value (case-insensitive). As a
+    /// requirement, a lead without the field waives it.
+    Attribute {
+        attribute: Attribute,
+        field: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        relaxable: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<f64>,
+    },
+    /// The rep's territory covers the lead's address; as a preference, more specific
+    /// ranks higher (postal prefix, longer first, over region over country).
+    Territory {
+        #[serde(default)]
+        fields: TerritoryFields,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        relaxable: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<f64>,
+    },
+    /// The rep's attribute has one of `values`; with `when`, only for leads matching
+    /// that condition (a requirement that holds for other leads).
+    RepAttribute {
+        attribute: Attribute,
+        values: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", tsify(type = "Condition"))]
+        when: Option<RawCondition>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        relaxable: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<f64>,
+    },
+    /// Within working hours now (a preference: use with `working_hours: "ignore"`).
+    OnShift {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<f64>,
+    },
+    /// Higher `performance` first.
+    Performance {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<f64>,
+    },
+    /// Fewer leads in the period first.
+    Load {
+        #[serde(default)]
+        period: Period,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<f64>,
+    },
+}
+
+/// The pick among the best-ranked members.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PickSpec {
+    /// The next in line; `skipped` says what happens to reps passed over.
+    RoundRobin {
+        #[serde(default)]
+        skipped: SkipPolicy,
+    },
+    /// Smooth weighted round robin by `performance`; at `hot_score` the best performer.
+    Weighted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hot_score: Option<f64>,
+    },
+    /// Fewest leads in the period; ties in line order.
+    LeastLoaded {
+        #[serde(default)]
+        period: Period,
+    },
+    /// Weighted rendezvous hashing of the lead id: no rotation state.
+    Rendezvous,
+}
+
+impl Default for PickSpec {
+    fn default() -> Self {
+        PickSpec::RoundRobin {
+            skipped: SkipPolicy::KeepsPlace,
+        }
+    }
+}
+
+/// The team's default owner takes what no member can; these say what it may ignore.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Overflow {
+    /// The default owner takes the lead even at a cap.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_caps: bool,
+    /// The default owner takes the lead even when busy, away, out of office or off shift.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_availability: bool,
+}
+
+/// A cap that counts only the leads matching `when` ("at most 10 enterprise leads a
+/// day"), for the listed reps and teams' members (all reps when both are empty).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CapRule {
+    pub id: String,
+    #[cfg_attr(feature = "ts", tsify(type = "Condition"))]
+    pub when: RawCondition,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reps: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
+}
+
+/// Lead id settings.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LeadIds {
+    /// Days a routed lead id is remembered (default 30; 0: never, every repeat routes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remember_days: Option<u32>,
+}
+
+/// Changes to the built-in free email domain list (`email is free_email`).
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FreeEmailDomains {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -463,6 +678,10 @@ pub struct Pool {
     /// Team that takes expired leads (default: the fallback owner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_to: Option<String>,
+    /// Who may see and claim each lead, besides membership and availability: the
+    /// pipeline's requirements (`attribute`, `territory`, `rep_attribute`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub require: Vec<Criterion>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

@@ -7,43 +7,22 @@ use super::{
     Bucket, Caps, Conversion, Outcomes, PerPeriod, PoolReport, RepReport, Report, RuleReport,
     ScoreReport, SlaReport, TeamReport, MAX_SCORE_BUCKETS,
 };
+use crate::clock::Clock;
 use crate::config::Status;
 use crate::decision::{Decision, Outcome, Via};
 use crate::fxhash::FxHashMap as HashMap;
-use crate::rep::Unavailable;
-use crate::route::Clock;
-use crate::router::{Router, Target};
+use crate::model::rep::Unavailable;
+use crate::model::{Router, Target};
 use crate::sla::{Event, EventKind};
 use crate::state::State;
 use std::collections::BTreeMap;
 
+/// The name reports use for a `via` (its serialized form).
 pub fn via_name(v: Via) -> &'static str {
-    match v {
-        Via::Screening => "screening",
-        Via::Scoring => "scoring",
-        Via::AccountOwner => "account_owner",
-        Via::Rule => "rule",
-        Via::Team => "team",
-        Via::TeamDefaultOwner => "team_default_owner",
-        Via::Pool => "pool",
-        Via::Claim => "claim",
-        Via::Reroute => "reroute",
-        Via::Fallback => "fallback",
-    }
+    v.as_str()
 }
 
-const VIAS: [Via; 10] = [
-    Via::Screening,
-    Via::Scoring,
-    Via::AccountOwner,
-    Via::Rule,
-    Via::Team,
-    Via::TeamDefaultOwner,
-    Via::Pool,
-    Via::Claim,
-    Via::Reroute,
-    Via::Fallback,
-];
+const VIAS: [Via; 10] = Via::ALL;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ConvTally {
@@ -115,6 +94,7 @@ struct ScoreTally {
     buckets: Vec<(i64, u64)>,
     outside: u64,
     grades: BTreeMap<String, u64>,
+    rejected: super::RejectedScores,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -217,8 +197,17 @@ impl Tally {
             Outcome::Nurture => self.outcomes.nurture += 1,
             Outcome::Rejected => self.outcomes.rejected += 1,
         }
-        if let Some(s) = &d.score {
-            self.score(s.total, s.grade, s.mql);
+        match &d.score {
+            Some(s) if d.outcome == Outcome::Rejected => {
+                let r = &mut self.score.rejected;
+                r.scored += 1;
+                r.mql += u64::from(s.mql);
+                if let Some(g) = s.grade {
+                    *r.grades.entry(g.to_string()).or_default() += 1;
+                }
+            }
+            Some(s) => self.score(s.total, s.grade, s.mql),
+            None => {}
         }
 
         // Rules: screening rules for rejections, routing rules otherwise.
@@ -347,12 +336,13 @@ impl Tally {
         else {
             return;
         };
-        for (i, (_, count)) in rs.periods.iter().enumerate() {
+        for (i, counts) in rs.periods.iter().enumerate() {
+            let count = counts.latest();
             if let Some(peak) = t.peak.get_mut(i) {
-                *peak = (*peak).max(*count);
+                *peak = (*peak).max(count);
             }
             if let (Some(Some(cap)), Some(capped)) = (rep.caps.get(i), t.capped.get_mut(i)) {
-                if *count == *cap {
+                if count == *cap {
                     *capped += 1;
                 }
             }
@@ -384,7 +374,10 @@ impl Tally {
                 return;
             };
             let local = clock.rep(ri);
-            if let Some(u) = rep.unavailable(rs, &local) {
+            let checks = crate::select::Checks::ALL;
+            let caps = crate::select::LeadCaps::default();
+            if let Some(u) = crate::select::availability::unavailable(rep, rs, &local, checks, caps)
+            {
                 if let Some(n) = tally
                     .reps
                     .get_mut(ri)
@@ -621,9 +614,13 @@ impl Tally {
             .collect();
 
         let s = &self.score;
-        out.score = (s.scored > 0).then(|| ScoreReport {
+        out.score = (s.scored > 0 || s.rejected.scored > 0).then(|| ScoreReport {
             scored: s.scored,
-            mean: s.sum / s.scored as f64,
+            mean: if s.scored > 0 {
+                s.sum / s.scored as f64
+            } else {
+                0.0
+            },
             min: s.min,
             max: s.max,
             below_mql: s.below_mql,
@@ -639,6 +636,7 @@ impl Tally {
                 .collect(),
             outside: s.outside,
             grades: s.grades.clone(),
+            rejected: s.rejected.clone(),
         });
         out.sla = self.sla;
         out.conversion = self.conversion.report();

@@ -31,6 +31,7 @@ mod simulate;
 mod timeline;
 
 pub use compare::{compare, erfc, Comparison, MetricDiff, ZTest};
+pub use csv::{csv_head, csv_header};
 pub use export::{comparison_csv, report_csv};
 pub use fairness::{gini, Fairness};
 pub use simulate::{arm_of, Simulation};
@@ -244,6 +245,19 @@ pub struct ScoreReport {
     pub histogram: Vec<Bucket>,
     /// Scores that fell outside the first [`MAX_SCORE_BUCKETS`] buckets.
     pub outside: u64,
+    pub grades: BTreeMap<String, u64>,
+    /// Leads screening rejected, with the scores they had (every lead is scored).
+    #[serde(default)]
+    pub rejected: RejectedScores,
+}
+
+/// What screening turned away, by score: marketing's "how many high-score leads did
+/// screening reject?"
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RejectedScores {
+    pub scored: u64,
+    /// Rejected leads whose score met the MQL threshold.
+    pub mql: u64,
     pub grades: BTreeMap<String, u64>,
 }
 

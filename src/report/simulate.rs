@@ -12,10 +12,10 @@ use super::{
     MAX_REORDER_WINDOW, MAX_SAMPLE,
 };
 use crate::lead::{lead_error, Lead, Val};
+use crate::model::Router;
 use crate::route::RouteOptions;
-use crate::router::Router;
+use crate::select::hash2;
 use crate::state::State;
-use crate::strategy::hash2;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 

@@ -6,9 +6,9 @@
 //! only what is due at the moment it is ticked, so each tick costs what it changes.
 
 use super::known::Known;
-use crate::pool::{Assignment, PooledLead};
-use crate::router::{Router, Sla};
+use crate::model::{Router, Sla};
 use crate::state::State;
+use crate::state::{Assignment, PooledLead};
 use std::collections::{BTreeMap, HashMap};
 
 pub enum Parked {

@@ -1,9 +1,15 @@
 //! Civil time for routing: IANA zones, UTC <-> local calendar conversion and
 //! parsing of dates, times of day and timestamps. Never reads a clock.
 
+#[cfg(feature = "tz-history")]
+mod history;
 pub mod tz;
 mod zones;
+#[cfg(feature = "tz-history")]
+mod zones_history;
 
+#[cfg(feature = "tz-history")]
+use history::History;
 use tz::Rule;
 use zones::ZONES;
 
@@ -14,11 +20,14 @@ const SECS_PER_DAY: i64 = 86_400;
 /// far beyond any instant representable as i64 milliseconds (~±2.9e8 years).
 const MAX_ABS_DAYS: i64 = 1 << 39;
 
-/// A time zone: its IANA name and the POSIX rule currently in force there.
+/// A time zone: its IANA name, the POSIX rule currently in force there and, with the
+/// `tz-history` feature, tzdata's offsets from before that rule (since 2010).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     name: &'static str,
     rule: Rule,
+    #[cfg(feature = "tz-history")]
+    history: Option<History>,
 }
 
 impl Zone {
@@ -26,21 +35,25 @@ impl Zone {
         Zone {
             name: "UTC",
             rule: Rule::utc(),
+            #[cfg(feature = "tz-history")]
+            history: None,
         }
     }
 
     /// IANA name lookup, exact then case-insensitive; None if unknown.
     pub fn find(name: &str) -> Option<Zone> {
-        let (canonical, rule) = match ZONES.binary_search_by(|(n, _)| (*n).cmp(name)) {
-            Ok(i) => ZONES.get(i).copied(),
+        let index = match ZONES.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(i) => i,
             Err(_) => ZONES
                 .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .copied(),
-        }?;
+                .position(|(n, _)| n.eq_ignore_ascii_case(name))?,
+        };
+        let (canonical, rule) = ZONES.get(index)?;
         Some(Zone {
             name: canonical,
             rule: tz::parse(rule)?,
+            #[cfg(feature = "tz-history")]
+            history: History::of_zone(index),
         })
     }
 
@@ -51,7 +64,12 @@ impl Zone {
 
     /// Seconds east of UTC at the given instant.
     pub fn offset_seconds(&self, utc_ms: i64) -> i32 {
-        self.rule.offset_at(utc_ms.div_euclid(MS_PER_SEC))
+        let secs = utc_ms.div_euclid(MS_PER_SEC);
+        #[cfg(feature = "tz-history")]
+        if let Some(offset) = self.history.as_ref().and_then(|h| h.offset_at(secs)) {
+            return offset;
+        }
+        self.rule.offset_at(secs)
     }
 
     pub fn local(&self, utc_ms: i64) -> LocalTime {
@@ -346,6 +364,16 @@ mod tests {
         // Etc/GMT+5 is five hours *behind* UTC (POSIX sign).
         assert_eq!(zone("Etc/GMT+5").offset_seconds(0), -18_000);
         assert_eq!(Zone::utc().offset_seconds(ms(2026, 7, 1, 0, 0)), 0);
+    }
+
+    #[cfg(not(feature = "tz-history"))]
+    #[test]
+    fn without_history_todays_rule_applies_to_the_past() {
+        // Moscow was UTC+4 in 2013; only the `tz-history` feature knows it.
+        assert_eq!(
+            zone("Europe/Moscow").offset_seconds(ms(2013, 1, 15, 0, 0)),
+            10_800
+        );
     }
 
     #[test]

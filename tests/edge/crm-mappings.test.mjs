@@ -1,10 +1,11 @@
-// The HubSpot and webhook mappings end to end in workerd, the owner-id fallbacks, and the
-// stateless mode (no Durable Object): two separate edge processes pick the same rep.
+// The HubSpot and webhook mappings end to end in workerd, the owner-id fallbacks, the
+// Standard Webhooks signature, and the stateless mode (no Durable Object): two separate
+// edge processes pick the same rep.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
-import { startCrm } from "./crm-stub.mjs";
-import { crmRequest, ownerFor } from "../../www/edge/crm.js";
+import { startCrm, verifyWebhook } from "./crm-stub.mjs";
+import { ownerFor } from "../../www/edge/crm.js";
+import { bodyOf } from "../../www/edge/crm/webhook.js";
 import { CRM_TOKEN, call, crmMapping, formLead, outboxDrained, postLead, repToken, sampleLeads, startWorkerd, until } from "./harness.mjs";
 
 const hubspot = crmMapping("hubspot");
@@ -42,18 +43,11 @@ describe("owner ids and payload shapes (pure mapping)", () => {
     assert.equal(ownerFor({ owners: {} }, { outcome: "nurture" }), null);
   });
 
-  test("Salesforce: upsert by external id, required fields filled, owner-only update for a claim", () => {
-    const sf = crmMapping("salesforce");
-    const create = crmRequest(sf, "https://x.my.salesforce.com/", {
-      kind: "create",
-      lead: { id: "L 1", email: "a@b.co", first_name: "A" },
-      decision: { outcome: "assigned", rep: "r-jake" },
-    });
-    assert.equal(create.method, "PATCH");
-    assert.equal(create.url, "https://x.my.salesforce.com/services/data/v60.0/sobjects/Lead/Leadroute_Id__c/L%201");
-    assert.deepEqual(create.body, { FirstName: "A", Email: "a@b.co", LastName: "[not provided]", Company: "[not provided]", OwnerId: sf.owners["r-jake"] });
-    const owner = crmRequest(sf, "https://x.my.salesforce.com", { kind: "owner", lead_id: "L1", rep: "r-ava" });
-    assert.deepEqual(owner.body, { OwnerId: sf.owners["r-ava"] });
+  test("webhook bodies: the routed lead with its owner, then each owner change with its own delivery id", () => {
+    const create = bodyOf(webhook, { id: "create:L1", kind: "create", lead: { id: "L1", email: "a@b.co" }, decision: { outcome: "assigned", rep: "r-jake" } });
+    assert.deepEqual(create, { type: "lead.routed", delivery_id: "create:L1", lead_id: "L1", owner_id: webhook.owners["r-jake"], lead: { id: "L1", email: "a@b.co" }, decision: { outcome: "assigned", rep: "r-jake" } });
+    const owner = bodyOf(webhook, { id: "owner:L1:r-ava:5", kind: "owner", lead_id: "L1", rep: "r-ava", reason: "claimed" });
+    assert.deepEqual(owner, { type: "lead.owner_changed", delivery_id: "owner:L1:r-ava:5", lead_id: "L1", owner_id: webhook.owners["r-ava"], rep: "r-ava", reason: "claimed" });
   });
 });
 
@@ -77,17 +71,27 @@ describe("HubSpot mapping in workerd", () => {
     const claim = await call(w.url, "POST", "/leads/HS-1/claim", { token: await repToken("r-ava") });
     assert.equal(claim.status, 200, JSON.stringify(claim.body));
     await outboxDrained(w.url);
-    const rec = crm.leads.get(l.email);
+    const rec = crm.leads.get(l.email.toLowerCase());
     assert.ok(rec, "contact keyed by email");
     assert.deepEqual(rec.owners, [hubspot.owners["smb-pool"], hubspot.owners["r-ava"]]);
     assert.equal(rec.fields.firstname, "Iris");
     assert.equal(rec.fields.jobtitle, "Head of Analytics");
     assert.equal(rec.fields.company, "Brightlane Foods");
     assert.equal(rec.dataWrites, 1);
-    const reqs = crm.requests.filter((q) => q.path === "/crm/v3/objects/contacts/batch/upsert");
-    assert.equal(reqs.length, 2);
+    assert.equal(rec.fields.leadroute_lead_id, "HS-1");
+    const reqs = crm.requests.filter((q) => q.api === "hubspot");
+    assert.deepEqual(
+      reqs.map((q) => `${q.method} ${q.path}${q.query} ${q.status}`),
+      [
+        "POST /crm/v3/objects/contacts/batch/read 207",
+        "POST /crm/v3/objects/contacts/batch/create 201",
+        "PATCH /crm/v3/objects/contacts/HS-1?idProperty=leadroute_lead_id 200",
+      ],
+    );
     assert.ok(reqs.every((q) => q.auth === `Bearer ${CRM_TOKEN}`));
-    assert.deepEqual(reqs[1].body, { inputs: [{ idProperty: "email", id: l.email, properties: { hubspot_owner_id: hubspot.owners["r-ava"] } }] });
+    assert.equal(reqs[1].body.inputs[0].objectWriteTraceId, "create:HS-1");
+    // The claim only changes the owner, by our lead id: it can never create a contact.
+    assert.deepEqual(reqs[2].body, { properties: { hubspot_owner_id: hubspot.owners["r-ava"] } });
   });
 });
 
@@ -96,7 +100,7 @@ describe("webhook mapping and stateless mode in workerd", () => {
   let a;
   let b;
   before(async () => {
-    crm = await startCrm();
+    crm = await startCrm({ token: CRM_TOKEN, webhookSecret: SECRET });
     const env = { CRM_URL: `${crm.url}/webhook`, WEBHOOK_SECRET: SECRET };
     // Two processes stand for two edge locations that share nothing.
     [a, b] = await Promise.all([startWorkerd({ crm: webhook, env }), startWorkerd({ crm: webhook, env })]);
@@ -107,17 +111,32 @@ describe("webhook mapping and stateless mode in workerd", () => {
     await crm?.close();
   });
 
-  test("the webhook gets the lead, decision and owner id, signed with WEBHOOK_SECRET", async () => {
+  test("the webhook gets the lead, decision and owner id, signed Standard Webhooks style, never the CRM token", async () => {
+    crm.failNext(1, 503);
     const l = { ...smbLead("WH-1"), company_size: 2500, annual_revenue: 60_000_000 };
     const r = await postLead(a.url, l);
     assert.equal(r.status, 201);
     await outboxDrained(a.url);
-    const req = crm.requests.find((q) => q.body?.lead_id === "WH-1");
+    const [failed, req] = crm.requests.filter((q) => q.body?.lead_id === "WH-1");
+    assert.equal(failed.status, 503);
+    assert.equal(failed.headers["webhook-id"], req.headers["webhook-id"], "a retry keeps its webhook-id for the receiver's dedupe");
     assert.equal(req.body.type, "lead.routed");
     assert.equal(req.body.owner_id, webhook.owners[r.body.rep]);
     assert.equal(req.body.decision.rep, r.body.rep);
     assert.equal(req.body.lead.email, l.email);
-    assert.equal(req.signature, `sha256=${createHmac("sha256", SECRET).update(req.raw).digest("hex")}`);
+    assert.equal(req.verified, true);
+    assert.equal(req.headers["webhook-id"], "create:WH-1");
+    assert.match(req.headers["webhook-signature"], /^v1,[A-Za-z0-9+/]+=*$/);
+    assert.ok(Math.abs(Number(req.headers["webhook-timestamp"]) - Date.now() / 1000) < 60, "timestamped at the attempt");
+    assert.equal(req.auth, null, "the CRM token never goes to a webhook");
+    const now = Math.floor(Date.now() / 1000);
+    // The signature covers id, timestamp and body: change any and it fails; a replay
+    // outside the 5-minute tolerance fails too.
+    assert.equal(verifyWebhook(SECRET, req.headers, req.raw, now).ok, true);
+    assert.equal(verifyWebhook(SECRET, req.headers, req.raw.replace("WH-1", "WH-2"), now).ok, false);
+    assert.equal(verifyWebhook(SECRET, { ...req.headers, "webhook-id": "create:other" }, req.raw, now).ok, false);
+    assert.equal(verifyWebhook(SECRET, req.headers, req.raw, now + 301).reason, "timestamp outside the tolerance");
+    assert.equal(verifyWebhook("another-secret", req.headers, req.raw, now).ok, false);
   });
 
   test("stateless: every location picks the same rep for the same lead, with no shared state", async () => {

@@ -54,7 +54,7 @@ function lead(kind = "enterprise", extra = {}) {
 }
 
 const crmLead = (crm, id) => crm.leads.get(id);
-const requestsFor = (crm, id) => crm.requests.filter((r) => r.path.endsWith(`/${encodeURIComponent(id)}`));
+const requestsFor = (crm, id) => crm.requestsFor(id);
 
 describe("edge worker in workerd (Salesforce mapping)", () => {
   let crm;
@@ -93,8 +93,10 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     assert.equal(rec.fields.Product_Interest__c, "Forecasting");
     const reqs = requestsFor(crm, l.id);
     assert.equal(reqs.length, 1);
-    assert.equal(reqs[0].method, "PATCH");
-    assert.equal(reqs[0].path, `/services/data/v60.0/sobjects/Lead/Leadroute_Id__c/${l.id}`);
+    assert.equal(reqs[0].method, "POST");
+    assert.equal(reqs[0].path, "/services/data/v60.0/sobjects/Lead");
+    assert.equal(reqs[0].body.Leadroute_Id__c, l.id);
+    assert.equal(reqs[0].headers["sforce-auto-assign"], "FALSE");
     assert.equal(reqs[0].auth, `Bearer ${CRM_TOKEN}`);
     assert.equal(reqs[0].key, `create:${l.id}`);
   });
@@ -183,14 +185,17 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     await outboxDrained(w.url);
     const reqs = requestsFor(crm, l.id);
     assert.equal(reqs.length, 2);
-    assert.equal(reqs[1].duplicate, true);
+    // The CRM has no idempotency keys: the unique external id refuses the second create.
+    assert.equal(reqs[1].status, 400);
+    assert.equal(reqs[1].answer[0].errorCode, "DUPLICATE_VALUE");
     assert.equal(crmLead(crm, l.id).dataWrites, 1);
+    assert.equal((await admin(w.url, "GET", "/admin/dead-letters")).body.dead_letters.filter((d) => d.item.lead_id === l.id).length, 0);
   });
 
-  test("undeliverable leads become dead letters (latest owner folded in) and replay delivers them", async () => {
+  test("undeliverable leads become dead letters (each owner change its own) and replay delivers them", async () => {
     crm.failWhen((e) => {
-      if (e.path.endsWith("/DL-B")) return { status: 400 };
-      if (e.path.endsWith("/DL-A") || e.path.endsWith("/DL-C")) return { status: 503 };
+      if (e.lead === "DL-B") return { status: 400 };
+      if (e.lead === "DL-A" || e.lead === "DL-C") return { status: 503 };
       return null;
     });
     const a = lead("enterprise", { id: "DL-A", email: "deadletter-5xx@acme-logistics.com" });
@@ -198,7 +203,7 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     const c = lead("smb", { id: "DL-C", email: "deadletter-5xx.pool@acme-logistics.com" });
     for (const l of [a, b, c]) assert.equal((await postLead(w.url, l)).status, 201);
     await outboxDrained(w.url);
-    // Claimed while its create is dead: the claim folds into the dead letter.
+    // Claimed while its create is dead: the claim is its own delivery (and dead too).
     const claim = await call(w.url, "POST", `/leads/${c.id}/claim`, { token: await repToken("r-emma") });
     assert.equal(claim.status, 200, JSON.stringify(claim.body));
     await outboxDrained(w.url);
@@ -206,23 +211,25 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     const dl = await admin(w.url, "GET", "/admin/dead-letters");
     assert.equal(dl.status, 200);
     const byLead = new Map(dl.body.dead_letters.map((d) => [d.item.lead_id, d]));
-    assert.deepEqual([...byLead.keys()].sort(), ["DL-A", "DL-B", "DL-C"]);
+    assert.deepEqual(
+      dl.body.dead_letters.map((d) => `${d.item.lead_id} ${d.item.kind}`),
+      ["DL-A create", "DL-B create", "DL-C create", "DL-C owner"],
+    );
     assert.equal(byLead.get("DL-A").attempts, 4, "retried up to CRM_MAX_ATTEMPTS");
     assert.equal(byLead.get("DL-A").status, 503);
     assert.equal(byLead.get("DL-B").attempts, 1, "a 400 is not retried");
     assert.match(byLead.get("DL-B").error, /answered 400/);
-    assert.equal(byLead.get("DL-C").item.decision.rep, "r-emma");
-    assert.equal(byLead.get("DL-C").folded.length, 1);
+    assert.equal(byLead.get("DL-C").item.rep, "r-emma");
     for (const id of ["DL-A", "DL-B", "DL-C"]) assert.equal(crmLead(crm, id), undefined, `${id} is not in the CRM`);
     assert.equal(requestsFor(crm, "DL-A").length, 4);
 
     crm.healthy();
     const replay = await admin(w.url, "POST", "/admin/dead-letters/replay", {});
     assert.equal(replay.status, 200);
-    assert.equal(replay.body.replayed, 3);
+    assert.equal(replay.body.replayed, 4);
     assert.deepEqual(
       replay.body.results.map((x) => x.result),
-      ["delivered", "delivered", "delivered"],
+      ["delivered", "delivered", "delivered", "delivered"],
     );
     assert.equal((await admin(w.url, "GET", "/admin/dead-letters")).body.count, 0);
     for (const l of [a, b]) {
@@ -490,7 +497,7 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
   });
 
   test("state, idempotency records and dead letters survive a workerd restart", async () => {
-    crm.failWhen((e) => (e.path.includes("RESTART-DEAD") ? { status: 400 } : null));
+    crm.failWhen((e) => (e.lead === "RESTART-DEAD" ? { status: 400 } : null));
     const dead = lead("enterprise", { id: "RESTART-DEAD" });
     const kept = lead();
     const k1 = await postLead(w.url, kept);

@@ -18,6 +18,7 @@ pub const DAY: i64 = 86_400_000;
 /// Monday 2026-11-02 08:00 UTC: sequences start on a working day.
 pub const START: i64 = 1_793_606_400_000;
 const KEEP_TOUCHED: i64 = 7 * DAY;
+const KEEP_FINISHED: i64 = leadroute::sla::KEEP_FINISHED_MS;
 const TIERS: [&str; 4] = ["a", "b", "c", "spam"];
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const STATUSES: [Status; 4] = [
@@ -545,6 +546,8 @@ struct LeadModel {
     /// Reps who missed this lead's SLA (never given it again by a re-route).
     missed: Vec<usize>,
     score: Option<f64>,
+    /// From the claim on, when its last SLA step falls due (a claim's rule may carry one).
+    sla_span: i64,
 }
 
 /// Drives the engine and the model side by side; every method returns the first
@@ -940,6 +943,7 @@ impl Checker {
             owner: None,
             missed: Vec::new(),
             score: None,
+            sla_span: 0,
         };
         if self.spec.screen_spam && tier == Some(3) {
             expect_closed(Outcome::Rejected)?;
@@ -1024,6 +1028,13 @@ impl Checker {
                             expires,
                         };
                         model.score = score;
+                        model.sla_span = rule
+                            .and_then(|r| self.spec.rules.get(r))
+                            .and_then(|r| r.sla.as_ref())
+                            .map_or(0, |s| {
+                                let last = s.remind.iter().copied().max().unwrap_or(0);
+                                i64::from(s.first_touch.max(last)) * MINUTE
+                            });
                         self.leads.push(model);
                         return Ok(());
                     }
@@ -1069,7 +1080,24 @@ impl Checker {
                             if rep == ri && q == pool)
                     })
                     .count() as u32;
-                self.spec.pool_members(pool).contains(&ri)
+                // A blind pool is claimed oldest first: by id only its oldest lead.
+                let oldest = self
+                    .leads
+                    .iter()
+                    .filter_map(|x| match x.place {
+                        Place::InPool {
+                            pool: q,
+                            at,
+                            expires,
+                        } if q == pool && expires.is_none_or(|e| e > self.now) => {
+                            Some((at, x.id.as_str()))
+                        }
+                        _ => None,
+                    })
+                    .min();
+                let in_turn = !p.blind || oldest.is_some_and(|(_, id)| id == l.id);
+                in_turn
+                    && self.spec.pool_members(pool).contains(&ri)
                     && expires.is_none_or(|e| e > self.now)
                     && self.eligible(ri, self.now)
                     && p.per_day.is_none_or(|n| claims_today < n)
@@ -1367,15 +1395,20 @@ impl Checker {
             "pooled leads past expiry stayed pooled: {due:?}"
         );
         for l in &mut self.leads {
-            if let Place::Claimed {
-                touched: Some(t),
-                pruned,
-                ..
-            } = &mut l.place
-            {
-                if now - *t > KEEP_TOUCHED {
-                    *pruned = true;
-                }
+            match &mut l.place {
+                Place::Claimed {
+                    touched: Some(t),
+                    pruned,
+                    ..
+                } if now - *t > KEEP_TOUCHED => *pruned = true,
+                // Untouched with nothing left due: gone after the finished horizon.
+                Place::Claimed {
+                    touched: None,
+                    at,
+                    pruned,
+                    ..
+                } if now - (*at + l.sla_span) > KEEP_FINISHED => *pruned = true,
+                _ => {}
             }
         }
         Ok(())

@@ -598,3 +598,10 @@ impl Simulation {
         leadroute::report::compare(&a, &b)
     }
 }
+
+/// The header row of a CSV file's first bytes, read by the core's CSV reader, each name as
+/// a column mapping must spell it: the dashboard never splits CSV itself.
+#[wasm_bindgen(js_name = csvHeader)]
+pub fn csv_header(bytes: &[u8]) -> Vec<String> {
+    leadroute::report::csv_header(bytes)
+}

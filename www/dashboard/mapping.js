@@ -1,5 +1,6 @@
-// CSV column mapping: read a file's header row, and suggest which config field each
+// CSV column mapping: a file's header row (read by the core), and which config field each
 // header that is not a field name feeds (the engine applies the mapping).
+import { csvHeader as coreCsvHeader } from "../../pkg/web/leadroute_wasm.js";
 
 /** Names the engine reads besides the config's fields. */
 export const BUILT_IN = ["id", "created_at", "converted", "deal_value"];
@@ -19,38 +20,10 @@ const SYNONYMS = {
   id: ["lead id", "record id"],
 };
 
-/** The header fields of a CSV text's first record. */
+/** The header fields of a CSV text's first record, read by the core's CSV reader (the
+ * simulation's own): the page never splits CSV itself. */
 export function csvHeader(text) {
-  const t = text.replace(/^\uFEFF/, "");
-  const firstLine = t.split(/\r?\n/, 1)[0] ?? "";
-  const delimiter = firstLine.includes(",") ? "," : firstLine.includes(";") ? ";" : firstLine.includes("\t") ? "\t" : ",";
-  const out = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (quoted) {
-      if (c === '"' && t[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        cur += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === delimiter) {
-      out.push(cur.trim());
-      cur = "";
-    } else if (c === "\n" || c === "\r") {
-      break;
-    } else {
-      cur += c;
-    }
-  }
-  out.push(cur.trim());
-  return out;
+  return coreCsvHeader(new TextEncoder().encode(text));
 }
 
 const norm = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();

@@ -5,9 +5,9 @@
 #
 # Everything deployment-specific comes from the environment (fromEnvironment below):
 # LEADROUTE_CONFIG (full config JSON text), LEADROUTE_CRM (optional: replaces config.crm),
-# CRM_URL, CRM_TOKEN, WEBHOOK_SECRET, NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN,
-# REP_TOKEN_SECRET, ALLOWED_ORIGINS, THANK_YOU_URL, STATE_NAME, STATE_HORIZON_HOURS,
-# IDEMPOTENCY_TTL_HOURS and the retry knobs. Sockets default to port 0: read the
+# CRM_URL, CRM_TOKEN (or CRM_CLIENT_ID, CRM_CLIENT_SECRET, CRM_REFRESH_TOKEN), WEBHOOK_SECRET,
+# NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN, REP_TOKEN_SECRET, ALLOWED_ORIGINS, THANK_YOU_URL,
+# STATE_NAME, STATE_HORIZON_HOURS, IDEMPOTENCY_TTL_HOURS and the retry knobs. Sockets default to port 0: read the
 # chosen ports from --control-fd, or pin them with --socket-addr.
 using Workerd = import "/workerd/workerd.capnp";
 
@@ -34,7 +34,6 @@ const modules :List(Workerd.Worker.Module) = [
   (name = "storage.js", esModule = embed "storage.js"),
   (name = "engine-state.js", esModule = embed "engine-state.js"),
   (name = "idempotency.js", esModule = embed "idempotency.js"),
-  (name = "outbox.js", esModule = embed "outbox.js"),
   (name = "migration.js", esModule = embed "migration.js"),
   (name = "errors.js", esModule = embed "errors.js"),
   (name = "body.js", esModule = embed "body.js"),
@@ -43,6 +42,12 @@ const modules :List(Workerd.Worker.Module) = [
   (name = "validate.js", esModule = embed "validate.js"),
   (name = "crm.js", esModule = embed "crm.js"),
   (name = "delivery.js", esModule = embed "delivery.js"),
+  (name = "outbox.js", esModule = embed "outbox.js"),
+  (name = "crm/outcome.js", esModule = embed "crm/outcome.js"),
+  (name = "crm/salesforce.js", esModule = embed "crm/salesforce.js"),
+  (name = "crm/hubspot.js", esModule = embed "crm/hubspot.js"),
+  (name = "crm/webhook.js", esModule = embed "crm/webhook.js"),
+  (name = "crm/check.js", esModule = embed "crm/check.js"),
   (name = "auth.js", esModule = embed "auth.js"),
   # The npm package's web build, under the names `import "leadroute/web"` resolves to.
   (name = "leadroute/web", esModule = embed "../../pkg/web/leadroute_wasm.js"),
@@ -59,6 +64,9 @@ const durableWorker :Workerd.Worker = (
     (name = "STATE_NAME", fromEnvironment = "STATE_NAME"),
     (name = "CRM_URL", fromEnvironment = "CRM_URL"),
     (name = "CRM_TOKEN", fromEnvironment = "CRM_TOKEN"),
+    (name = "CRM_CLIENT_ID", fromEnvironment = "CRM_CLIENT_ID"),
+    (name = "CRM_CLIENT_SECRET", fromEnvironment = "CRM_CLIENT_SECRET"),
+    (name = "CRM_REFRESH_TOKEN", fromEnvironment = "CRM_REFRESH_TOKEN"),
     (name = "WEBHOOK_SECRET", fromEnvironment = "WEBHOOK_SECRET"),
     (name = "NOTIFY_URL", fromEnvironment = "NOTIFY_URL"),
     (name = "NOTIFY_TOKEN", fromEnvironment = "NOTIFY_TOKEN"),
@@ -71,6 +79,8 @@ const durableWorker :Workerd.Worker = (
     (name = "CRM_RETRY_MAX_MS", fromEnvironment = "CRM_RETRY_MAX_MS"),
     (name = "CRM_TIMEOUT_MS", fromEnvironment = "CRM_TIMEOUT_MS"),
     (name = "CRM_CONCURRENCY", fromEnvironment = "CRM_CONCURRENCY"),
+    (name = "CRM_RETRY_BUDGET_HOURS", fromEnvironment = "CRM_RETRY_BUDGET_HOURS"),
+    (name = "CRM_TIMER_MAX_MS", fromEnvironment = "CRM_TIMER_MAX_MS"),
     (name = "IDEMPOTENCY_TTL_HOURS", fromEnvironment = "IDEMPOTENCY_TTL_HOURS"),
     (name = "STATE_HORIZON_HOURS", fromEnvironment = "STATE_HORIZON_HOURS"),
     (name = "THANK_YOU_URL", fromEnvironment = "THANK_YOU_URL"),
@@ -89,6 +99,9 @@ const statelessWorker :Workerd.Worker = (
     (name = "LEADROUTE_CRM", fromEnvironment = "LEADROUTE_CRM"),
     (name = "CRM_URL", fromEnvironment = "CRM_URL"),
     (name = "CRM_TOKEN", fromEnvironment = "CRM_TOKEN"),
+    (name = "CRM_CLIENT_ID", fromEnvironment = "CRM_CLIENT_ID"),
+    (name = "CRM_CLIENT_SECRET", fromEnvironment = "CRM_CLIENT_SECRET"),
+    (name = "CRM_REFRESH_TOKEN", fromEnvironment = "CRM_REFRESH_TOKEN"),
     (name = "WEBHOOK_SECRET", fromEnvironment = "WEBHOOK_SECRET"),
     (name = "NOTIFY_URL", fromEnvironment = "NOTIFY_URL"),
     (name = "ALLOWED_ORIGINS", fromEnvironment = "ALLOWED_ORIGINS"),

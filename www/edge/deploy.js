@@ -3,8 +3,13 @@
 import routing from "../../data/default-config.json";
 import crm from "./crm/salesforce.json";
 import worker, { LeadRouter as Base } from "./worker.js";
+import { checkCrm } from "./settings.js";
 
 const config = { ...routing, crm };
+// Runs when Cloudflare starts the uploaded Worker: a mapping that misses a rep or pool, has
+// no default owner or a malformed owner id fails the deploy, not the first lead. Against
+// the CRM itself: `node www/edge/check.mjs` (see README).
+checkCrm(crm, routing);
 const withConfig = (env) => ({ ...env, LEADROUTE_CONFIG: env.LEADROUTE_CONFIG ?? config });
 
 export class LeadRouter extends Base {

@@ -46,16 +46,22 @@ export class LeadRouter extends DurableObject {
   // ---- state -------------------------------------------------------------------------------
 
   async load() {
-    this.outbox?.stop();
+    this.out?.stop();
     this.router?.free();
     this.router = null;
     this.store = new Store(this.ctx.storage, () => this.engine.persist(this.router, this.fingerprint));
     this.engine = new EngineState(this.store);
     this.idem = new Idempotency(this.store, this.settings.idempotencyTtlMs);
-    this.outbox = new Outbox(this.store, this.settings, this.env);
+    this.out = new Outbox({
+      settings: this.settings,
+      env: this.env,
+      write: (k, v) => (v === undefined ? this.store.delete(k) : this.store.put(k, v)),
+      commit: () => this.store.commit(this.store.bump()).catch(() => {}),
+      clock: () => Date.now(),
+    });
     this.fingerprint = await fingerprint(this.settings);
     const saved = await this.engine.read();
-    await this.outbox.load();
+    await this.out.load(this.ctx.storage, Date.now());
     this.migration = null;
     if (saved && saved.fingerprint === null) await this.idem.upgrade();
     const same = saved?.fingerprint === this.fingerprint;
@@ -81,7 +87,7 @@ export class LeadRouter extends DurableObject {
     if (!same) this.engine.saveConfig(this.settings.configText);
     this.engine.checkpoint();
     await this.store.commit(this.store.bump());
-    for (const item of this.migration?.items ?? []) this.outbox.release(item);
+    for (const item of this.migration?.items ?? []) this.out.release(item);
   }
 
   /**
@@ -106,7 +112,7 @@ export class LeadRouter extends DurableObject {
       }
       report.rerouted.push({ lead_id, from, outcome: d.outcome, rep: d.rep, pool: d.pool });
       const reason = `config changed: ${from.rep ? `rep ${from.rep}` : `pool ${from.pool}`} removed; ${d.reason}`;
-      items.push(this.outbox.ownerChange(lead_id, { rep: d.rep, pool: d.pool }, "config_change", reason, now, lead.email));
+      items.push(this.ownerChange(lead_id, { rep: d.rep, pool: d.pool }, "config_change", reason, now, lead.email));
     }
     this.store.put("engine:migration", report);
     this.migration = { report, items: items.filter(Boolean) };
@@ -122,6 +128,24 @@ export class LeadRouter extends DurableObject {
     return this.store.commit(this.store.bump());
   }
 
+  // ---- outbox (outbox.js delivers) -----------------------------------------------------------
+
+  /** Numbers and stores an outbox item (sent after `out.release`, once committed). */
+  add(item) {
+    item.seq = this.out.nextSeq();
+    this.out.add(item);
+    return item;
+  }
+
+  /** An owner change (to `rep`, or to `pool` when the lead waits in one), its own delivery. */
+  ownerChange(leadId, { rep, pool = null }, via, reason, at, email) {
+    if (!this.settings.crm) return null;
+    const repName = rep ? (this.settings.config.reps.find((r) => r.id === rep)?.name ?? null) : null;
+    const id = `owner:${leadId}:${rep ?? pool}:${at}`;
+    if (this.out.has(id)) return null;
+    return this.add({ id, kind: "owner", lead_id: leadId, email: email ?? null, rep: rep ?? null, rep_name: repName, pool, via, reason, created_at: at, attempts: 0 });
+  }
+
   // ---- lead capture ------------------------------------------------------------------------
 
   /** Routes a clean lead once: a retry gets the stored decision, a reused id a 409. */
@@ -135,7 +159,7 @@ export class LeadRouter extends DurableObject {
       unlock();
     }
     await this.store.commit(out.version);
-    this.outbox.release(out.item);
+    this.out.release(out.item);
     return out.answer;
   }
 
@@ -154,7 +178,9 @@ export class LeadRouter extends DurableObject {
     } catch (e) {
       return { answer: coreFailure(e, "invalid_lead"), version: 0 };
     }
-    const item = this.outbox.create(lead, decision, now);
+    const item = this.settings.crm?.forward.includes(decision.outcome)
+      ? this.add({ id: `create:${lead.id}`, kind: "create", lead_id: lead.id, lead, decision, created_at: now, attempts: 0 })
+      : null;
     const crm = item ? "queued" : "not_forwarded";
     this.idem.record(lead, key, hash, decision, now, crm);
     this.engine.record({ op: "route", lead, now });
@@ -207,9 +233,9 @@ export class LeadRouter extends DurableObject {
     }
     // A repeated claim by the winner returns the first claim unchanged.
     const fresh = c.claimed_at === now;
-    const item = fresh ? this.outbox.ownerChange(c.lead_id, { rep }, "claim", `claimed from pool ${c.pool}`, now, c.fields?.email) : null;
+    const item = fresh ? this.ownerChange(c.lead_id, { rep }, "claim", `claimed from pool ${c.pool}`, now, c.fields?.email) : null;
     await (fresh ? this.changed(leadId ? { op: "claim", lead_id: leadId, rep, now } : { op: "claimNext", pool, rep, now }) : this.store.commit());
-    this.outbox.release(item);
+    this.out.release(item);
     return { status: 200, claim: c };
   }
 
@@ -252,7 +278,7 @@ export class LeadRouter extends DurableObject {
     for (const e of events) {
       if (e.kind === "reassigned" || e.kind === "pool_expired") {
         const via = e.kind === "reassigned" ? "reroute" : "pool_expired";
-        items.push(this.outbox.ownerChange(e.lead_id, { rep: e.rep || null, pool: e.pool ?? null }, via, e.reason, e.at, fields.get(e.lead_id)?.email));
+        items.push(this.ownerChange(e.lead_id, { rep: e.rep || null, pool: e.pool ?? null }, via, e.reason, e.at, fields.get(e.lead_id)?.email));
       }
     }
     if (events.length && this.settings.notifyUrl) {
@@ -262,13 +288,15 @@ export class LeadRouter extends DurableObject {
         rep_email: reps.get(e.rep)?.email ?? null,
         from_rep_name: e.from_rep ? (reps.get(e.from_rep)?.name ?? null) : undefined,
       }));
-      items.push(this.outbox.notify(enriched, now));
+      items.push(this.add({ id: `notify:${now}:${this.out.seq}`, kind: "notify", events: enriched, created_at: now, attempts: 0 }));
     }
     const { router, evicted } = this.engine.evict(this.router, this.settings.config, now, this.horizonMs);
     this.router = router;
     const pruned = await this.idem.prune(now);
     await this.store.commit(this.store.bump());
-    for (const item of items) this.outbox.release(item);
+    for (const item of items) this.out.release(item);
+    // Deliveries waiting longer than a timer (backoff, a rate-limit hold) resume here.
+    this.out.wake(now);
     const kinds = {};
     for (const e of events) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
     return { status: 200, now, events: events.length, kinds, evicted: evicted.length, pruned_idempotency_records: pruned };
@@ -278,20 +306,21 @@ export class LeadRouter extends DurableObject {
 
   async deadLetters() {
     await this.ensureLoaded();
-    const list = this.outbox.list();
-    return { status: 200, count: list.length, dead_letters: list };
+    return { status: 200, ...this.out.deadLetters() };
   }
 
-  async replay(ids) {
+  /** Sends dead letters again (`ids`, or all of `cause`, or all), oldest first; waits for each. */
+  async replay(ids, cause) {
     await this.ensureLoaded();
-    return this.outbox.replay(ids);
+    const r = await this.out.replay({ ids, cause }, this.out.now(), () => this.store.commit(this.store.bump()));
+    return { status: 200, ...r };
   }
 
   async outboxStats() {
     await this.ensureLoaded();
     return {
       status: 200,
-      ...this.outbox.counts(),
+      ...this.out.overview(),
       ...this.store.stats,
       state_bytes: this.engine.bytes,
       state_leads: this.engine.leads,

@@ -1,8 +1,8 @@
 // Reads the worker's settings from its environment once per isolate: the full routing
 // config (private, never sent to a browser), its CRM mapping, limits and retry policy.
 import { Router, publicConfig } from "./engine.js";
+import { mappingProblems } from "./crm/check.js";
 
-const CRM_TYPES = ["salesforce", "hubspot", "webhook"];
 const DEFAULT_FORWARD = ["assigned", "pooled", "nurture"];
 
 let cached = null;
@@ -12,7 +12,8 @@ function text(v) {
 }
 
 function int(v, fallback, min = 0) {
-  const n = Number(text(v) ?? v);
+  // An unset binding can arrive as "": that is "not set", not 0.
+  const n = typeof v === "number" ? v : text(v) === undefined ? NaN : Number(v);
   return Number.isFinite(n) && n >= min ? Math.floor(n) : fallback;
 }
 
@@ -27,19 +28,18 @@ function parseJson(value, what) {
   }
 }
 
-/** Checks the `crm` object of a config; returns it with defaults filled in. */
-export function checkCrm(crm) {
+/**
+ * Checks the `crm` object of a config against the routing config (every rep and pool
+ * mapped, a default owner, id shapes); returns it with defaults filled in, or throws
+ * listing every problem.
+ */
+export function checkCrm(crm, config) {
   if (crm === undefined || crm === null) return null;
-  if (typeof crm !== "object" || Array.isArray(crm)) throw new Error("config.crm must be an object");
-  if (!CRM_TYPES.includes(crm.type)) {
-    throw new Error(`config.crm.type must be one of ${CRM_TYPES.map((t) => `"${t}"`).join(", ")}, found ${JSON.stringify(crm.type)}`);
+  const problems = mappingProblems(config, crm);
+  if (problems.length) {
+    throw new Error(`config.crm is not ready for ${crm?.type ?? "a CRM"}: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   }
-  if (crm.owners !== undefined && (typeof crm.owners !== "object" || Array.isArray(crm.owners))) {
-    throw new Error("config.crm.owners must map rep / pool ids to CRM owner ids");
-  }
-  const forward = crm.forward ?? DEFAULT_FORWARD;
-  if (!Array.isArray(forward)) throw new Error("config.crm.forward must be a list of outcomes");
-  return { ...crm, owners: crm.owners ?? {}, fields: crm.fields ?? {}, forward };
+  return { ...crm, owners: crm.owners, fields: crm.fields ?? {}, forward: crm.forward ?? DEFAULT_FORWARD };
 }
 
 /**
@@ -54,13 +54,13 @@ export function loadSettings(env) {
   if (!config) throw new Error("LEADROUTE_CONFIG is not set: the worker needs its routing config");
   const crmOverride = parseJson(crmRaw, "LEADROUTE_CRM");
   if (crmOverride) config.crm = crmOverride;
-  const crm = checkCrm(config.crm);
+  const crm = checkCrm(config.crm, config);
   // Compiles once to report config errors here rather than on the first lead.
   new Router(config).free();
   // The state name ignores the CRM mapping: editing an owner id must not reset caps.
   const { crm: _crm, ...routing } = config;
   const configText = JSON.stringify(routing);
-  const crmUrl = text(env.CRM_URL) ?? crm?.url;
+  const crmUrl = text(env.CRM_URL) ?? crm?.url ?? (crm?.type === "hubspot" ? "https://api.hubapi.com" : undefined);
   if (crm && !crmUrl && crm.type !== "hubspot") {
     throw new Error(`the ${crm.type} CRM needs a URL: set CRM_URL or config.crm.url`);
   }
@@ -75,9 +75,13 @@ export function loadSettings(env) {
     crmUrl,
     notifyUrl: text(env.NOTIFY_URL),
     retry: {
-      maxAttempts: int(env.CRM_MAX_ATTEMPTS, 5, 1),
-      baseMs: int(env.CRM_RETRY_BASE_MS, 500, 0),
-      maxMs: int(env.CRM_RETRY_MAX_MS, 30_000, 0),
+      // 0: no cap on attempts, only the time budget.
+      maxAttempts: int(env.CRM_MAX_ATTEMPTS, 0, 0),
+      budgetMs: int(env.CRM_RETRY_BUDGET_HOURS, 48, 0) * 3_600_000,
+      baseMs: int(env.CRM_RETRY_BASE_MS, 2000, 0),
+      maxMs: int(env.CRM_RETRY_MAX_MS, 3_600_000, 0),
+      // Longer waits are picked up by the cron tick (they survive the object's eviction).
+      timerMaxMs: int(env.CRM_TIMER_MAX_MS, 60_000, 0),
       timeoutMs: int(env.CRM_TIMEOUT_MS, 10_000, 1),
       concurrency: int(env.CRM_CONCURRENCY, 6, 1),
     },

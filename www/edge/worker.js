@@ -173,18 +173,20 @@ async function handle(request, env, ctx, settings) {
     if (sub === "dead-letters" && method === "GET") return fromObject(await stub.deadLetters());
     if (sub === "dead-letters/replay" && method === "POST") {
       let ids;
+      let cause;
       const body = await request.text();
       if (body.trim()) {
         try {
-          ids = JSON.parse(body).ids;
+          ({ ids, cause } = JSON.parse(body) ?? {});
         } catch (e) {
           return errorResponse("invalid_json", `body is not valid JSON: ${e.message}`);
         }
         if (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => typeof i === "string"))) {
           return errorResponse("wrong_type", 'field "ids" must be a list of dead-letter ids', "ids");
         }
+        if (cause !== undefined && typeof cause !== "string") return errorResponse("wrong_type", 'field "cause" must be a dead-letter cause', "cause");
       }
-      return fromObject(await stub.replay(ids));
+      return fromObject(await stub.replay(ids, cause));
     }
     if (sub === "outbox" && method === "GET") return fromObject(await stub.outboxStats());
     if (sub === "snapshot" && method === "GET") return fromObject(await stub.snapshot());

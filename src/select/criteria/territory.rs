@@ -2,15 +2,8 @@
 //! territory lists them, the region and postal-code prefix; more specific wins.
 
 use crate::lead::Lead;
-use crate::rep::Rep;
-
-/// Lead slots holding country, region and postal code (None: not declared).
-#[derive(Debug, Clone, Copy)]
-pub struct TerritorySlots {
-    pub country: Option<usize>,
-    pub region: Option<usize>,
-    pub postal_code: Option<usize>,
-}
+use crate::model::rep::Rep;
+use crate::model::team::TerritorySlots;
 
 /// The lead's address, lowercased once per pick (reps' territories are stored lowercase).
 #[derive(Debug, Clone)]
@@ -20,17 +13,21 @@ pub struct Place {
     postal: Option<String>,
 }
 
-impl TerritorySlots {
-    /// The lead's place, or `None` when it has no country (nobody covers it then).
-    pub fn place(&self, lead: &Lead) -> Option<Place> {
+/// The lead's place, or `None` when it has no country (nobody covers it then).
+pub fn place(slots: &TerritorySlots, lead: &Lead) -> Option<Place> {
+    {
+        let slots = *slots;
         let get = |slot: Option<usize>| {
             slot.and_then(|s| lead.get(s).as_str())
                 .map(|v| v.trim().to_lowercase())
         };
+        let country = get(slots.country)?;
+        // "California" and "CA" are one region (US states, Canadian provinces).
+        let region = get(slots.region).map(|r| crate::regions::normalize(&country, &r));
         Some(Place {
-            country: get(self.country)?,
-            region: get(self.region),
-            postal: get(self.postal_code),
+            country,
+            region,
+            postal: get(slots.postal_code),
         })
     }
 }

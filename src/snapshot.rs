@@ -1,10 +1,10 @@
-//! Routing state as a value: per-rep period counters and live status, per-team
-//! rotation, pools, claims and open assignments. Snapshots to versioned JSON by id.
+//! The routing state as JSON: a fresh state for a router, snapshots keyed by ids (so they
+//! survive config edits), restore with migration of older versions, live rep status.
 
 use crate::config::Status;
 use crate::error::StateError;
-use crate::pool::{Assignment, PooledLead};
-use crate::router::Router;
+use crate::model::Router;
+use crate::state::{Assignment, PeriodCounts, PooledLead, RepState, State, TeamState};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -12,72 +12,7 @@ use std::collections::{BTreeMap, VecDeque};
 use tsify::Tsify;
 
 /// The snapshot format written today. Older versions are migrated on load.
-pub const SNAPSHOT_VERSION: u32 = 2;
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RepState {
-    /// `(period key, count)` for day, week, month.
-    pub periods: [(i64, u32); 3],
-    /// A live status set through the API; overrides the config's.
-    pub status: Option<Status>,
-    /// Pool claims today: `(day key, count)`.
-    pub claims: (i64, u32),
-}
-
-impl RepState {
-    pub fn count(&self, period: usize, key: i64) -> u32 {
-        match self.periods.get(period) {
-            Some((k, n)) if *k == key => *n,
-            _ => 0,
-        }
-    }
-    pub fn add(&mut self, keys: [i64; 3]) {
-        for (slot, key) in self.periods.iter_mut().zip(keys) {
-            if slot.0 == key {
-                slot.1 = slot.1.saturating_add(1);
-            } else if key > slot.0 || slot.1 == 0 {
-                *slot = (key, 1);
-            }
-            // An earlier period (a call with an older `now`) is over: restarting the slot
-            // there would forget the current period's count and let a rep past its cap.
-        }
-    }
-    pub fn claims_on(&self, day: i64) -> u32 {
-        if self.claims.0 == day {
-            self.claims.1
-        } else {
-            0
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TeamState {
-    /// Member positions in rotation order; the front is next in line.
-    pub queue: VecDeque<u32>,
-    /// Smooth weighted round-robin credit per member position.
-    pub credit: Vec<i64>,
-}
-
-/// All mutable routing state. Cheap to clone; restore it with `Router::restore`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct State {
-    pub(crate) reps: Vec<RepState>,
-    pub(crate) teams: Vec<TeamState>,
-    /// Leads routed so far (also names leads that arrive without an id).
-    pub(crate) routed: u64,
-    pub(crate) pooled: BTreeMap<String, PooledLead>,
-    pub(crate) assignments: BTreeMap<String, Assignment>,
-}
-
-impl State {
-    pub fn routed(&self) -> u64 {
-        self.routed
-    }
-    pub fn rep(&self, i: usize) -> Option<&RepState> {
-        self.reps.get(i)
-    }
-}
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 /// The JSON form of `State`, keyed by ids so it survives config edits.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -95,23 +30,57 @@ pub struct Snapshot {
     pub pooled: Vec<PooledLead>,
     #[serde(default)]
     pub assignments: Vec<Assignment>,
+    /// Leads routed within the remembered window, oldest first: a repeat is replayed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routed_leads: Vec<RoutedLead>,
+}
+
+/// A remembered lead's placement, by ids.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
+pub struct RoutedLead {
+    pub lead_id: String,
+    pub at: i64,
+    pub outcome: String,
+    pub via: String,
+    pub rep: Option<String>,
+    pub team: Option<String>,
+    pub pool: Option<String>,
+    pub rule: Option<String>,
+    pub score: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RepSnapshot {
-    /// `[day key, count]`, `[week key, count]`, `[month key, count]`.
-    #[serde(default)]
-    pub day: (i64, u32),
-    #[serde(default)]
-    pub week: (i64, u32),
-    #[serde(default)]
-    pub month: (i64, u32),
+    /// `[[day key, count], ...]` for the newest kept days (likewise weeks, months).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub day: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub week: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub month: Vec<(i64, u32)>,
+    /// Conditional cap rule id to its counts: `{"day": [[key, count]], ...}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub caps: BTreeMap<String, CapSnapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "is_zero_pair")]
     pub claims: (i64, u32),
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct CapSnapshot {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub day: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub week: Vec<(i64, u32)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub month: Vec<(i64, u32)>,
 }
 
 fn is_zero_pair(p: &(i64, u32)) -> bool {
@@ -144,6 +113,7 @@ impl Router {
             routed: 0,
             pooled: BTreeMap::new(),
             assignments: BTreeMap::new(),
+            ledger: Default::default(),
         }
     }
 
@@ -153,15 +123,32 @@ impl Router {
             .reps
             .iter()
             .zip(&state.reps)
-            .filter(|(_, s)| **s != RepState::default())
+            .filter(|(_, s)| !s.is_blank())
             .map(|(r, s)| {
-                let [day, week, month] = s.periods;
+                let [day, week, month] = &s.periods;
+                let caps = self
+                    .cap_rules
+                    .iter()
+                    .zip(&s.capped)
+                    .filter(|(_, c)| !c.iter().all(PeriodCounts::is_empty))
+                    .map(|(rule, [d, w, m])| {
+                        (
+                            rule.id.clone(),
+                            CapSnapshot {
+                                day: d.pairs(),
+                                week: w.pairs(),
+                                month: m.pairs(),
+                            },
+                        )
+                    })
+                    .collect();
                 (
                     r.id.clone(),
                     RepSnapshot {
-                        day,
-                        week,
-                        month,
+                        day: day.pairs(),
+                        week: week.pairs(),
+                        month: month.pairs(),
+                        caps,
                         status: s.status,
                         claims: s.claims,
                     },
@@ -202,6 +189,26 @@ impl Router {
             teams,
             pooled: state.pooled.values().cloned().collect(),
             assignments: state.assignments.values().cloned().collect(),
+            routed_leads: state
+                .ledger
+                .iter()
+                .map(|(id, r)| {
+                    let name = |list: Vec<&str>, i: Option<u32>| {
+                        i.and_then(|i| list.get(i as usize).map(|s| s.to_string()))
+                    };
+                    RoutedLead {
+                        lead_id: id.to_string(),
+                        at: r.at,
+                        outcome: r.outcome.as_str().into(),
+                        via: r.via.as_str().into(),
+                        rep: name(self.reps.iter().map(|x| x.id.as_str()).collect(), r.rep),
+                        team: name(self.teams.iter().map(|x| x.id.as_str()).collect(), r.team),
+                        pool: name(self.pools.iter().map(|x| x.id.as_str()).collect(), r.pool),
+                        rule: name(self.rules.iter().map(|x| x.id.as_str()).collect(), r.rule),
+                        score: r.score,
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -244,7 +251,23 @@ impl Router {
         for (id, rs) in &snap.reps {
             if let Some(i) = self.rep_index(id) {
                 if let Some(s) = state.reps.get_mut(i) {
-                    s.periods = [rs.day, rs.week, rs.month];
+                    s.periods = [
+                        PeriodCounts::from_pairs(&rs.day),
+                        PeriodCounts::from_pairs(&rs.week),
+                        PeriodCounts::from_pairs(&rs.month),
+                    ];
+                    for (k, rule) in self.cap_rules.iter().enumerate() {
+                        if let Some(c) = rs.caps.get(&rule.id) {
+                            s.capped.resize(self.cap_rules.len(), Default::default());
+                            if let Some(slot) = s.capped.get_mut(k) {
+                                *slot = [
+                                    PeriodCounts::from_pairs(&c.day),
+                                    PeriodCounts::from_pairs(&c.week),
+                                    PeriodCounts::from_pairs(&c.month),
+                                ];
+                            }
+                        }
+                    }
                     s.status = rs.status;
                     s.claims = rs.claims;
                 }
@@ -284,6 +307,34 @@ impl Router {
         }
         for a in &snap.assignments {
             state.assignments.insert(a.lead_id.clone(), a.clone());
+        }
+        for l in &snap.routed_leads {
+            let (Some(outcome), Some(via)) = (
+                crate::decision::Outcome::ALL
+                    .into_iter()
+                    .find(|o| o.as_str() == l.outcome),
+                crate::decision::Via::ALL
+                    .into_iter()
+                    .find(|v| v.as_str() == l.via),
+            ) else {
+                continue;
+            };
+            let idx = |m: &crate::fxhash::FxHashMap<String, usize>, id: &Option<String>| {
+                id.as_ref().and_then(|i| m.get(i)).map(|i| *i as u32)
+            };
+            let routed = crate::state::Routed {
+                at: l.at,
+                outcome,
+                via,
+                rep: idx(&self.rep_ids, &l.rep),
+                team: idx(&self.team_ids, &l.team),
+                pool: idx(&self.pool_ids, &l.pool),
+                rule: idx(&self.rule_ids, &l.rule),
+                score: l.score,
+            };
+            state
+                .ledger
+                .record(&l.lead_id, routed, i64::MAX, usize::MAX);
         }
         Ok(state)
     }
@@ -334,6 +385,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             "teams",
             "pooled",
             "assignments",
+            "routed_leads",
         ],
         &["version"],
     )?;
@@ -350,19 +402,57 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         );
         (0, 0)
     };
+    // `[key, count]` (version 2) or `[[key, count], ...]` (version 3).
+    let pairs = |r: &mut crate::config::Reader, v: &serde_json::Value, p: &str| match v
+        .as_array()
+        .map(Vec::as_slice)
+    {
+        Some([serde_json::Value::Number(_), serde_json::Value::Number(_)]) => {
+            vec![pair(r, v, p)]
+        }
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, x)| pair(r, x, &format!("{p}[{i}]")))
+            .collect(),
+        None => {
+            pair(r, v, p);
+            Vec::new()
+        }
+    };
+    let counts = |r: &mut crate::config::Reader, o: &crate::config::Obj, k: &str| {
+        o.map.get(k).map_or(Vec::new(), |v| {
+            pairs(r, v, &crate::config::child(&o.path, k))
+        })
+    };
     let reps = r
         .map(&o, "reps", |r, v, p| {
-            let rs = r.obj(v, p, &["day", "week", "month", "status", "claims"], &[])?;
-            let mut get = |k: &str| {
-                rs.map
-                    .get(k)
-                    .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, k)))
-            };
-            let (day, week, month, claims) = (get("day"), get("week"), get("month"), get("claims"));
+            let rs = r.obj(
+                v,
+                p,
+                &["day", "week", "month", "caps", "status", "claims"],
+                &[],
+            )?;
+            let claims = rs
+                .map
+                .get("claims")
+                .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, "claims")));
+            let caps = r
+                .map(&rs, "caps", |r, v, p| {
+                    let c = r.obj(v, p, &["day", "week", "month"], &[])?;
+                    Some(CapSnapshot {
+                        day: counts(r, &c, "day"),
+                        week: counts(r, &c, "week"),
+                        month: counts(r, &c, "month"),
+                    })
+                })
+                .into_iter()
+                .collect();
             Some(RepSnapshot {
-                day,
-                week,
-                month,
+                day: counts(r, &rs, "day"),
+                week: counts(r, &rs, "week"),
+                month: counts(r, &rs, "month"),
+                caps,
                 status: r.choice(&rs, "status", crate::config::STATUSES),
                 claims,
             })
@@ -389,7 +479,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         .into_iter()
         .collect();
     let fields =
-        |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::pool::LeadFields {
+        |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::state::LeadFields {
             r.map(o, "fields", |_, v, _| Some(v.clone()))
                 .into_iter()
                 .collect()
@@ -454,7 +544,29 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             fields: fields(r, &a),
         })
     });
+    let routed_leads = r.list(&o, "routed_leads", |r, v, p| {
+        let l = r.obj(
+            v,
+            p,
+            &[
+                "lead_id", "at", "outcome", "via", "rep", "team", "pool", "rule", "score",
+            ],
+            &["lead_id", "at", "outcome", "via"],
+        )?;
+        Some(RoutedLead {
+            lead_id: r.req_string(&l, "lead_id"),
+            at: r.i64(&l, "at").unwrap_or(0),
+            outcome: r.req_string(&l, "outcome"),
+            via: r.req_string(&l, "via"),
+            rep: r.string(&l, "rep"),
+            team: r.string(&l, "team"),
+            pool: r.string(&l, "pool"),
+            rule: r.string(&l, "rule"),
+            score: r.f64(&l, "score"),
+        })
+    });
     Some(Snapshot {
+        routed_leads,
         version: r.uint(&o, "version", u64::from(u32::MAX)).unwrap_or(0) as u32,
         routed: r.uint(&o, "routed", u64::MAX).unwrap_or(0),
         reps,
@@ -471,6 +583,11 @@ fn migrate(mut value: serde_json::Value) -> Result<serde_json::Value, StateError
         .get("version")
         .and_then(serde_json::Value::as_u64)
         .ok_or_else(|| StateError::new("invalid snapshot: missing \"version\""))?;
+    if version == 2 {
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("version".into(), SNAPSHOT_VERSION.into());
+        }
+    }
     if version == 1 {
         if let Some(reps) = value.get_mut("reps").and_then(|r| r.as_object_mut()) {
             for rep in reps.values_mut() {

@@ -1,9 +1,8 @@
-//! A rep as compiled from the config, and whether the rep can take a lead at `now`:
-//! status, out of office, working hours (in the rep's time zone) and capacity caps.
+//! A rep as compiled from the config: identity, caps, status, working hours, out of
+//! office, territories and attributes. Whether the rep can take a lead is `select`'s.
 
 use crate::config::{self, Status};
 use crate::error::ConfigErrors;
-use crate::state::RepState;
 use crate::time::{self, LocalTime, Zone};
 use serde::Serialize;
 
@@ -15,6 +14,8 @@ pub const DEFAULT_MONTH_CAP: u32 = 150;
 
 #[derive(Debug, Clone)]
 pub struct Rep {
+    /// Position in the router's rep list.
+    pub index: usize,
     pub id: String,
     pub name: String,
     pub calendar_url: Option<String>,
@@ -101,52 +102,23 @@ pub fn period_keys(t: &LocalTime) -> [i64; 3] {
 }
 
 impl Rep {
-    /// The first reason the rep cannot take a lead now, if any.
-    pub fn unavailable(&self, state: &RepState, local: &LocalTime) -> Option<Unavailable> {
-        match state.status.unwrap_or(self.status) {
-            Status::Available => {}
-            Status::Busy => return Some(Unavailable::Busy),
-            Status::Away => return Some(Unavailable::Away),
-            Status::OutOfOffice => return Some(Unavailable::OutOfOffice),
-        }
-        if self
-            .out_of_office
-            .iter()
-            .any(|(from, to)| local.days >= *from && local.days <= *to)
-        {
-            return Some(Unavailable::OutOfOffice);
-        }
-        if let Some(week) = &self.hours {
-            let m = local.minute_of_day;
-            let open = week
-                .get(usize::from(local.weekday))
-                .copied()
-                .flatten()
-                .is_some_and(|(start, end)| m >= start && m < end);
-            if !open {
-                return Some(Unavailable::OutOfHours);
-            }
-        }
-        self.at_cap(state, local)
+    /// Within working hours at `local` (a rep without hours always is).
+    pub fn in_hours(&self, local: &LocalTime) -> bool {
+        let Some(week) = &self.hours else {
+            return true;
+        };
+        let m = local.minute_of_day;
+        week.get(usize::from(local.weekday))
+            .copied()
+            .flatten()
+            .is_some_and(|(start, end)| m >= start && m < end)
     }
 
-    pub fn at_cap(&self, state: &RepState, local: &LocalTime) -> Option<Unavailable> {
-        let keys = period_keys(local);
-        let reasons = [
-            Unavailable::AtDayCap,
-            Unavailable::AtWeekCap,
-            Unavailable::AtMonthCap,
-        ];
-        for i in 0..3 {
-            if let (Some(Some(cap)), Some(key), Some(reason)) =
-                (self.caps.get(i), keys.get(i), reasons.get(i))
-            {
-                if state.count(i, *key) >= *cap {
-                    return Some(*reason);
-                }
-            }
-        }
-        None
+    /// On an out-of-office day at `local`.
+    pub fn out_of_office_on(&self, local: &LocalTime) -> bool {
+        self.out_of_office
+            .iter()
+            .any(|(from, to)| local.days >= *from && local.days <= *to)
     }
 
     pub fn attribute(&self, a: config::Attribute) -> &[Box<str>] {
@@ -227,7 +199,11 @@ pub fn compile(
         .iter()
         .map(|t| Territory {
             country: t.country.trim().to_lowercase().into(),
-            regions: lower(&t.regions),
+            regions: t
+                .regions
+                .iter()
+                .map(|r| crate::regions::normalize(&t.country, r).into())
+                .collect(),
             postal_prefixes: t
                 .postal_prefixes
                 .iter()
@@ -236,6 +212,7 @@ pub fn compile(
         })
         .collect();
     Rep {
+        index: 0,
         id: r.id.clone(),
         name: r.name.clone().unwrap_or_else(|| r.id.clone()),
         calendar_url: r.calendar_url.clone(),

@@ -1,0 +1,167 @@
+//! The pure half of routing: everything about a lead that needs no state (score,
+//! screening, the known account, the MQL test, the first matching rule), as a ticket
+//! that `assign_ticket` completes against the state. Classifying many leads can run in
+//! parallel (Web Workers, stateless edge workers); assigning is sequential.
+
+use crate::condition::Computed;
+use crate::decision::{Decision, Outcome, RuleCheck, Trace, Via};
+use crate::email;
+use crate::lead::Lead;
+use crate::model::Router;
+use crate::route::step_reason;
+use crate::text::join;
+
+/// A classified lead, ready to be assigned.
+#[derive(Debug, Clone)]
+pub struct Ticket<'r> {
+    /// The decision so far: score, screening outcome, rule checks in the trace.
+    pub decision: Decision<'r>,
+    pub next: Next,
+    /// Conditional cap rules the lead matches.
+    pub matched_caps: Vec<usize>,
+}
+
+/// What assigning still has to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    /// Rejected by screening: the decision is final.
+    Done,
+    Route {
+        /// A known account's domain and owner, tried first.
+        account: Option<(String, usize)>,
+        /// Under the MQL threshold: nurture unless the account owner takes it.
+        below_mql: bool,
+        /// The first matching routing rule (None: the fallback owner).
+        rule: Option<usize>,
+    },
+}
+
+impl Ticket<'_> {
+    /// The rule, team or pool the lead goes to, for sending it where its state lives.
+    pub fn rule(&self) -> Option<usize> {
+        match &self.next {
+            Next::Route { rule, .. } => *rule,
+            Next::Done => None,
+        }
+    }
+}
+
+impl Router {
+    /// Classifies a lead without touching any state.
+    pub fn classify<'r>(&'r self, lead: &Lead, trace: bool) -> Ticket<'r> {
+        let mut d = Decision {
+            lead_id: lead.id().map(str::to_string),
+            outcome: Outcome::Rejected,
+            via: Via::Screening,
+            rep: None,
+            rep_name: None,
+            calendar_url: None,
+            team: None,
+            pool: None,
+            rule: None,
+            reason: String::new(),
+            score: None,
+            replayed: false,
+            trace: trace.then(Trace::default),
+        };
+        let done = |d: Decision<'r>| Ticket {
+            decision: d,
+            next: Next::Done,
+            matched_caps: Vec::new(),
+        };
+
+        // Scoring: every lead, rejected ones too, so reports can say what screening
+        // turned away.
+        let score = self.score(lead, trace);
+        let total = score.as_ref().map(|s| s.total);
+        let below_mql = score.as_ref().is_some_and(|s| !s.mql);
+        d.score = score;
+
+        // Screening.
+        for slot in &self.required {
+            if lead.get(*slot).is_missing() {
+                d.rule = Some("required");
+                d.reason = format!("missing required field \"{}\"", self.schema.name(*slot));
+                step_reason(&mut d);
+                return done(d);
+            }
+        }
+        let none = Computed::default();
+        for r in &self.screening {
+            if r.cond.eval(lead, &none) {
+                d.rule = Some(&r.id);
+                d.reason = join(&["screening rule \"", &r.id, "\": ", &r.reason]);
+                step_reason(&mut d);
+                return done(d);
+            }
+        }
+        let computed = self.computed(total);
+        let matched_caps = self.matched_caps(lead, &computed);
+        let account = self.accounts.as_ref().and_then(|acc| {
+            lead.get(acc.slot)
+                .as_str()
+                .and_then(email::domain)
+                .and_then(|dom| account_owner(&acc.owners, dom))
+                .map(|(dom, ri)| (dom.to_string(), ri))
+        });
+
+        // Rules, first match wins (not needed under the MQL threshold).
+        let mut matched = None;
+        if !below_mql {
+            let mut check = |i: usize| {
+                let Some(rule) = self.rules.get(i) else {
+                    return false;
+                };
+                let hit = rule.cond.eval(lead, &computed);
+                if let Some(t) = d.trace.as_mut() {
+                    t.rules.push(RuleCheck {
+                        rule: &rule.id,
+                        matched: hit,
+                    });
+                }
+                if hit {
+                    matched = Some(i);
+                }
+                hit
+            };
+            match &self.rule_index {
+                // Rules the index rules out for this lead are not evaluated (nor traced).
+                Some(index) => index.for_each_candidate(lead, &mut check),
+                None => {
+                    for i in 0..self.rules.len() {
+                        if check(i) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Ticket {
+            decision: d,
+            next: Next::Route {
+                account,
+                below_mql,
+                rule: matched,
+            },
+            matched_caps,
+        }
+    }
+}
+
+fn account_owner<'a>(
+    owners: &crate::fxhash::FxHashMap<Box<str>, usize>,
+    domain: &'a str,
+) -> Option<(&'a str, usize)> {
+    // Subdomains belong to the account too (eu.acme.com -> acme.com).
+    let mut rest = domain;
+    loop {
+        let hit = email::with_ascii_lower(rest, |l| owners.get(l).copied());
+        if let Some(ri) = hit {
+            return Some((rest, ri));
+        }
+        match rest.split_once('.') {
+            Some((_, tail)) if tail.contains('.') => rest = tail,
+            _ => return None,
+        }
+    }
+}

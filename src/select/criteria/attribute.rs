@@ -1,0 +1,18 @@
+//! Attribute match: the rep's list (languages, industries, products, segments,
+//! seniority) covers the lead's field value, compared case-insensitively.
+
+use crate::config::Attribute;
+use crate::lead::Lead;
+use crate::model::rep::Rep;
+
+/// The lead's value, trimmed and lowercased once per pick (reps' attributes are stored
+/// lowercase); `None` where the lead lacks the field.
+pub fn want(lead: &Lead, slot: usize) -> Option<String> {
+    lead.get(slot).as_str().map(|v| v.trim().to_lowercase())
+}
+
+/// `None` when the lead has no value (a requirement on it is waived).
+pub fn covers(rep: &Rep, attribute: Attribute, want: Option<&str>) -> Option<bool> {
+    let v = want?;
+    Some(rep.attribute(attribute).iter().any(|a| **a == *v))
+}
