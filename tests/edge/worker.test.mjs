@@ -13,6 +13,7 @@ import {
   admin,
   call,
   crmMapping,
+  newestCount,
   outboxDrained,
   postLead,
   repToken,
@@ -139,7 +140,7 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     }
     const afterSnap = (await admin(w.url, "GET", "/admin/snapshot")).body.snapshot;
     assert.equal(afterSnap.routed, before.routed + 1);
-    const month = (s) => s.reps[first.body.rep]?.month?.[1] ?? 0;
+    const month = (s) => newestCount(s, first.body.rep, "month");
     assert.equal(month(afterSnap), month(before) + 1);
     await outboxDrained(w.url);
     assert.equal(crmLead(crm, l.id).dataWrites, 1);

@@ -9,8 +9,6 @@ const HOT = "engine:hot";
 const LOG = "engine:log:";
 const CONFIG = "engine:config:";
 const PREFIX = { pooled: "engine:pooled:", assignments: "engine:asg:" };
-// Remembered lead ids are kept oldest first and their order matters: keyed by a position.
-const ROUTED = "engine:routed:";
 // A checkpoint costs a snapshot of the hot state: taken after this many logged calls.
 const CHECKPOINT_CALLS = 1000;
 const CHUNK_CHARS = 32 * 1024;
@@ -18,7 +16,15 @@ const CHUNK_CHARS = 32 * 1024;
 const PROBE_AHEAD_MS = 400 * 86_400_000;
 
 const seqKey = (n) => LOG + String(n).padStart(12, "0");
-const routedKey = (n) => ROUTED + String(n).padStart(12, "0");
+
+/**
+ * The config as the object's engine runs it. The object keeps every lead id itself
+ * (`lead:<id>`, idempotency.js) and never routes one twice, so the engine's own memory of
+ * routed ids is off: it would put up to a million ids into every checkpoint.
+ */
+export function objectConfig(config) {
+  return { ...(typeof config === "string" ? JSON.parse(config) : config), lead_ids: { remember_days: 0 } };
+}
 
 /** Applies one logged call to a router (replay after a restart). */
 export function apply(router, call) {
@@ -41,9 +47,6 @@ export class EngineState {
     this.forced = false;
     this.configChunks = 0;
     this.legacy = [];
-    /** lead id -> position of its remembered placement (positions only grow). */
-    this.routedPos = new Map();
-    this.maxPos = -1;
     this.bytes = 0;
     this.leads = 0;
   }
@@ -75,16 +78,6 @@ export class EngineState {
           snapshot[list].push(JSON.parse(text));
         }
       }
-      const routed = [];
-      for await (const [k, text] of this.store.list(ROUTED)) {
-        const rec = JSON.parse(text);
-        const pos = Number(k.slice(ROUTED.length));
-        this.written.set(k, text);
-        this.routedPos.set(rec.lead_id, pos);
-        this.maxPos = Math.max(this.maxPos, pos);
-        routed.push(rec);
-      }
-      if (routed.length) snapshot.routed_leads = routed;
       this.written.set(HOT, hot);
       this.logFrom = doc.log_from;
       this.seq = doc.log_from;
@@ -135,7 +128,7 @@ export class EngineState {
     if (!this.forced && this.calls < CHECKPOINT_CALLS) return;
     this.forced = false;
     this.calls = 0;
-    const { pooled = [], assignments = [], routed_leads: routed = [], ...hot } = router.snapshot();
+    const { pooled = [], assignments = [], ...hot } = router.snapshot();
     const seen = new Set([HOT]);
     let bytes = 0;
     for (const [list, records] of [
@@ -150,21 +143,6 @@ export class EngineState {
         if (this.written.get(key) !== text) this.queue(key, text);
       }
     }
-    // A placement keeps its key while the list keeps its order; one that moved gets a new one.
-    const positions = new Map();
-    let last = -1;
-    for (const rec of routed) {
-      let pos = this.routedPos.get(rec.lead_id);
-      if (pos === undefined || pos <= last) pos = ++this.maxPos;
-      last = pos;
-      positions.set(rec.lead_id, pos);
-      const key = routedKey(pos);
-      const text = JSON.stringify(rec);
-      seen.add(key);
-      bytes += text.length;
-      if (this.written.get(key) !== text) this.queue(key, text);
-    }
-    this.routedPos = positions;
     const doc = JSON.stringify({ format: FORMAT, config: fingerprint, config_chunks: this.configChunks, log_from: this.seq, state: hot });
     bytes += doc.length;
     this.queue(HOT, doc);
@@ -203,7 +181,7 @@ export class EngineState {
       else if (a.escalated && !a.pool) escalated.push(a);
     }
     if (escalated.length) {
-      const probe = new Router(config, { ...snap, pooled: [], assignments: escalated, routed_leads: [] });
+      const probe = new Router(config, { ...snap, pooled: [], assignments: escalated });
       try {
         const due = new Set(probe.tick({ now: now + PROBE_AHEAD_MS }).map((e) => e.lead_id));
         for (const a of escalated) if (!due.has(a.lead_id)) finished.push(a);

@@ -12,6 +12,7 @@ export const STATUS = {
   unknown_rep: 403,
   not_pool_member: 403,
   not_lead_owner: 403,
+  not_eligible: 403,
   not_found: 404,
   unknown_pool: 404,
   unknown_lead: 404,
@@ -43,7 +44,8 @@ export const STATUS = {
 // binding sets `err.code`, that code wins and the table is not read.
 const CORE_MESSAGES = [
   [/is already claimed by someone else/, "already_claimed"],
-  [/is not eligible to claim from pool|cannot see pool/, "not_pool_member"],
+  [/is not eligible to claim from pool|cannot see pool|: not a member of its pool$/, "not_pool_member"],
+  [/is blind: its leads are claimed oldest first/, "claim_out_of_order"],
   [/is not assigned to rep|is not claimed by rep/, "not_lead_owner"],
   [/^unknown rep\b/, "unknown_rep"],
   [/^unknown pool\b/, "unknown_pool"],
@@ -52,6 +54,7 @@ const CORE_MESSAGES = [
   [/^pool "[^"]*" is empty$/, "pool_empty"],
   [/claim limit/, "claim_limit"],
   [/cannot claim now/, "rep_unavailable"],
+  [/cannot claim lead "[^"]*": /, "not_eligible"],
   [/already contacted/, "already_contacted"],
   [/longer than the limit/, "too_long"],
   [/field "[^"]+": expected/, "wrong_type"],

@@ -34,8 +34,5 @@ export function planMigration(snapshot, config) {
     if (pools.has(p.pool)) pooled.push(p);
     else reroute.push({ lead_id: p.lead_id, lead: { ...p.fields, id: p.lead_id }, from: { rep: null, pool: p.pool } });
   }
-  // The engine remembers routed ids (a repeat is a replay): these must route as new.
-  const moved = new Set(reroute.map((r) => r.lead_id));
-  const routed = (snapshot.routed_leads ?? []).filter((r) => !moved.has(r.lead_id));
-  return { snapshot: { ...snapshot, assignments, pooled, ...(snapshot.routed_leads ? { routed_leads: routed } : {}) }, reroute, finished };
+  return { snapshot: { ...snapshot, assignments, pooled }, reroute, finished };
 }

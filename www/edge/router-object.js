@@ -4,7 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Router } from "./engine.js";
 import { loadSettings } from "./settings.js";
 import { Store } from "./storage.js";
-import { EngineState, apply } from "./engine-state.js";
+import { EngineState, apply, objectConfig } from "./engine-state.js";
 import { Idempotency } from "./idempotency.js";
 import { Outbox } from "./outbox.js";
 import { fingerprint, planMigration } from "./migration.js";
@@ -39,6 +39,7 @@ export class LeadRouter extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.settings = loadSettings(env);
+    this.config = objectConfig(this.settings.config);
     this.horizonMs = horizonMs(env);
     ctx.blockConcurrencyWhile(() => this.load());
   }
@@ -68,7 +69,7 @@ export class LeadRouter extends DurableObject {
     let snapshot = saved?.snapshot;
     if (saved?.log.length) {
       // The calls since the last checkpoint, under the config they were made with.
-      const replayed = new Router(same || !saved.configText ? this.settings.config : saved.configText, snapshot);
+      const replayed = new Router(same || !saved.configText ? this.config : objectConfig(saved.configText), snapshot);
       for (const call of saved.log) {
         try {
           apply(replayed, call);
@@ -83,7 +84,7 @@ export class LeadRouter extends DurableObject {
       }
     }
     if (!this.router && saved && saved.fingerprint !== null && !same) this.migrate(snapshot);
-    else if (!this.router) this.router = new Router(this.settings.config, snapshot);
+    else if (!this.router) this.router = new Router(this.config, snapshot);
     if (!same) this.engine.saveConfig(this.settings.configText);
     this.engine.checkpoint();
     await this.store.commit(this.store.bump());
@@ -95,8 +96,8 @@ export class LeadRouter extends DurableObject {
    * leads of removed reps and pools are routed again (each an owner change for the CRM).
    */
   migrate(snapshot) {
-    const plan = planMigration(snapshot, this.settings.config);
-    this.router = new Router(this.settings.config, plan.snapshot);
+    const plan = planMigration(snapshot, this.config);
+    this.router = new Router(this.config, plan.snapshot);
     const now = Date.now();
     const report = { at: now, rerouted: [], failed: [], finished: plan.finished.map((a) => a.lead_id) };
     const items = [];
@@ -198,38 +199,16 @@ export class LeadRouter extends DurableObject {
     }
   }
 
-  /** In a blind pool a rep takes the oldest lead they may claim; a claim by id must be that one. */
-  blindOrder(leadId, rep, now) {
-    for (const p of this.settings.config.pools ?? []) {
-      if (p.visibility !== "blind") continue;
-      let listing;
-      try {
-        listing = this.router.listPool(p.id, rep, { now });
-      } catch {
-        continue;
-      }
-      if (listing.length && listing[0].lead_id !== leadId && listing.some((l) => l.lead_id === leadId)) {
-        return failure("claim_out_of_order", `lead "${leadId}" is in a blind pool: claim the next lead (POST /pools/:pool/claim)`, null);
-      }
-    }
-    return null;
-  }
-
   /** Claims a pooled lead (`leadId`) or the oldest of `pool`; exactly one rep wins. */
   async claim({ leadId, pool }, rep) {
     await this.ensureLoaded();
     const now = Date.now();
     let c;
     try {
-      const refused = leadId ? this.blindOrder(leadId, rep, now) : null;
-      if (refused) return refused;
       c = leadId ? this.router.claim(leadId, rep, { now }) : this.router.claimNext(pool, rep, { now });
     } catch (e) {
       const f = coreFailure(e, "internal");
-      if (leadId && f.error.code === "unknown_lead") return this.claimedBefore(leadId, rep, f);
-      // The pool a lead waits in is not shown to reps who cannot claim from it.
-      if (leadId && f.error.code === "not_pool_member") return failure("not_pool_member", `rep "${rep}" may not claim lead "${leadId}"`);
-      return f;
+      return leadId && f.error.code === "unknown_lead" ? this.claimedBefore(leadId, rep, f) : f;
     }
     // A repeated claim by the winner returns the first claim unchanged.
     const fresh = c.claimed_at === now;
@@ -290,7 +269,7 @@ export class LeadRouter extends DurableObject {
       }));
       items.push(this.add({ id: `notify:${now}:${this.out.seq}`, kind: "notify", events: enriched, created_at: now, attempts: 0 }));
     }
-    const { router, evicted } = this.engine.evict(this.router, this.settings.config, now, this.horizonMs);
+    const { router, evicted } = this.engine.evict(this.router, this.config, now, this.horizonMs);
     this.router = router;
     const pruned = await this.idem.prune(now);
     await this.store.commit(this.store.bump());
