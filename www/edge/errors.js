@@ -23,6 +23,7 @@ export const STATUS = {
   claim_out_of_order: 409,
   already_contacted: 409,
   rep_unavailable: 409,
+  refused: 409,
   lead_id_reused: 409,
   too_large: 413,
   unsupported_media_type: 415,
@@ -40,8 +41,21 @@ export const STATUS = {
   disabled: 503,
 };
 
-// The core (this build) throws message-only errors: this table names them. When the
-// binding sets `err.code`, that code wins and the table is not read.
+// The engine's own codes (set as `err.code` by bindings that have them) and the worker's
+// code each one answers with. `refused` has no precise meaning: its message decides.
+const CORE_CODES = {
+  not_found: "not_found",
+  not_member: "not_pool_member",
+  already_claimed: "already_claimed",
+  limit_reached: "claim_limit",
+  not_owner: "not_lead_owner",
+  unavailable: "rep_unavailable",
+  expired: "pool_expired",
+  pool_empty: "pool_empty",
+  invalid_lead: "invalid_lead",
+};
+
+// The engine of this build throws message-only errors (or `refused`): this table names them.
 const CORE_MESSAGES = [
   [/is already claimed by someone else/, "already_claimed"],
   [/is not eligible to claim from pool|cannot see pool|: not a member of its pool$/, "not_pool_member"],
@@ -64,8 +78,11 @@ const CORE_MESSAGES = [
 export function coreCode(err, fallback) {
   const message = String(err?.message ?? err);
   const field = err?.field ?? /field "([^"]+)"/.exec(message)?.[1] ?? null;
-  if (typeof err?.code === "string" && STATUS[err.code]) return { code: err.code, field };
-  return { code: CORE_MESSAGES.find(([re]) => re.test(message))?.[1] ?? fallback, field };
+  const named = CORE_MESSAGES.find(([re]) => re.test(message))?.[1];
+  const coded = CORE_CODES[err?.code];
+  // A precise engine code wins; the message refines a coarse one (`not_found`, `invalid_lead`).
+  if (coded && !(named && (coded === "not_found" || coded === "invalid_lead"))) return { code: coded, field };
+  return { code: named ?? coded ?? fallback, field };
 }
 
 /** An error answer for RPC and HTTP: `{ status, error: { code, field, message } }`. */

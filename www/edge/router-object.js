@@ -195,7 +195,7 @@ export class LeadRouter extends DurableObject {
     try {
       return { status: 200, leads: this.router.listPool(pool, rep, { now: Date.now() }) };
     } catch (e) {
-      return coreFailure(e, "unknown_pool");
+      return coreFailure(e, "refused");
     }
   }
 
@@ -207,7 +207,7 @@ export class LeadRouter extends DurableObject {
     try {
       c = leadId ? this.router.claim(leadId, rep, { now }) : this.router.claimNext(pool, rep, { now });
     } catch (e) {
-      const f = coreFailure(e, "internal");
+      const f = coreFailure(e, "refused");
       return leadId && f.error.code === "unknown_lead" ? this.claimedBefore(leadId, rep, f) : f;
     }
     // A repeated claim by the winner returns the first claim unchanged.
@@ -232,7 +232,7 @@ export class LeadRouter extends DurableObject {
     try {
       this.router.touch(leadId, rep, { now });
     } catch (e) {
-      const f = coreFailure(e, "internal");
+      const f = coreFailure(e, "refused");
       if (f.error.code !== "unknown_lead") return f;
       const a = await this.engine.evicted(leadId);
       if (!a) return f;
