@@ -3,7 +3,7 @@
 
 use super::raw::*;
 use super::read::{child, Obj, Reader};
-use crate::error::ConfigErrors;
+use crate::error::{ConfigCode, ConfigErrors};
 use crate::limits::Limits;
 use serde_json::Value;
 
@@ -11,13 +11,15 @@ use serde_json::Value;
 pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
     let mut errors = ConfigErrors::default();
     if json.len() > limits.config_bytes {
-        errors.push(
+        errors.push_code(
+            ConfigCode::TooLarge,
             "",
             format!(
                 "config is {} bytes, more than the limit of {} bytes",
                 json.len(),
                 limits.config_bytes
             ),
+            "",
         );
         return Err(errors);
     }
@@ -29,13 +31,15 @@ pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
                 Some(i) => msg.get(..i).unwrap_or(&msg).to_string(),
                 None => msg,
             };
-            errors.push(
+            errors.push_code(
+                ConfigCode::InvalidJson,
                 "",
                 format!(
                     "invalid JSON at line {}, column {}: {msg}",
                     e.line(),
                     e.column()
                 ),
+                "",
             );
             return Err(errors);
         }
@@ -43,14 +47,25 @@ pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
     load_value(&value, limits)
 }
 
-/// Reads an already-parsed JSON value.
+/// Reads an already-parsed JSON value. When the structure has problems, the readable
+/// rest is still compiled so that reference problems (an unknown rep, a bad condition)
+/// come in the same list: every problem at once, not in rounds.
 pub fn load_value(value: &Value, limits: &Limits) -> Result<Config, ConfigErrors> {
     let mut errors = ConfigErrors::default();
-    let config = read_config(&mut Reader::new(&mut errors), value);
+    let mut reader = Reader::new(&mut errors);
+    let config = read_config(&mut reader, value);
+    let (defaulted, skipped) = (reader.defaulted, reader.skipped);
+    let mut over_limit = false;
     if let Some(c) = &config {
         let mut over = |path: &str, n: usize, max: usize, what: &str| {
             if n > max {
-                errors.push(path, format!("{n} {what}, more than the limit of {max}"));
+                over_limit = true;
+                errors.push_code(
+                    ConfigCode::OverLimit,
+                    path,
+                    format!("{n} {what}, more than the limit of {max}"),
+                    "",
+                );
             }
         };
         over("reps", c.reps.len(), limits.reps, "reps");
@@ -67,7 +82,26 @@ pub fn load_value(value: &Value, limits: &Limits) -> Result<Config, ConfigErrors
     }
     match config {
         Some(c) if errors.is_empty() => Ok(c),
+        // Over a limit, compiling is the work the limit refuses; with a skipped item,
+        // list indexes in the compiler's paths would point at the wrong entries.
+        Some(c) if !over_limit && !skipped => {
+            if let Err(more) = crate::router::Router::new_with_limits(c, *limits) {
+                let covered = |path: &str| defaulted.iter().any(|d| within(path, d));
+                errors
+                    .0
+                    .extend(more.0.into_iter().filter(|e| !covered(&e.path)));
+            }
+            Err(errors)
+        }
         _ => Err(errors),
+    }
+}
+
+/// `path` is `base` or inside it (`reps[0].id` is inside `reps[0]`).
+fn within(path: &str, base: &str) -> bool {
+    match path.strip_prefix(base) {
+        Some(rest) => base.is_empty() || rest.is_empty() || rest.starts_with(['.', '[']),
+        None => false,
     }
 }
 
@@ -225,13 +259,7 @@ fn read_sla(r: &mut Reader, v: &Value, path: &str) -> Option<Sla> {
         remind_after_minutes: r.list(&o, "remind_after_minutes", |r, v, p| match v.as_u64() {
             Some(n) if n <= max => Some(n),
             _ => {
-                r.err(
-                    p,
-                    format!(
-                        "expected a whole number from 0 to {max}, found {}",
-                        super::read::found(v)
-                    ),
-                );
+                r.expected(p, &format!("a whole number from 0 to {max}"), v);
                 None
             }
         }),
@@ -413,10 +441,7 @@ fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
         owners: crate::sort::btree_map(r.map(&o, "owners", |r, v, p| match v {
             Value::String(s) => Some(s.clone()),
             v => {
-                r.err(
-                    p,
-                    format!("expected a rep id, found {}", super::read::found(v)),
-                );
+                r.expected(p, "a rep id", v);
                 None
             }
         })),
