@@ -41,7 +41,7 @@ fn router() -> Router {
     Router::new(CONFIG.into(), None).unwrap()
 }
 
-fn rep_of(r: &mut Router, id: &str) -> String {
+fn rep_of(r: &Router, id: &str) -> String {
     let d = r
         .route(js(&format!("{{\"id\": \"{id}\"}}")), opts())
         .unwrap();
@@ -50,8 +50,8 @@ fn rep_of(r: &mut Router, id: &str) -> String {
 
 #[wasm_bindgen_test]
 fn routes_objects_and_json_strings_in_rotation() {
-    let mut r = router();
-    assert_eq!(rep_of(&mut r, "L1"), "ana");
+    let r = router();
+    assert_eq!(rep_of(&r, "L1"), "ana");
     let d = r.route("{\"id\": \"L2\"}".into(), opts()).unwrap();
     assert_eq!(get(&d, "rep").as_string().unwrap(), "ben");
     assert_eq!(get(&d, "outcome").as_string().unwrap(), "assigned");
@@ -59,7 +59,7 @@ fn routes_objects_and_json_strings_in_rotation() {
     let trace = get(&d, "trace");
     let cands = Array::from(&get(&trace, "candidates"));
     assert_eq!(cands.length(), 2);
-    assert_eq!(rep_of(&mut r, "L3"), "ana");
+    assert_eq!(rep_of(&r, "L3"), "ana");
 }
 
 #[wasm_bindgen_test]
@@ -84,7 +84,7 @@ fn config_object_and_errors_listing_every_problem() {
 
 #[wasm_bindgen_test]
 fn batch_keeps_going_past_a_bad_lead() {
-    let mut r = router();
+    let r = router();
     let leads = js(
         r#"[{"id": "A"}, {"id": "B", "company_size": "many"}, 42, {"id": "C", "email": "x@gmail.com"}, {"id": "D"}]"#,
     );
@@ -121,16 +121,16 @@ fn batch_keeps_going_past_a_bad_lead() {
 
 #[wasm_bindgen_test]
 fn snapshot_restores_the_rotation() {
-    let mut a = router();
-    rep_of(&mut a, "L1");
+    let a = router();
+    rep_of(&a, "L1");
     let snap = a.snapshot().unwrap();
-    let mut b = Router::new(CONFIG.into(), Some(snap.clone())).unwrap();
-    let mut c = Router::new(CONFIG.into(), Some(JSON::stringify(&snap).unwrap().into())).unwrap();
+    let b = Router::new(CONFIG.into(), Some(snap.clone())).unwrap();
+    let c = Router::new(CONFIG.into(), Some(JSON::stringify(&snap).unwrap().into())).unwrap();
     for i in 0..5 {
         let id = format!("N{i}");
-        let want = rep_of(&mut a, &id);
-        assert_eq!(rep_of(&mut b, &id), want);
-        assert_eq!(rep_of(&mut c, &id), want);
+        let want = rep_of(&a, &id);
+        assert_eq!(rep_of(&b, &id), want);
+        assert_eq!(rep_of(&c, &id), want);
     }
     let bad = Router::new(CONFIG.into(), Some(js(r#"{"version": 99}"#)))
         .err()
@@ -145,8 +145,8 @@ fn snapshot_restores_the_rotation() {
 /// and the same router keeps routing correctly afterwards.
 #[wasm_bindgen_test]
 fn hostile_inputs_are_errors_and_the_router_survives() {
-    let mut r = router();
-    assert_eq!(rep_of(&mut r, "first"), "ana");
+    let r = router();
+    assert_eq!(rep_of(&r, "first"), "ana");
     let huge = "x".repeat(2 * 1024 * 1024);
     let big_lead = Object::new();
     Reflect::set(&big_lead, &"id".into(), &"big".into()).unwrap();
@@ -238,6 +238,6 @@ fn hostile_inputs_are_errors_and_the_router_survives() {
     }
     // After all of that the same instance continues the rotation where it was: the
     // rejected inputs never consumed a turn.
-    assert_eq!(rep_of(&mut r, "after-1"), "ana");
-    assert_eq!(rep_of(&mut r, "after-2"), "ben");
+    assert_eq!(rep_of(&r, "after-1"), "ana");
+    assert_eq!(rep_of(&r, "after-2"), "ben");
 }
