@@ -241,3 +241,82 @@ fn hostile_inputs_are_errors_and_the_router_survives() {
     assert_eq!(rep_of(&r, "after-1"), "ana");
     assert_eq!(rep_of(&r, "after-2"), "ben");
 }
+
+fn code(e: &JsValue) -> String {
+    get(e, "code").as_string().unwrap()
+}
+
+/// Issue 13, items 1 and 2 in a real engine: an exception from the caller's own object
+/// (a throwing getter, a revoked Proxy, a throwing Symbol.iterator) fails that call only,
+/// and an id that is not a string is a TypeError naming it, with no memory allocated.
+#[wasm_bindgen_test]
+fn caller_exceptions_and_non_string_ids_leave_the_router_unchanged() {
+    let r = router();
+    assert_eq!(rep_of(&r, "first"), "ana");
+    let throws = js_sys::Function::new_no_args("throw new Error('boom')");
+    let getter_lead = Object::new();
+    let desc = Object::new();
+    Reflect::set(&desc, &"get".into(), &throws).unwrap();
+    Reflect::set(&desc, &"enumerable".into(), &JsValue::TRUE).unwrap();
+    Object::define_property(&getter_lead, &"country".into(), &desc);
+    let revocable = js_sys::Proxy::revocable(&Object::new(), &Object::new());
+    let revoke: js_sys::Function = get(&revocable, "revoke").into();
+    revoke.call0(&JsValue::UNDEFINED).unwrap();
+    let revoked = get(&revocable, "proxy");
+    let batch = Array::of1(&js(r#"{"id": "B1"}"#));
+    Reflect::set(&batch, &js_sys::Symbol::iterator(), &throws).unwrap();
+
+    let before = JSON::stringify(&r.snapshot().unwrap()).unwrap();
+    let failures = [
+        r.route(getter_lead.into(), opts()).err().unwrap(),
+        r.route(revoked.clone(), opts()).err().unwrap(),
+        r.route(js("{}"), revoked.clone()).err().unwrap(),
+        r.route_batch(batch.into(), opts()).err().unwrap(),
+        r.route_batch(revoked, opts()).err().unwrap(),
+    ];
+    for e in &failures {
+        assert_eq!(code(e), "unreadable_input", "{}", message(e));
+    }
+    assert_eq!(
+        message(&failures[0]),
+        "invalid lead: reading it threw: boom"
+    );
+    assert_eq!(message(&failures[3]), "leads: reading it threw: boom");
+
+    let bytes = wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    let huge_length = js(r#"{"length": 3e8}"#);
+    for bad in [
+        JsValue::from(42),
+        JsValue::TRUE,
+        js_sys::Symbol::for_("x").into(),
+        huge_length,
+    ] {
+        let e = r.claim(bad.clone(), "ana".into(), opts()).err().unwrap();
+        assert!(e.is_instance_of::<js_sys::TypeError>());
+        assert!(message(&e).starts_with("claim: leadId must be a string, found "));
+        assert_eq!(code(&e), "invalid_argument");
+        let e = r.list_pool("p".into(), bad.clone(), opts()).err().unwrap();
+        assert!(message(&e).starts_with("listPool: rep must be a string, found "));
+        let e = r.set_status(bad, JsValue::NULL).err().unwrap();
+        assert!(message(&e).starts_with("setStatus: rep must be a string, found "));
+    }
+    let after_bytes = wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    assert_eq!(after_bytes, bytes);
+    assert_eq!(JSON::stringify(&r.snapshot().unwrap()).unwrap(), before);
+    assert_eq!(rep_of(&r, "after"), "ben");
+    // Built-ins are not leads.
+    let e = r.route(js_sys::Map::new().into(), opts()).err().unwrap();
+    assert_eq!(
+        message(&e),
+        "invalid lead: expected a plain object of fields, found a Map"
+    );
+    assert_eq!(code(&e), "invalid_lead");
+}
