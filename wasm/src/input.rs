@@ -20,8 +20,6 @@ extern "C" {
     fn object_tag(v: &JsValue) -> Result<JsString, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
     fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = fromEntries, catch)]
-    fn object_from_entries(v: &Array) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
     fn stringify(v: &JsValue) -> Result<JsValue, JsValue>;
 
@@ -251,8 +249,8 @@ pub(crate) fn list(value: &JsValue, what: &str) -> Result<Array, Fail> {
     }
 }
 
-/// The lead as JSON text. Strings pass through; a plain object is read once, property
-/// by property (each getter called once), and its copy stringified natively.
+/// The lead as JSON text. Strings pass through; a plain object is stringified natively
+/// (through a caught import: a throwing getter or Proxy trap is this lead's error).
 pub(crate) fn lead_text(lead: &JsValue, max_units: usize) -> Result<String, Fail> {
     let lead_code = LeadCode::InvalidLead.as_str();
     let invalid = |m: String| Fail::new(lead_code, m);
@@ -277,35 +275,36 @@ pub(crate) fn lead_text(lead: &JsValue, max_units: usize) -> Result<String, Fail
             "invalid lead: expected a plain object of fields, found a {kind}"
         )));
     }
-    let entries = object_entries(lead).map_err(|e| unreadable("invalid lead", &e))?;
-    // JSON.stringify turns NaN and Infinity into null silently: refuse them by name.
-    for entry in entries.iter() {
-        let pair: &Array = entry.unchecked_ref();
-        if let Some(n) = pair.get(1).as_f64() {
-            if !n.is_finite() {
-                let key = pair.get(0).as_string().unwrap_or_default();
-                let key = leadroute::lead::preview(&key);
-                let shown = if n.is_nan() {
-                    "NaN"
-                } else if n > 0.0 {
-                    "inf"
-                } else {
-                    "-inf"
-                };
-                return Err(invalid(format!(
-                    "invalid lead: field \"{key}\": expected a finite number, found {shown}"
-                )));
+    let text = stringify(lead).map_err(|e| unreadable("invalid lead", &e))?;
+    let Some(text) = text.dyn_ref::<JsString>() else {
+        return Err(invalid("invalid lead: cannot be converted to JSON".into()));
+    };
+    let text = copy_string(text, max_units, lead_code, "invalid lead: its JSON text")?;
+    // JSON.stringify turns NaN and Infinity into null silently: only then look closer,
+    // reading the fields a second time (still before the router is touched).
+    if text.contains("null") {
+        let entries = object_entries(lead).map_err(|e| unreadable("invalid lead", &e))?;
+        for entry in entries.iter() {
+            let pair: &Array = entry.unchecked_ref();
+            if let Some(n) = pair.get(1).as_f64() {
+                if !n.is_finite() {
+                    let key = pair.get(0).as_string().unwrap_or_default();
+                    let key = leadroute::lead::preview(&key);
+                    let shown = if n.is_nan() {
+                        "NaN"
+                    } else if n > 0.0 {
+                        "inf"
+                    } else {
+                        "-inf"
+                    };
+                    return Err(invalid(format!(
+                        "invalid lead: field \"{key}\": expected a finite number, found {shown}"
+                    )));
+                }
             }
         }
     }
-    // The copy is a plain object with own data properties only: nothing of the
-    // caller's runs again while it is stringified (values' own toJSON aside).
-    let copy = object_from_entries(&entries).map_err(|e| unreadable("invalid lead", &e))?;
-    let text = stringify(&copy).map_err(|e| unreadable("invalid lead", &e))?;
-    match text.dyn_ref::<JsString>() {
-        Some(s) => copy_string(s, max_units, lead_code, "invalid lead: its JSON text"),
-        None => Err(invalid("invalid lead: cannot be converted to JSON".into())),
-    }
+    Ok(text)
 }
 
 /// What a simulation is fed.
