@@ -257,14 +257,20 @@ pub(crate) fn lead_text(lead: &JsValue, max_units: usize) -> Result<String, Fail
     if let Some(s) = lead.dyn_ref::<JsString>() {
         return copy_string(s, max_units, lead_code, "invalid lead: the JSON text");
     }
-    if !lead.is_object() || lead.is_function() || is_array(lead).unwrap_or(false) {
+    if !lead.is_object() || lead.is_function() {
         return Err(invalid(format!(
             "invalid lead: expected an object, found {}",
             type_name(lead)
         )));
     }
+    // One call tells a plain object from an array (also behind a Proxy) and built-ins.
     let tag = object_tag(lead).map_err(|e| unreadable("invalid lead", &e))?;
     let tag = tag.as_string().unwrap_or_default();
+    if tag == "[object Array]" {
+        return Err(invalid(
+            "invalid lead: expected an object, found an array".into(),
+        ));
+    }
     if tag != "[object Object]" {
         // A Map, a typed array, a Date, a RegExp... would stringify to `{}` or worse.
         let kind = tag
