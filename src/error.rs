@@ -210,6 +210,14 @@ pub enum StateCode {
     AlreadyClaimed,
     /// A claim limit or cap stops the operation.
     LimitReached,
+    /// The lead is not claimed by, or assigned to, this rep.
+    NotOwner,
+    /// The rep cannot take leads now (status, hours, out of office, cap).
+    Unavailable,
+    /// The lead has expired from its pool.
+    Expired,
+    /// The pool has no lead to give.
+    PoolEmpty,
     /// A snapshot that cannot be read or belongs to another build.
     InvalidSnapshot,
 }
@@ -222,6 +230,10 @@ impl StateCode {
             StateCode::NotMember => "not_member",
             StateCode::AlreadyClaimed => "already_claimed",
             StateCode::LimitReached => "limit_reached",
+            StateCode::NotOwner => "not_owner",
+            StateCode::Unavailable => "unavailable",
+            StateCode::Expired => "expired",
+            StateCode::PoolEmpty => "pool_empty",
             StateCode::InvalidSnapshot => "invalid_snapshot",
         }
     }

@@ -146,6 +146,10 @@ fn every_code_is_documented() {
         S::NotMember.as_str(),
         S::AlreadyClaimed.as_str(),
         S::LimitReached.as_str(),
+        S::NotOwner.as_str(),
+        S::Unavailable.as_str(),
+        S::Expired.as_str(),
+        S::PoolEmpty.as_str(),
         S::InvalidSnapshot.as_str(),
     ];
     for code in codes {
