@@ -312,3 +312,22 @@ test("config errors list code, path, message and help for each problem", () => {
   assert.deepEqual(v.errors.map((x) => Object.keys(x).sort()), [["code", "help", "message", "path"], ["code", "help", "message", "path"]]);
   assert.deepEqual(validate(42).errors.map((x) => x.code), ["invalid_argument"]);
 });
+
+test("failing calls leak no wasm memory: repeated, the memory stays the same size", async () => {
+  const { Router: WebRouter, memory } = await loadWebPkg();
+  const r = new WebRouter(rrConfig());
+  const all = [
+    ...hostileRoutes.map(([, call]) => call),
+    ...throwingInputs.map(([, call]) => call),
+    ...stringArgs.map(([, , invoke]) => (x) => invoke(x, { length: 3e8 })),
+  ];
+  const run = () => {
+    for (const call of all) assert.throws(() => call(r), Error);
+  };
+  run(); // the first round may grow the memory once (a 2 MB lead is copied to be checked)
+  const bytes = memory.buffer.byteLength;
+  for (let i = 0; i < 20; i++) run();
+  assert.equal(memory.buffer.byteLength, bytes);
+  assert.equal(r.route(lead(1), { now: NOW }).rep, "a");
+  r.free();
+});
