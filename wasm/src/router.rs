@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 /// Free memory a state update may need beyond its inputs (decision, trace, the state's
 /// own growth); a call that cannot have it is refused before it changes anything.
-const UPDATE_HEADROOM: usize = 1 << 20;
+pub(crate) const UPDATE_HEADROOM: usize = 1 << 20;
 
 /// A compiled router together with its routing state.
 #[wasm_bindgen]

@@ -2,8 +2,8 @@
 //! Inputs are read into Rust before the simulation is borrowed, as in `Router`.
 
 use crate::error::{code, config_error, error};
-use crate::input::{self, Feed};
-use crate::router::config_text;
+use crate::input::{self, ensure_free, Feed};
+use crate::router::{config_text, UPDATE_HEADROOM};
 use crate::to_js;
 use std::cell::{RefCell, RefMut};
 use wasm_bindgen::prelude::*;
@@ -46,6 +46,16 @@ fn from_js_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, JsValue> {
     let text = input::json_text(value, what, 16 << 20, code::INVALID_ARGUMENT)?;
     serde_json::from_str(&text).map_err(|e| error(code, &format!("invalid {what}: {e}")))
+}
+
+/// The simulation grows with what it is fed (held leads, sampled decisions): a chunk is
+/// refused before it is routed when its size again is not free.
+fn room_for(feed: &Feed) -> Result<(), JsValue> {
+    let len = match feed {
+        Feed::Bytes(b) => b.len(),
+        Feed::Text(t) => t.len(),
+    };
+    Ok(ensure_free(UPDATE_HEADROOM.saturating_add(len))?)
 }
 
 impl Simulation {
@@ -107,6 +117,7 @@ impl Simulation {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
     ) -> Result<f64, JsValue> {
         let feed = input::feed(&input, "JSONL input")?;
+        room_for(&feed)?;
         let mut sim = self.sim()?;
         match feed {
             Feed::Bytes(b) => sim.feed_jsonl_bytes(&self.router, &b),
@@ -135,6 +146,7 @@ impl Simulation {
                 )?)
             };
         let feed = input::feed(&input, "CSV input")?;
+        room_for(&feed)?;
         let mut sim = self.sim()?;
         match feed {
             Feed::Bytes(b) => sim.feed_csv_bytes(&self.router, &b, mapping.as_ref()),
