@@ -1,5 +1,7 @@
-//! Errors a caller can inspect: config problems (all at once, each at its JSON path)
-//! and per-lead input errors. Messages are lowercase and quote the user's own input.
+//! Errors a caller can inspect: config problems (all at once, each at its JSON path),
+//! per-lead input errors and refused state operations. Each carries a stable `code`
+//! (the README lists them) so callers never match on message text; messages are
+//! lowercase and quote the user's own input.
 
 use serde::Serialize;
 use std::fmt;
@@ -7,12 +9,56 @@ use std::fmt;
 #[cfg(feature = "ts")]
 use tsify::Tsify;
 
-/// One problem in a config, at its JSON path (`rules[2].when.field`).
+/// What kind of config problem it is; serialized as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigCode {
+    /// The text is not JSON.
+    InvalidJson,
+    /// The config text is larger than `Limits::config_bytes`.
+    TooLarge,
+    /// More reps, teams, rules or accounts than the limits allow.
+    OverLimit,
+    /// A key the config format does not have.
+    UnknownKey,
+    /// A required key is absent.
+    MissingKey,
+    /// A value of the wrong JSON type (or a number out of its range).
+    WrongType,
+    /// A name outside a fixed set (a strategy type, an operator, a time zone).
+    UnknownValue,
+    /// A rep, team, pool or field that the config does not define.
+    UnknownReference,
+    /// Any other value that breaks a rule of the format (duplicate id, bad time, ...).
+    InvalidValue,
+}
+
+impl ConfigCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigCode::InvalidJson => "invalid_json",
+            ConfigCode::TooLarge => "too_large",
+            ConfigCode::OverLimit => "over_limit",
+            ConfigCode::UnknownKey => "unknown_key",
+            ConfigCode::MissingKey => "missing_key",
+            ConfigCode::WrongType => "wrong_type",
+            ConfigCode::UnknownValue => "unknown_value",
+            ConfigCode::UnknownReference => "unknown_reference",
+            ConfigCode::InvalidValue => "invalid_value",
+        }
+    }
+}
+
+/// One problem in a config, at its JSON path (`rules[2].when.field`); `help` says what
+/// would be accepted and may be empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 pub struct ConfigError {
+    pub code: ConfigCode,
     pub path: String,
     pub message: String,
+    pub help: String,
 }
 
 impl fmt::Display for ConfigError {
@@ -30,10 +76,23 @@ impl fmt::Display for ConfigError {
 pub struct ConfigErrors(pub Vec<ConfigError>);
 
 impl ConfigErrors {
+    /// A problem without a more precise code (`invalid_value`).
     pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.push_code(ConfigCode::InvalidValue, path, message, "");
+    }
+
+    pub fn push_code(
+        &mut self,
+        code: ConfigCode,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.0.push(ConfigError {
+            code,
             path: path.into(),
             message: message.into(),
+            help: help.into(),
         });
     }
 
@@ -45,11 +104,20 @@ impl ConfigErrors {
         name: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) {
-        let message = match did_you_mean(name, candidates) {
-            Some(s) => format!("unknown {what} \"{name}\" (did you mean \"{s}\"?)"),
-            None => format!("unknown {what} \"{name}\""),
+        let (message, help) = match did_you_mean(name, candidates) {
+            Some(s) => (
+                format!("unknown {what} \"{name}\" (did you mean \"{s}\"?)"),
+                format!("did you mean \"{s}\"?"),
+            ),
+            None => (format!("unknown {what} \"{name}\""), String::new()),
         };
-        self.push(path, message);
+        // `what` is the caller's own category word, never user input.
+        let code = match what {
+            "key" => ConfigCode::UnknownKey,
+            "operator" | "time zone" => ConfigCode::UnknownValue,
+            _ => ConfigCode::UnknownReference,
+        };
+        self.push_code(code, path, message, help);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -82,17 +150,39 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
+/// What kind of lead problem it is; serialized as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum LeadCode {
+    /// The lead is not an object of scalar fields, a field has the wrong type, or it is
+    /// over a size limit.
+    InvalidLead,
+}
+
+impl LeadCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadCode::InvalidLead => "invalid_lead",
+        }
+    }
+}
+
 /// A lead that cannot be routed as given (wrong type, too large, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 pub struct LeadError {
+    pub code: LeadCode,
     pub message: String,
+    pub help: String,
 }
 
 impl LeadError {
     pub fn new(message: impl Into<String>) -> Self {
         LeadError {
+            code: LeadCode::InvalidLead,
             message: message.into(),
+            help: String::new(),
         }
     }
 }
@@ -105,17 +195,70 @@ impl fmt::Display for LeadError {
 
 impl std::error::Error for LeadError {}
 
+/// Why a state operation was refused; serialized as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum StateCode {
+    /// Refused for a reason without a more precise code yet.
+    Refused,
+    /// The rep, pool or lead named does not exist (or is not in that pool).
+    NotFound,
+    /// The rep is not a member of the pool.
+    NotMember,
+    /// Another rep already holds the lead.
+    AlreadyClaimed,
+    /// A claim limit or cap stops the operation.
+    LimitReached,
+    /// The lead is not claimed by, or assigned to, this rep.
+    NotOwner,
+    /// The rep cannot take leads now (status, hours, out of office, cap).
+    Unavailable,
+    /// The lead has expired from its pool.
+    Expired,
+    /// The pool has no lead to give.
+    PoolEmpty,
+    /// A snapshot that cannot be read or belongs to another build.
+    InvalidSnapshot,
+}
+
+impl StateCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateCode::Refused => "refused",
+            StateCode::NotFound => "not_found",
+            StateCode::NotMember => "not_member",
+            StateCode::AlreadyClaimed => "already_claimed",
+            StateCode::LimitReached => "limit_reached",
+            StateCode::NotOwner => "not_owner",
+            StateCode::Unavailable => "unavailable",
+            StateCode::Expired => "expired",
+            StateCode::PoolEmpty => "pool_empty",
+            StateCode::InvalidSnapshot => "invalid_snapshot",
+        }
+    }
+}
+
 /// An operation on routing state that was refused (claim, touch, snapshot, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 pub struct StateError {
+    pub code: StateCode,
     pub message: String,
+    pub help: String,
 }
 
 impl StateError {
+    /// A refusal without a more precise code (`refused`).
     pub fn new(message: impl Into<String>) -> Self {
+        StateError::with_code(StateCode::Refused, message)
+    }
+
+    pub fn with_code(code: StateCode, message: impl Into<String>) -> Self {
         StateError {
+            code,
             message: message.into(),
+            help: String::new(),
         }
     }
 }
@@ -128,15 +271,37 @@ impl fmt::Display for StateError {
 
 impl std::error::Error for StateError {}
 
-/// The closest candidate by edit distance, if close enough to be a likely typo.
+/// Names longer than this get no suggestion: a typo of a short name is never this long,
+/// and the distance table is `input × candidate` cells.
+pub const SUGGEST_MAX_CHARS: usize = 64;
+
+/// The closest candidate by edit distance, if close enough to be a likely typo. Work is
+/// bounded: inputs over [`SUGGEST_MAX_CHARS`] are not compared, nor candidates whose
+/// length alone puts them out of reach.
 pub fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Checked on bytes first: a huge key is refused without counting its chars.
+    if input.len() > 4 * SUGGEST_MAX_CHARS {
+        return None;
+    }
+    let n = input.chars().count();
+    if n > SUGGEST_MAX_CHARS {
+        return None;
+    }
     let input_l = input.to_lowercase();
-    let max = (input.chars().count() / 3).max(1) + 1;
+    let max = (n / 3).max(1) + 1;
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
+        // The distance is at least the difference in length.
+        if c.len() > 4 * (n + max) {
+            continue;
+        }
+        let m = c.chars().count();
+        if m.abs_diff(n) > max {
+            continue;
+        }
         let d = levenshtein(&input_l, &c.to_lowercase());
         if d <= max && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
@@ -145,11 +310,19 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Cells of distance tables built on this thread (tests count work with it).
+    static CELLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Optimal string alignment distance: edits plus adjacent transpositions (`bne`/`ben`).
 fn levenshtein(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let w = b.len() + 1;
+    #[cfg(test)]
+    CELLS.with(|c| c.set(c.get() + (a.len() + 1) * w));
     let mut d = vec![0usize; (a.len() + 1) * w];
     let at = |i: usize, j: usize| i * w + j;
     for i in 0..=a.len() {
@@ -194,5 +367,38 @@ mod tests {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("bne", "ben"), 1);
         assert_eq!(did_you_mean("bne", ["ana", "ben"]), Some("ben"));
+    }
+
+    fn cells_of(f: impl FnOnce()) -> usize {
+        CELLS.with(|c| c.set(0));
+        f();
+        CELLS.with(|c| c.get())
+    }
+
+    /// A huge unknown key (or a huge candidate) builds no `n × m` table: the work per
+    /// candidate is bounded by the suggestion length, whatever the input size.
+    #[test]
+    fn suggestion_work_is_bounded_for_huge_names() {
+        let huge = "k".repeat(1_000_000);
+        let keys = ["name", "members", "strategy", huge.as_str()];
+        assert_eq!(cells_of(|| assert_eq!(did_you_mean(&huge, keys), None)), 0);
+        let near = format!("{}x", "k".repeat(SUGGEST_MAX_CHARS - 1));
+        let cells = cells_of(|| {
+            did_you_mean(&near, keys);
+        });
+        assert_eq!(
+            cells, 0,
+            "the huge candidate is out of reach by length alone"
+        );
+        // At the bound, suggestions still work and cost at most one bounded table each.
+        let long = "k".repeat(SUGGEST_MAX_CHARS);
+        let typo = format!("{}j", "k".repeat(SUGGEST_MAX_CHARS - 1));
+        let cells = cells_of(|| assert_eq!(did_you_mean(&typo, [long.as_str()]), Some(&*long)));
+        assert_eq!(cells, (SUGGEST_MAX_CHARS + 1) * (SUGGEST_MAX_CHARS + 1));
+        // Multi-byte input over the bound is refused too (chars, not bytes, count).
+        assert_eq!(
+            did_you_mean(&"é".repeat(SUGGEST_MAX_CHARS + 1), ["é"]),
+            None
+        );
     }
 }

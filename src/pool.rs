@@ -84,27 +84,33 @@ pub struct Claim {
     pub fields: LeadFields,
 }
 
-use crate::error::StateError;
+use crate::error::{StateCode, StateError};
 use crate::state::State;
 
 impl Router {
     fn pool_index(&self, id: &str) -> Result<usize, StateError> {
         self.pool_ids.get(id).copied().ok_or_else(|| {
             let ids = self.pools.iter().map(|p| p.id.as_str());
-            StateError::new(match crate::error::did_you_mean(id, ids) {
-                Some(s) => format!("unknown pool \"{id}\" (did you mean \"{s}\"?)"),
-                None => format!("unknown pool \"{id}\""),
-            })
+            StateError::with_code(
+                StateCode::NotFound,
+                match crate::error::did_you_mean(id, ids) {
+                    Some(s) => format!("unknown pool \"{id}\" (did you mean \"{s}\"?)"),
+                    None => format!("unknown pool \"{id}\""),
+                },
+            )
         })
     }
 
     pub(crate) fn rep_or_error(&self, id: &str) -> Result<usize, StateError> {
         self.rep_index(id).ok_or_else(|| {
             let ids = self.reps.iter().map(|r| r.id.as_str());
-            StateError::new(match crate::error::did_you_mean(id, ids) {
-                Some(s) => format!("unknown rep \"{id}\" (did you mean \"{s}\"?)"),
-                None => format!("unknown rep \"{id}\""),
-            })
+            StateError::with_code(
+                StateCode::NotFound,
+                match crate::error::did_you_mean(id, ids) {
+                    Some(s) => format!("unknown rep \"{id}\" (did you mean \"{s}\"?)"),
+                    None => format!("unknown rep \"{id}\""),
+                },
+            )
         })
     }
 
@@ -122,11 +128,12 @@ impl Router {
         let p = self
             .pools
             .get(pi)
-            .ok_or_else(|| StateError::new("unknown pool"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown pool"))?;
         if !p.members.contains(&ri) {
-            return Err(StateError::new(format!(
-                "rep \"{rep}\" cannot see pool \"{pool}\""
-            )));
+            return Err(StateError::with_code(
+                StateCode::NotMember,
+                format!("rep \"{rep}\" cannot see pool \"{pool}\""),
+            ));
         }
         let visible: Vec<&str> = p.visible.iter().map(|s| self.schema.name(*s)).collect();
         let local = self.reps.get(ri).map(|r| self.zone(r.zone).local(now));
@@ -184,40 +191,43 @@ impl Router {
                     score: a.score,
                     fields: a.fields.clone(),
                 }),
-                Some(a) if a.pool.is_some() => Err(StateError::new(format!(
-                    "lead \"{lead_id}\" is already claimed by someone else"
-                ))),
-                _ => Err(StateError::new(format!(
-                    "lead \"{lead_id}\" is not waiting in any pool"
-                ))),
+                Some(a) if a.pool.is_some() => Err(StateError::with_code(
+                    StateCode::AlreadyClaimed,
+                    format!("lead \"{lead_id}\" is already claimed by someone else"),
+                )),
+                _ => Err(StateError::with_code(
+                    StateCode::NotFound,
+                    format!("lead \"{lead_id}\" is not waiting in any pool"),
+                )),
             };
         };
         let pi = self.pool_index(&pooled.pool)?;
         let p = self
             .pools
             .get(pi)
-            .ok_or_else(|| StateError::new("unknown pool"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown pool"))?;
         if !p.members.contains(&ri) {
             // Not the pool's name: a non-member learns nothing about where the lead is.
-            return Err(StateError::new(format!(
-                "rep \"{rep}\" cannot claim lead \"{lead_id}\": not a member of its pool"
-            )));
+            return Err(StateError::with_code(
+                StateCode::NotMember,
+                format!("rep \"{rep}\" cannot claim lead \"{lead_id}\": not a member of its pool"),
+            ));
         }
         if pooled.expires_at.is_some_and(|e| e <= now) {
-            return Err(StateError::new(format!(
-                "lead \"{lead_id}\" has expired from pool \"{}\"",
-                p.id
-            )));
+            return Err(StateError::with_code(
+                StateCode::Expired,
+                format!("lead \"{lead_id}\" has expired from pool \"{}\"", p.id),
+            ));
         }
         let r = self
             .reps
             .get(ri)
-            .ok_or_else(|| StateError::new("unknown rep"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown rep"))?;
         let local = self.zone(r.zone).local(now);
         let rs = state
             .reps
             .get(ri)
-            .ok_or_else(|| StateError::new("unknown rep"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown rep"))?;
         if let Some(u) = crate::select::availability::unavailable(
             r,
             rs,
@@ -225,15 +235,16 @@ impl Router {
             crate::select::Checks::ALL,
             crate::select::LeadCaps::default(),
         ) {
-            return Err(StateError::new(format!(
-                "rep \"{rep}\" cannot claim now: {}",
-                u.describe()
-            )));
+            return Err(StateError::with_code(
+                StateCode::Unavailable,
+                format!("rep \"{rep}\" cannot claim now: {}", u.describe()),
+            ));
         }
         if let Some(what) = self.unmet(p, ri, &pooled.fields, &local) {
-            return Err(StateError::new(format!(
-                "rep \"{rep}\" cannot claim lead \"{lead_id}\": {what}"
-            )));
+            return Err(StateError::with_code(
+                StateCode::NotMember,
+                format!("rep \"{rep}\" cannot claim lead \"{lead_id}\": {what}"),
+            ));
         }
         if p.visibility == crate::config::Visibility::Blind {
             let oldest = self.list_pool(state, &p.id, rep, now)?.into_iter().next();
@@ -247,7 +258,7 @@ impl Router {
         if let Some(limit) = p.claim_per_day {
             let n = rs.claims_on(local.day_key());
             if n >= limit {
-                return Err(StateError::new(format!(
+                return Err(StateError::with_code(StateCode::LimitReached, format!(
                     "rep \"{rep}\" is over the claim limit of pool \"{}\": {n} of {limit} claims today",
                     p.id
                 )));
@@ -262,14 +273,14 @@ impl Router {
                 })
                 .count() as u32;
             if open >= limit {
-                return Err(StateError::new(format!(
+                return Err(StateError::with_code(StateCode::LimitReached, format!(
                     "rep \"{rep}\" is over the claim limit of pool \"{}\": {open} of {limit} claimed leads not yet contacted",
                     p.id
                 )));
             }
         }
         let Some(pooled) = state.pooled.remove(lead_id) else {
-            return Err(StateError::new("lead vanished"));
+            return Err(StateError::with_code(StateCode::NotFound, "lead vanished"));
         };
         if let Some(rs) = state.reps.get_mut(ri) {
             rs.add(crate::model::rep::period_keys(&local));
@@ -339,7 +350,10 @@ impl Router {
         let first = self.list_pool(state, pool, rep, now)?.into_iter().next();
         match first {
             Some(l) => self.claim(state, &l.lead_id, rep, now),
-            None => Err(StateError::new(format!("pool \"{pool}\" is empty"))),
+            None => Err(StateError::with_code(
+                StateCode::PoolEmpty,
+                format!("pool \"{pool}\" is empty"),
+            )),
         }
     }
 
@@ -360,13 +374,14 @@ impl Router {
                 )))
             }
             _ => {
-                return Err(StateError::new(format!(
-                    "lead \"{lead_id}\" is not claimed by rep \"{rep}\""
-                )))
+                return Err(StateError::with_code(
+                    StateCode::NotOwner,
+                    format!("lead \"{lead_id}\" is not claimed by rep \"{rep}\""),
+                ))
             }
         }
         let Some(a) = state.assignments.remove(lead_id) else {
-            return Err(StateError::new("lead vanished"));
+            return Err(StateError::with_code(StateCode::NotFound, "lead vanished"));
         };
         let pool_id = a.pool.unwrap_or_default();
         let expire = self

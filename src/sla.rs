@@ -3,7 +3,7 @@
 
 use crate::clock::Clock;
 use crate::decision::{Decision, Outcome, Via};
-use crate::error::StateError;
+use crate::error::{StateCode, StateError};
 use crate::model::{Router, Sla};
 use crate::state::Assignment;
 use crate::state::State;
@@ -116,12 +116,14 @@ impl Router {
                 }
                 Ok(())
             }
-            Some(_) => Err(StateError::new(format!(
-                "lead \"{lead_id}\" is not assigned to rep \"{rep}\""
-            ))),
-            None => Err(StateError::new(format!(
-                "lead \"{lead_id}\" is not tracked (no SLA or claim applies to it)"
-            ))),
+            Some(_) => Err(StateError::with_code(
+                StateCode::NotOwner,
+                format!("lead \"{lead_id}\" is not assigned to rep \"{rep}\""),
+            )),
+            None => Err(StateError::with_code(
+                StateCode::NotFound,
+                format!("lead \"{lead_id}\" is not tracked (no SLA or claim applies to it)"),
+            )),
         }
     }
 

@@ -2,7 +2,7 @@
 //! survive config edits), restore with migration of older versions, live rep status.
 
 use crate::config::Status;
-use crate::error::StateError;
+use crate::error::{StateCode, StateError};
 use crate::model::Router;
 use crate::state::{Assignment, PeriodCounts, PooledLead, RepState, State, TeamState};
 use serde::Serialize;
@@ -221,10 +221,13 @@ impl Router {
     ) -> Result<(), StateError> {
         let i = self.rep_index(rep).ok_or_else(|| {
             let ids = self.reps.iter().map(|r| r.id.as_str());
-            StateError::new(match crate::error::did_you_mean(rep, ids) {
-                Some(s) => format!("unknown rep \"{rep}\" (did you mean \"{s}\"?)"),
-                None => format!("unknown rep \"{rep}\""),
-            })
+            StateError::with_code(
+                StateCode::NotFound,
+                match crate::error::did_you_mean(rep, ids) {
+                    Some(s) => format!("unknown rep \"{rep}\" (did you mean \"{s}\"?)"),
+                    None => format!("unknown rep \"{rep}\""),
+                },
+            )
         })?;
         if let Some(s) = state.reps.get_mut(i) {
             s.status = status;
@@ -241,7 +244,7 @@ impl Router {
     /// dropped; new ones start fresh (new members join the end of the rotation).
     pub fn restore(&self, snap: &Snapshot) -> Result<State, StateError> {
         if snap.version == 0 || snap.version > SNAPSHOT_VERSION {
-            return Err(StateError::new(format!(
+            return Err(StateError::with_code(StateCode::InvalidSnapshot, format!(
                 "snapshot version {} is not supported (this build reads versions 1 to {SNAPSHOT_VERSION})",
                 snap.version
             )));
@@ -342,14 +345,18 @@ impl Router {
     /// Restores from snapshot JSON, migrating older versions.
     pub fn restore_json(&self, json: &str) -> Result<State, StateError> {
         if json.len() > self.limits.snapshot_bytes {
-            return Err(StateError::new(format!(
-                "snapshot of {} bytes is larger than the limit of {} bytes",
-                json.len(),
-                self.limits.snapshot_bytes
-            )));
+            return Err(StateError::with_code(
+                StateCode::InvalidSnapshot,
+                format!(
+                    "snapshot of {} bytes is larger than the limit of {} bytes",
+                    json.len(),
+                    self.limits.snapshot_bytes
+                ),
+            ));
         }
-        let value: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| StateError::new(format!("invalid snapshot: {e}")))?;
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+            StateError::with_code(StateCode::InvalidSnapshot, format!("invalid snapshot: {e}"))
+        })?;
         self.restore_value(value)
     }
 
@@ -359,16 +366,22 @@ impl Router {
         let snap = read_snapshot(&mut crate::config::Reader::new(&mut errors), &value);
         match (snap, errors.0.first()) {
             (Some(snap), None) => self.restore(&snap),
-            (_, Some(e)) => Err(StateError::new(format!(
-                "invalid snapshot at {}: {}",
-                if e.path.is_empty() {
-                    "the top level"
-                } else {
-                    &e.path
-                },
-                e.message
-            ))),
-            (None, None) => Err(StateError::new("invalid snapshot")),
+            (_, Some(e)) => Err(StateError::with_code(
+                StateCode::InvalidSnapshot,
+                format!(
+                    "invalid snapshot at {}: {}",
+                    if e.path.is_empty() {
+                        "the top level"
+                    } else {
+                        &e.path
+                    },
+                    e.message
+                ),
+            )),
+            (None, None) => Err(StateError::with_code(
+                StateCode::InvalidSnapshot,
+                "invalid snapshot",
+            )),
         }
     }
 }
@@ -582,7 +595,12 @@ fn migrate(mut value: serde_json::Value) -> Result<serde_json::Value, StateError
     let version = value
         .get("version")
         .and_then(serde_json::Value::as_u64)
-        .ok_or_else(|| StateError::new("invalid snapshot: missing \"version\""))?;
+        .ok_or_else(|| {
+            StateError::with_code(
+                StateCode::InvalidSnapshot,
+                "invalid snapshot: missing \"version\"",
+            )
+        })?;
     if version == 2 {
         if let Some(obj) = value.as_object_mut() {
             obj.insert("version".into(), SNAPSHOT_VERSION.into());

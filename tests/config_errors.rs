@@ -39,8 +39,130 @@ fn reports_every_problem_with_path_and_suggestion() {
             "fallbak: unknown key \"fallbak\" (did you mean \"fallback\"?)",
             "reps[1].caps.month: expected a whole number from 0 to 4294967295, found the string \"lots\"",
             "teams[0].strategy.type: unknown value \"round_robbin\" (did you mean \"round_robin\"?)",
+            "teams[0].members[1]: unknown rep \"bne\" (did you mean \"ben\"?)",
+            "rules[0].team: unknown team \"sale\" (did you mean \"sales\"?)",
+            "rules[1].when: line 1, column 11: expected a value after `>=`, found end of input",
+            "rules[2].when.field: unknown field \"revnue\" (did you mean \"revenue\"?)",
+            "fallback: unknown rep \"anna\" (did you mean \"ana\"?)",
         ]
     );
+}
+
+fn coded(json: &str) -> Vec<(&'static str, String, String, String)> {
+    match Router::from_json(json) {
+        Ok(_) => panic!("config unexpectedly valid"),
+        Err(e) => {
+            e.0.into_iter()
+                .map(|e| (e.code.as_str(), e.path, e.message, e.help))
+                .collect()
+        }
+    }
+}
+
+/// A type error (a cap of -1) no longer hides the reference problems elsewhere: one
+/// list with every problem, each with its code and help.
+#[test]
+fn type_errors_and_reference_errors_come_together() {
+    let got = coded(
+        r#"{
+      "reps": [{"id": "ana", "caps": {"day": -1}}, {"id": "ben"}],
+      "teams": [{"id": "sales", "members": ["ana", "bob"], "strategy": {"type": "round_robbin"}}],
+      "rules": [{"id": "all", "team": "sales"}],
+      "fallback": "ana"
+    }"#,
+    );
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "wrong_type",
+                s("reps[0].caps.day"),
+                s("expected a whole number from 0 to 4294967295, found the number -1"),
+                s(""),
+            ),
+            (
+                "unknown_value",
+                s("teams[0].strategy.type"),
+                s("unknown value \"round_robbin\" (did you mean \"round_robin\"?)"),
+                s("did you mean \"round_robin\"?"),
+            ),
+            (
+                "unknown_reference",
+                s("teams[0].members[1]"),
+                s("unknown rep \"bob\" (did you mean \"ben\"?)"),
+                s("did you mean \"ben\"?"),
+            ),
+        ]
+    );
+}
+
+/// A value replaced by a default while reading is reported once: the compiler's view of
+/// the default (an empty id, an empty fallback) is not a second problem. A skipped list
+/// item shifts later indexes, so then only the reading problems are listed.
+#[test]
+fn defaults_are_not_reported_twice() {
+    let got =
+        coded(r#"{"reps": [{"id": 7}, {"id": "ben"}], "rules": [{"id": "x", "rep": "bem"}]}"#);
+    let got: Vec<_> = got
+        .iter()
+        .map(|(c, p, m, _)| format!("{c} {p}: {m}"))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "missing_key : missing required key \"fallback\"",
+            "wrong_type reps[0].id: expected a string, found the number 7",
+            "unknown_reference rules[0].rep: unknown rep \"bem\" (did you mean \"ben\"?)",
+        ]
+    );
+    let got = coded(
+        r#"{"reps": [3, {"id": "ben"}], "rules": [{"id": "x", "rep": "bem"}], "fallback": "ben"}"#,
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "wrong_type");
+    assert_eq!(got[0].1, "reps[0]");
+}
+
+/// Every problem carries a code from the documented list (README, "Error codes").
+#[test]
+fn every_code_is_documented() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    use leadroute::error::{ConfigCode as C, LeadCode as L, StateCode as S};
+    let codes = [
+        C::InvalidJson.as_str(),
+        C::TooLarge.as_str(),
+        C::OverLimit.as_str(),
+        C::UnknownKey.as_str(),
+        C::MissingKey.as_str(),
+        C::WrongType.as_str(),
+        C::UnknownValue.as_str(),
+        C::UnknownReference.as_str(),
+        C::InvalidValue.as_str(),
+        L::InvalidLead.as_str(),
+        S::Refused.as_str(),
+        S::NotFound.as_str(),
+        S::NotMember.as_str(),
+        S::AlreadyClaimed.as_str(),
+        S::LimitReached.as_str(),
+        S::NotOwner.as_str(),
+        S::Unavailable.as_str(),
+        S::Expired.as_str(),
+        S::PoolEmpty.as_str(),
+        S::InvalidSnapshot.as_str(),
+    ];
+    for code in codes {
+        assert!(
+            readme.contains(&format!("| `{code}` |")),
+            "README lacks a row for `{code}`"
+        );
+    }
+    // The serialized form is the same snake_case name.
+    let e = Router::from_json("{").err().unwrap();
+    let v = serde_json::to_value(&e.0[0]).unwrap();
+    assert_eq!(v["code"], "invalid_json");
+    assert_eq!(v["help"], "");
 }
 
 #[test]

@@ -291,3 +291,41 @@ fn regex_conditions_run_in_linear_time() {
         assert_eq!(hit, Some(if pattern == "(a*)*b" { "miss" } else { "hit" }));
     }
 }
+
+/// Issue 12: a huge unknown key or value is quoted by its first 40 characters (the
+/// message once held the whole megabyte), and no suggestion table is built for it.
+#[test]
+fn huge_unknown_keys_and_values_are_cut_in_messages() {
+    let key = "k".repeat(1_000_000);
+    let value = "v".repeat(1_000_000);
+    let cfg = json!({
+        "reps": [{"id": "a"}],
+        "teams": [{"id": "t", "members": ["a"], "strategy": {"type": value}}],
+        "fallback": "a",
+        key.clone(): 1,
+    })
+    .to_string();
+    let e = Router::from_json(&cfg).err().unwrap();
+    let short = format!("{}…", "k".repeat(40));
+    let got: Vec<_> =
+        e.0.iter()
+            .map(|e| (e.code.as_str(), e.path.as_str()))
+            .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("unknown_key", short.as_str()),
+            ("unknown_value", "teams[0].strategy.type")
+        ]
+    );
+    for e in &e.0 {
+        assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
+    }
+    assert!(e.0[0]
+        .message
+        .starts_with(&format!("unknown key \"{short}\", expected one of ")));
+    assert!(e.0[1].message.starts_with(&format!(
+        "unknown value \"{}…\", expected one of ",
+        "v".repeat(40)
+    )));
+}

@@ -3,23 +3,65 @@
 
 use super::raw::*;
 use super::read::{child, Obj, Reader};
-use crate::error::ConfigErrors;
+use crate::error::{ConfigCode, ConfigErrors};
 use crate::limits::Limits;
 use serde_json::Value;
 
-/// Parses config JSON text.
+/// What reading a config gave: the config when it could be read at all, its problems,
+/// and what the compiler may add to them.
+pub struct Loaded {
+    pub config: Option<Config>,
+    pub errors: ConfigErrors,
+    /// Paths the reader replaced with defaults: compile problems inside them are echoes.
+    pub defaulted: Vec<String>,
+    /// The config may be compiled for more problems (no limit hit, no list item skipped,
+    /// whose indexes would make the compiler's paths point at the wrong entries).
+    pub compilable: bool,
+}
+
+/// Parses config JSON text (structure only: `Router::from_json` also compiles it).
 pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
+    load_str_report(json, limits).into_result()
+}
+
+impl Loaded {
+    pub fn into_result(self) -> Result<Config, ConfigErrors> {
+        match self.config {
+            Some(c) if self.errors.is_empty() => Ok(c),
+            _ => Err(self.errors),
+        }
+    }
+
+    /// Whether a compile problem at `path` only repeats one the reader reported.
+    pub fn covers(&self, path: &str) -> bool {
+        self.defaulted.iter().any(|d| within(path, d))
+    }
+}
+
+fn failed(errors: ConfigErrors) -> Loaded {
+    Loaded {
+        config: None,
+        errors,
+        defaulted: Vec::new(),
+        compilable: false,
+    }
+}
+
+/// [`load_str`] with everything the compiler needs to add its problems to the list.
+pub fn load_str_report(json: &str, limits: &Limits) -> Loaded {
     let mut errors = ConfigErrors::default();
     if json.len() > limits.config_bytes {
-        errors.push(
+        errors.push_code(
+            ConfigCode::TooLarge,
             "",
             format!(
                 "config is {} bytes, more than the limit of {} bytes",
                 json.len(),
                 limits.config_bytes
             ),
+            "",
         );
-        return Err(errors);
+        return failed(errors);
     }
     let value: Value = match serde_json::from_str(json) {
         Ok(v) => v,
@@ -29,28 +71,46 @@ pub fn load_str(json: &str, limits: &Limits) -> Result<Config, ConfigErrors> {
                 Some(i) => msg.get(..i).unwrap_or(&msg).to_string(),
                 None => msg,
             };
-            errors.push(
+            errors.push_code(
+                ConfigCode::InvalidJson,
                 "",
                 format!(
                     "invalid JSON at line {}, column {}: {msg}",
                     e.line(),
                     e.column()
                 ),
+                "",
             );
-            return Err(errors);
+            return failed(errors);
         }
     };
-    load_value(&value, limits)
+    load_value_report(&value, limits)
 }
 
-/// Reads an already-parsed JSON value.
+/// Reads an already-parsed JSON value. When the structure has problems, the readable
+/// rest is still compiled so that reference problems (an unknown rep, a bad condition)
+/// come in the same list: every problem at once, not in rounds.
 pub fn load_value(value: &Value, limits: &Limits) -> Result<Config, ConfigErrors> {
+    load_value_report(value, limits).into_result()
+}
+
+/// [`load_value`] with everything the compiler needs to add its problems to the list.
+pub fn load_value_report(value: &Value, limits: &Limits) -> Loaded {
     let mut errors = ConfigErrors::default();
-    let config = read_config(&mut Reader::new(&mut errors), value);
+    let mut reader = Reader::new(&mut errors);
+    let config = read_config(&mut reader, value);
+    let (defaulted, skipped) = (reader.defaulted, reader.skipped);
+    let mut over_limit = false;
     if let Some(c) = &config {
         let mut over = |path: &str, n: usize, max: usize, what: &str| {
             if n > max {
-                errors.push(path, format!("{n} {what}, more than the limit of {max}"));
+                over_limit = true;
+                errors.push_code(
+                    ConfigCode::OverLimit,
+                    path,
+                    format!("{n} {what}, more than the limit of {max}"),
+                    "",
+                );
             }
         };
         over("reps", c.reps.len(), limits.reps, "reps");
@@ -65,9 +125,19 @@ pub fn load_value(value: &Value, limits: &Limits) -> Result<Config, ConfigErrors
             );
         }
     }
-    match config {
-        Some(c) if errors.is_empty() => Ok(c),
-        _ => Err(errors),
+    Loaded {
+        config,
+        errors,
+        defaulted,
+        compilable: !over_limit && !skipped,
+    }
+}
+
+/// `path` is `base` or inside it (`reps[0].id` is inside `reps[0]`).
+fn within(path: &str, base: &str) -> bool {
+    match path.strip_prefix(base) {
+        Some(rest) => base.is_empty() || rest.is_empty() || rest.starts_with(['.', '[']),
+        None => false,
     }
 }
 
@@ -242,13 +312,7 @@ fn read_sla(r: &mut Reader, v: &Value, path: &str) -> Option<Sla> {
         remind_after_minutes: r.list(&o, "remind_after_minutes", |r, v, p| match v.as_u64() {
             Some(n) if n <= max => Some(n),
             _ => {
-                r.err(
-                    p,
-                    format!(
-                        "expected a whole number from 0 to {max}, found {}",
-                        super::read::found(v)
-                    ),
-                );
+                r.expected(p, &format!("a whole number from 0 to {max}"), v);
                 None
             }
         }),
@@ -600,10 +664,7 @@ fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
         owners: crate::sort::btree_map(r.map(&o, "owners", |r, v, p| match v {
             Value::String(s) => Some(s.clone()),
             v => {
-                r.err(
-                    p,
-                    format!("expected a rep id, found {}", super::read::found(v)),
-                );
+                r.expected(p, "a rep id", v);
                 None
             }
         })),

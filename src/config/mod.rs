@@ -8,6 +8,6 @@ mod read;
 
 pub(crate) use load::kind as kind_of;
 pub(crate) use load::STATUSES;
-pub use load::{load_str, load_value};
+pub use load::{load_str, load_str_report, load_value, load_value_report, Loaded};
 pub use raw::*;
 pub(crate) use read::{child, found, Obj, Reader};

@@ -1,11 +1,17 @@
 //! A small JSON reader that walks a parsed document and records every problem at its
 //! path (unknown keys with suggestions, wrong types, missing keys) instead of stopping.
 
-use crate::error::{did_you_mean, ConfigErrors};
+use crate::error::{did_you_mean, ConfigCode, ConfigErrors};
 use serde_json::{Map, Value};
 
 pub(crate) struct Reader<'e> {
     pub errors: &'e mut ConfigErrors,
+    /// Paths whose value was unreadable and replaced by a default (or absent when
+    /// required): later checks on the defaults would only repeat the problem.
+    pub defaulted: Vec<String>,
+    /// A list item or map entry was skipped, so later list indexes no longer match
+    /// the document.
+    pub skipped: bool,
 }
 
 /// An object being read, with its path and the keys it allows.
@@ -61,15 +67,29 @@ pub(crate) fn found(v: &Value) -> String {
 
 impl<'e> Reader<'e> {
     pub fn new(errors: &'e mut ConfigErrors) -> Self {
-        Reader { errors }
+        Reader {
+            errors,
+            defaulted: Vec::new(),
+            skipped: false,
+        }
     }
 
     pub fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.errors.push(path, message);
     }
 
-    fn expected(&mut self, path: &str, what: &str, v: &Value) {
-        self.err(path, format!("expected {what}, found {}", found(v)));
+    fn coded(&mut self, code: ConfigCode, path: impl Into<String>, message: String, help: String) {
+        self.errors.push_code(code, path, message, help);
+    }
+
+    pub fn expected(&mut self, path: &str, what: &str, v: &Value) {
+        self.defaulted.push(path.to_string());
+        self.coded(
+            ConfigCode::WrongType,
+            path,
+            format!("expected {what}, found {}", found(v)),
+            String::new(),
+        );
     }
 
     /// Opens an object; reports unknown keys (with a suggestion) and missing required ones.
@@ -86,22 +106,33 @@ impl<'e> Reader<'e> {
         };
         for k in map.keys() {
             if !keys.contains(&k.as_str()) {
-                let message = match did_you_mean(k, keys.iter().copied()) {
-                    Some(s) => format!("unknown key \"{k}\" (did you mean \"{s}\"?)"),
-                    None => format!(
-                        "unknown key \"{k}\", expected one of {}",
-                        keys.iter()
-                            .map(|o| format!("\"{o}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                // A huge key is quoted by its start only, in the message and the path.
+                let shown = crate::lead::preview(k);
+                let (message, help) = match did_you_mean(k, keys.iter().copied()) {
+                    Some(s) => (
+                        format!("unknown key \"{shown}\" (did you mean \"{s}\"?)"),
+                        format!("did you mean \"{s}\"?"),
                     ),
+                    None => {
+                        let list = quoted_list(keys.iter().copied());
+                        (
+                            format!("unknown key \"{shown}\", expected one of {list}"),
+                            format!("expected one of {list}"),
+                        )
+                    }
                 };
-                self.err(child(path, k), message);
+                self.coded(ConfigCode::UnknownKey, child(path, &shown), message, help);
             }
         }
         for k in required {
             if !map.contains_key(*k) {
-                self.err(path, format!("missing required key \"{k}\""));
+                self.defaulted.push(child(path, k));
+                self.coded(
+                    ConfigCode::MissingKey,
+                    path,
+                    format!("missing required key \"{k}\""),
+                    String::new(),
+                );
             }
         }
         Some(Obj {
@@ -201,18 +232,23 @@ impl<'e> Reader<'e> {
         if let Some((_, t)) = options.iter().find(|(name, _)| *name == s) {
             return Some(*t);
         }
+        self.defaulted.push(path.to_string());
         let names = options.iter().map(|(n, _)| *n);
-        let message = match did_you_mean(s, names.clone()) {
-            Some(x) => format!("unknown value \"{s}\" (did you mean \"{x}\"?)"),
-            None => format!(
-                "unknown value \"{s}\", expected one of {}",
-                names
-                    .map(|n| format!("\"{n}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+        let shown = crate::lead::preview(s);
+        let (message, help) = match did_you_mean(s, names.clone()) {
+            Some(x) => (
+                format!("unknown value \"{shown}\" (did you mean \"{x}\"?)"),
+                format!("did you mean \"{x}\"?"),
             ),
+            None => {
+                let list = quoted_list(names);
+                (
+                    format!("unknown value \"{shown}\", expected one of {list}"),
+                    format!("expected one of {list}"),
+                )
+            }
         };
-        self.err(path, message);
+        self.coded(ConfigCode::UnknownValue, path, message, help);
         None
     }
 
@@ -244,7 +280,9 @@ impl<'e> Reader<'e> {
                     .filter_map(|(i, v)| {
                         at.truncate(path.len());
                         push_index(&mut at, i);
-                        item(self, v, &at)
+                        let read = item(self, v, &at);
+                        self.skipped |= read.is_none();
+                        read
                     })
                     .collect()
             }
@@ -268,7 +306,11 @@ impl<'e> Reader<'e> {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Object(m)) => m
                 .iter()
-                .filter_map(|(k, v)| Some((k.clone(), item(self, v, &child(&path, k))?)))
+                .filter_map(|(k, v)| {
+                    let read = item(self, v, &child(&path, k));
+                    self.skipped |= read.is_none();
+                    Some((k.clone(), read?))
+                })
                 .collect(),
             Some(v) => {
                 self.expected(&path, "an object", v);
@@ -289,6 +331,14 @@ impl<'e> Reader<'e> {
             v => f(self, v, &child(&o.path, key)),
         }
     }
+}
+
+/// `"a", "b", "c"`
+fn quoted_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

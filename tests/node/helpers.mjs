@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const PKG = join(ROOT, "pkg");
@@ -15,6 +15,17 @@ export function loadNodePkg() {
     throw new Error(`${entry} is missing: run scripts/build.sh first`);
   }
   return createRequire(import.meta.url)(entry);
+}
+
+/**
+ * Loads pkg/web into this process with `initSync` (its own wasm instance), returning the
+ * exports and the instance's `memory`, which pkg/node does not expose.
+ */
+export async function loadWebPkg() {
+  const dir = join(PKG, "web");
+  const mod = await import(pathToFileURL(join(dir, "leadroute_wasm.js")).href);
+  const exports = mod.initSync({ module: readFileSync(join(dir, "leadroute_wasm_bg.wasm")) });
+  return { ...mod, memory: exports.memory };
 }
 
 export function readJson(path) {

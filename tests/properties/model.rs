@@ -1076,7 +1076,7 @@ impl Checker {
                     .leads
                     .iter()
                     .filter(|x| {
-                        matches!(x.place, Place::Claimed { rep, pool: q, touched: None, .. }
+                        matches!(x.place, Place::Claimed { rep, pool: q, touched: None, pruned: false, .. }
                             if rep == ri && q == pool)
                     })
                     .count() as u32;
@@ -1211,7 +1211,7 @@ impl Checker {
         let (li, id) = self.lead_where(lead, |l| matches!(l.place, Place::Claimed { .. }));
         let (ri, rep_id) = self.rep_for(li, rep);
         let place = li.and_then(|i| self.leads.get(i)).map(|l| l.place.clone());
-        let allowed = matches!(place, Some(Place::Claimed { rep, touched: None, .. }) if rep == ri);
+        let allowed = matches!(place, Some(Place::Claimed { rep, touched: None, pruned: false, .. }) if rep == ri);
         let r = self.router.release(&mut self.state, &id, &rep_id, self.now);
         match &r {
             Ok(()) => self.transcript.push(format!("release {id} {rep_id}")),

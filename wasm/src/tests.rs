@@ -41,7 +41,7 @@ fn router() -> Router {
     Router::new(CONFIG.into(), None).unwrap()
 }
 
-fn rep_of(r: &mut Router, id: &str) -> String {
+fn rep_of(r: &Router, id: &str) -> String {
     let d = r
         .route(js(&format!("{{\"id\": \"{id}\"}}")), opts())
         .unwrap();
@@ -50,8 +50,8 @@ fn rep_of(r: &mut Router, id: &str) -> String {
 
 #[wasm_bindgen_test]
 fn routes_objects_and_json_strings_in_rotation() {
-    let mut r = router();
-    assert_eq!(rep_of(&mut r, "L1"), "ana");
+    let r = router();
+    assert_eq!(rep_of(&r, "L1"), "ana");
     let d = r.route("{\"id\": \"L2\"}".into(), opts()).unwrap();
     assert_eq!(get(&d, "rep").as_string().unwrap(), "ben");
     assert_eq!(get(&d, "outcome").as_string().unwrap(), "assigned");
@@ -59,7 +59,7 @@ fn routes_objects_and_json_strings_in_rotation() {
     let trace = get(&d, "trace");
     let cands = Array::from(&get(&trace, "candidates"));
     assert_eq!(cands.length(), 2);
-    assert_eq!(rep_of(&mut r, "L3"), "ana");
+    assert_eq!(rep_of(&r, "L3"), "ana");
 }
 
 #[wasm_bindgen_test]
@@ -84,7 +84,7 @@ fn config_object_and_errors_listing_every_problem() {
 
 #[wasm_bindgen_test]
 fn batch_keeps_going_past_a_bad_lead() {
-    let mut r = router();
+    let r = router();
     let leads = js(
         r#"[{"id": "A"}, {"id": "B", "company_size": "many"}, 42, {"id": "C", "email": "x@gmail.com"}, {"id": "D"}]"#,
     );
@@ -121,16 +121,16 @@ fn batch_keeps_going_past_a_bad_lead() {
 
 #[wasm_bindgen_test]
 fn snapshot_restores_the_rotation() {
-    let mut a = router();
-    rep_of(&mut a, "L1");
+    let a = router();
+    rep_of(&a, "L1");
     let snap = a.snapshot().unwrap();
-    let mut b = Router::new(CONFIG.into(), Some(snap.clone())).unwrap();
-    let mut c = Router::new(CONFIG.into(), Some(JSON::stringify(&snap).unwrap().into())).unwrap();
+    let b = Router::new(CONFIG.into(), Some(snap.clone())).unwrap();
+    let c = Router::new(CONFIG.into(), Some(JSON::stringify(&snap).unwrap().into())).unwrap();
     for i in 0..5 {
         let id = format!("N{i}");
-        let want = rep_of(&mut a, &id);
-        assert_eq!(rep_of(&mut b, &id), want);
-        assert_eq!(rep_of(&mut c, &id), want);
+        let want = rep_of(&a, &id);
+        assert_eq!(rep_of(&b, &id), want);
+        assert_eq!(rep_of(&c, &id), want);
     }
     let bad = Router::new(CONFIG.into(), Some(js(r#"{"version": 99}"#)))
         .err()
@@ -145,8 +145,8 @@ fn snapshot_restores_the_rotation() {
 /// and the same router keeps routing correctly afterwards.
 #[wasm_bindgen_test]
 fn hostile_inputs_are_errors_and_the_router_survives() {
-    let mut r = router();
-    assert_eq!(rep_of(&mut r, "first"), "ana");
+    let r = router();
+    assert_eq!(rep_of(&r, "first"), "ana");
     let huge = "x".repeat(2 * 1024 * 1024);
     let big_lead = Object::new();
     Reflect::set(&big_lead, &"id".into(), &"big".into()).unwrap();
@@ -238,6 +238,85 @@ fn hostile_inputs_are_errors_and_the_router_survives() {
     }
     // After all of that the same instance continues the rotation where it was: the
     // rejected inputs never consumed a turn.
-    assert_eq!(rep_of(&mut r, "after-1"), "ana");
-    assert_eq!(rep_of(&mut r, "after-2"), "ben");
+    assert_eq!(rep_of(&r, "after-1"), "ana");
+    assert_eq!(rep_of(&r, "after-2"), "ben");
+}
+
+fn code(e: &JsValue) -> String {
+    get(e, "code").as_string().unwrap()
+}
+
+/// Issue 13, items 1 and 2 in a real engine: an exception from the caller's own object
+/// (a throwing getter, a revoked Proxy, a throwing Symbol.iterator) fails that call only,
+/// and an id that is not a string is a TypeError naming it, with no memory allocated.
+#[wasm_bindgen_test]
+fn caller_exceptions_and_non_string_ids_leave_the_router_unchanged() {
+    let r = router();
+    assert_eq!(rep_of(&r, "first"), "ana");
+    let throws = js_sys::Function::new_no_args("throw new Error('boom')");
+    let getter_lead = Object::new();
+    let desc = Object::new();
+    Reflect::set(&desc, &"get".into(), &throws).unwrap();
+    Reflect::set(&desc, &"enumerable".into(), &JsValue::TRUE).unwrap();
+    Object::define_property(&getter_lead, &"country".into(), &desc);
+    let revocable = js_sys::Proxy::revocable(&Object::new(), &Object::new());
+    let revoke: js_sys::Function = get(&revocable, "revoke").into();
+    revoke.call0(&JsValue::UNDEFINED).unwrap();
+    let revoked = get(&revocable, "proxy");
+    let batch = Array::of1(&js(r#"{"id": "B1"}"#));
+    Reflect::set(&batch, &js_sys::Symbol::iterator(), &throws).unwrap();
+
+    let before = JSON::stringify(&r.snapshot().unwrap()).unwrap();
+    let failures = [
+        r.route(getter_lead.into(), opts()).err().unwrap(),
+        r.route(revoked.clone(), opts()).err().unwrap(),
+        r.route(js("{}"), revoked.clone()).err().unwrap(),
+        r.route_batch(batch.into(), opts()).err().unwrap(),
+        r.route_batch(revoked, opts()).err().unwrap(),
+    ];
+    for e in &failures {
+        assert_eq!(code(e), "unreadable_input", "{}", message(e));
+    }
+    assert_eq!(
+        message(&failures[0]),
+        "invalid lead: reading it threw: boom"
+    );
+    assert_eq!(message(&failures[3]), "leads: reading it threw: boom");
+
+    let bytes = wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    let huge_length = js(r#"{"length": 3e8}"#);
+    for bad in [
+        JsValue::from(42),
+        JsValue::TRUE,
+        js_sys::Symbol::for_("x").into(),
+        huge_length,
+    ] {
+        let e = r.claim(bad.clone(), "ana".into(), opts()).err().unwrap();
+        assert!(e.is_instance_of::<js_sys::TypeError>());
+        assert!(message(&e).starts_with("claim: leadId must be a string, found "));
+        assert_eq!(code(&e), "invalid_argument");
+        let e = r.list_pool("p".into(), bad.clone(), opts()).err().unwrap();
+        assert!(message(&e).starts_with("listPool: rep must be a string, found "));
+        let e = r.set_status(bad, JsValue::NULL).err().unwrap();
+        assert!(message(&e).starts_with("setStatus: rep must be a string, found "));
+    }
+    let after_bytes = wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    assert_eq!(after_bytes, bytes);
+    assert_eq!(JSON::stringify(&r.snapshot().unwrap()).unwrap(), before);
+    assert_eq!(rep_of(&r, "after"), "ben");
+    // Built-ins are not leads.
+    let e = r.route(js_sys::Map::new().into(), opts()).err().unwrap();
+    assert_eq!(
+        message(&e),
+        "invalid lead: expected a plain object of fields, found a Map"
+    );
+    assert_eq!(code(&e), "invalid_lead");
 }

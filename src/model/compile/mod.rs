@@ -26,8 +26,25 @@ impl Router {
     }
 
     pub fn from_json_with_limits(json: &str, limits: Limits) -> Result<Router, ConfigErrors> {
-        let config = crate::config::load_str(json, &limits)?;
-        Router::new_with_limits(config, limits)
+        // Structure problems and what compiling the readable rest finds come in one
+        // list: every problem at once, not in rounds.
+        let loaded = crate::config::load_str_report(json, &limits);
+        if loaded.errors.is_empty() {
+            if let Some(config) = loaded.config {
+                return Router::new_with_limits(config, limits);
+            }
+        }
+        let mut errors = ConfigErrors::default();
+        if let (Some(config), true) = (loaded.config.clone(), loaded.compilable) {
+            if let Err(more) = Router::new_with_limits(config, limits) {
+                errors
+                    .0
+                    .extend(more.0.into_iter().filter(|e| !loaded.covers(&e.path)));
+            }
+        }
+        let mut all = loaded.errors;
+        all.0.extend(errors.0);
+        Err(all)
     }
 
     pub fn new(config: Config) -> Result<Router, ConfigErrors> {
