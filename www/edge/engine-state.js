@@ -29,7 +29,7 @@ export function objectConfig(config) {
 /** Applies one logged call to a router (replay after a restart). */
 export function apply(router, call) {
   const opts = { now: call.now };
-  if (call.op === "route") router.route(call.lead, { ...opts, trace: false, ...(call.reroute ? { reroute: true } : {}) });
+  if (call.op === "route") router.route(call.lead, { ...opts, trace: false });
   else if (call.op === "claim") router.claim(call.lead_id, call.rep, opts);
   else if (call.op === "claimNext") router.claimNext(call.pool, call.rep, opts);
   else if (call.op === "touch") router.touch(call.lead_id, call.rep, opts);

@@ -105,8 +105,8 @@ export class LeadRouter extends DurableObject {
     for (const { lead_id, lead, from } of plan.reroute) {
       let d;
       try {
-        // `reroute` asks an engine that remembers routed ids to move the lead anyway.
-        d = slim(this.router.route(lead, { now, trace: false, reroute: true }));
+        // Out of the restored state and not remembered by id (objectConfig): routed as new.
+        d = slim(this.router.route(lead, { now, trace: false }));
       } catch (e) {
         report.failed.push({ lead_id, from, error: String(e?.message ?? e) });
         continue;
