@@ -169,6 +169,22 @@ impl Router {
         to_js(&self.router.warnings())
     }
 
+    /// The lead as the engine reads it: each declared field with its type (form strings
+    /// coerced: `"2500"` a number, `"on"` true), for forwarding what was routed on.
+    #[wasm_bindgen(js_name = readLead, unchecked_return_type = "Record<string, string | number | boolean>")]
+    pub fn read_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Lead | string")] lead: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = input::lead_text(&lead, max_lead(&self.router))?;
+        let lead = self
+            .router
+            .schema()
+            .parse_json(&text)
+            .map_err(|e| lead_error(&e))?;
+        to_js(&self.router.lead_fields(&lead))
+    }
+
     /// The free email domains `email is free_email` tests (with the config's changes).
     #[wasm_bindgen(js_name = freeEmailDomains, unchecked_return_type = "string[]")]
     pub fn free_email_domains(&self) -> Result<JsValue, JsValue> {
