@@ -260,7 +260,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (pool, rep) = self.ids("listPool", (&pool, "pool"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -277,7 +277,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (lead_id, rep) = self.ids("claim", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -294,7 +294,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (pool, rep) = self.ids("claimNext", (&pool, "pool"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -310,7 +310,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         let (lead_id, rep) = self.ids("release", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -325,7 +325,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         let (lead_id, rep) = self.ids("touch", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -339,7 +339,7 @@ impl Router {
     #[wasm_bindgen(unchecked_return_type = "Event[]")]
     pub fn tick(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let now = input::options(&options)?.now;
         let events = {
