@@ -34,7 +34,7 @@ pub struct Config {
     pub scoring: Option<Scoring>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Accounts>,
-    /// Typed as `RoutingRule[]`: a rule names exactly one of `rep`, `team`, `pool`.
+    // TS: `RoutingRule[]`, so a rule names exactly one of `rep`, `team`, `pool`.
     #[serde(default)]
     #[cfg_attr(feature = "ts", tsify(type = "RoutingRule[]"))]
     pub rules: Vec<Rule>,
