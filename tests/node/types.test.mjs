@@ -1,7 +1,9 @@
 // The published TypeScript declarations, as a consumer compiles against them: the exports
 // map resolves types for Node (ESM + CommonJS), bundlers and the ./web subpath, and the
 // declared signatures match the documented API (e.g. `new Router(config)` with one
-// argument, `validate(unknown)`). Uses the pinned `typescript` devDependency.
+// argument, `validate(unknown)`), the config is plain objects as in JSON, the shapes the
+// docs forbid do not compile, and no target needs the esnext lib. Uses the pinned
+// `typescript` devDependency.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -127,6 +129,11 @@ function tsc(dir, args) {
   });
 }
 
+function haveTsc(t) {
+  if (!existsSync(TSC)) t.skip("typescript is not installed (run scripts/setup.sh)");
+  return existsSync(TSC);
+}
+
 /** A scratch consumer project whose node_modules/leadroute is pkg/. */
 function consumerDir(t) {
   const dir = mkdtempSync(join(tmpdir(), "leadroute-types-"));
@@ -138,10 +145,7 @@ function consumerDir(t) {
 }
 
 test("types: consumers type-check against the package (node16 and bundler resolution)", (t) => {
-  if (!existsSync(TSC)) {
-    t.skip("typescript is not installed (run scripts/setup.sh)");
-    return;
-  }
+  if (!haveTsc(t)) return;
   const dir = consumerDir(t);
   writeFileSync(join(dir, "esm.mts"), CONSUMER_ESM);
   writeFileSync(join(dir, "cjs.cts"), CONSUMER_CJS);
@@ -154,10 +158,7 @@ test("types: consumers type-check against the package (node16 and bundler resolu
 });
 
 test("types: the documented shapes type-check with --strict and the wrong ones are refused", (t) => {
-  if (!existsSync(TSC)) {
-    t.skip("typescript is not installed (run scripts/setup.sh)");
-    return;
-  }
+  if (!haveTsc(t)) return;
   const dir = consumerDir(t);
   writeFileSync(join(dir, "strict.mts"), CONSUMER_STRICT);
   const r = tsc(dir, ["--module", "node16", "--moduleResolution", "node16", "strict.mts"]);
@@ -165,10 +166,7 @@ test("types: the documented shapes type-check with --strict and the wrong ones a
 });
 
 test("types: every target's declarations compile without the esnext lib (es2020 + dom, no skipLibCheck)", (t) => {
-  if (!existsSync(TSC)) {
-    t.skip("typescript is not installed (run scripts/setup.sh)");
-    return;
-  }
+  if (!haveTsc(t)) return;
   const dir = consumerDir(t);
   writeFileSync(join(dir, "targets.mts"), CONSUMER_TARGETS);
   const base = ["--noEmit", "--strict", "--target", "es2020", "--module", "node16", "--moduleResolution", "node16", "--types", ""];
