@@ -276,7 +276,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (pool, rep) = self.ids("listPool", (&pool, "pool"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -293,7 +293,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (lead_id, rep) = self.ids("claim", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -310,7 +310,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (pool, rep) = self.ids("claimNext", (&pool, "pool"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -326,7 +326,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         let (lead_id, rep) = self.ids("release", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -341,7 +341,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         let (lead_id, rep) = self.ids("touch", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -355,7 +355,7 @@ impl Router {
     #[wasm_bindgen(unchecked_return_type = "Event[]")]
     pub fn tick(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let now = input::options(&options)?.now;
         let events = {
