@@ -124,6 +124,18 @@ describe("the demo form never loses a lead", () => {
     }
   });
 
+  test("an engine that never finishes loading holds nothing back: the lead goes without a preview", async () => {
+    const email = "grace.slow-engine@harborpoint-capital.com";
+    // The request is left unanswered, as a stalled CDN would.
+    const { page } = await open({ block: (c) => c.route(`${site.url}/engine/**`, () => {}), ready: null });
+    await fill(page, { ...GRACE, email });
+    const s = await submitAndWait(page, "confirmed");
+    assert.equal(decisionOf(s).preview, null);
+    assert.equal(decisionOf(s).decision.team, "enterprise");
+    await outboxDrained(w.url);
+    assert.equal(recordsOf(email).length, 1);
+  });
+
   test("the answer to the first submit is lost on the way back: the retry is replayed and the CRM has the lead once", async () => {
     const email = "grace.lost-answer@harborpoint-capital.com";
     const { context, page } = await open();
@@ -239,6 +251,19 @@ describe("the demo form never loses a lead", () => {
     assert.deepEqual(s.invalid, []);
     await outboxDrained(w.url);
     assert.equal(crm.leads.size, before + 1);
+  });
+
+  test("an answer calling a filled-in input missing marks no input: the message goes to the result box", async () => {
+    const { context, page } = await open();
+    const message = 'field "email" is required';
+    await context.route(`${w.url}/leads`, (route) =>
+      route.fulfill({ status: 422, json: { error: { code: "missing_field", field: "email", message } } }),
+    );
+    await fill(page, { ...GRACE, email: "grace.filled@harborpoint-capital.com" });
+    const s = await submitAndWait(page, "error");
+    assert.deepEqual(s.fieldErrors, []);
+    assert.deepEqual(s.invalid, []);
+    assert.equal(s.text, message);
   });
 
   // The form sends what the visitor typed; the worker forwards its checked lead to the CRM
