@@ -41,6 +41,7 @@ pub mod clock;
 
 pub mod select;
 
+pub mod check;
 pub mod classify;
 pub mod pool;
 pub mod replay;

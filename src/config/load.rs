@@ -190,9 +190,10 @@ fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
             })
         }),
         lead_ids: r.nested(&o, "lead_ids", |r, v, p| {
-            let l = r.obj(v, p, &["remember_days"], &[])?;
+            let l = r.obj(v, p, &["remember_days", "generate"], &[])?;
             Some(LeadIds {
                 remember_days: r.uint(&l, "remember_days", 3650).map(|n| n as u32),
+                generate: r.bool(&l, "generate"),
             })
         }),
         fallback: r.req_string(&o, "fallback"),

@@ -444,6 +444,10 @@ pub struct LeadIds {
     /// Days a routed lead id is remembered (default 30; 0: never, every repeat routes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remember_days: Option<u32>,
+    /// Number leads that come without an id (`lead-1`, ...) instead of refusing them
+    /// (`missing_id`). Off by default: an id is how a retry is recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate: Option<bool>,
 }
 
 /// Changes to the built-in free email domain list (`email is free_email`).

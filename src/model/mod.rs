@@ -99,6 +99,8 @@ pub struct Router {
     pub(crate) free_email: Option<crate::condition::FreeList>,
     /// How long lead ids are remembered for replays (ms; 0: not at all).
     pub(crate) remember_ms: i64,
+    /// Leads without an id are numbered (`lead-N`) instead of refused at the boundary.
+    pub(crate) generate_ids: bool,
     pub(crate) fallback: usize,
     pub(crate) zones: Vec<Zone>,
     pub(crate) limits: Limits,

@@ -82,3 +82,28 @@ test("readLead gives the lead as the engine read it: form strings coerced", () =
   assert.deepEqual(r.readLead({ id: "F1", employees: "2500", note: "hi", extra: "x" }), { id: "F1", employees: 2500, note: "hi" });
   assert.throws(() => r.readLead({ id: "F2", employees: "many" }), (e) => e.code === "invalid_lead");
 });
+
+test("checkLead lists every problem of a submission at once, with codes", () => {
+  const cfg = rrConfig();
+  cfg.fields.email = "string";
+  cfg.screening = { required: ["email"] };
+  const r = new Router(cfg);
+  assert.deepEqual(r.checkLead({ id: "F1", employees: "2500", email: "kim@acme.com" }), { ok: true, errors: [] });
+  const bad = r.checkLead({ id: "bad id!", employees: "many", email: "not-an-address", note: 5 });
+  assert.equal(bad.ok, false);
+  assert.deepEqual(bad.errors.map((e) => [e.code, e.field]), [
+    ["invalid_id", "id"], ["wrong_type", "employees"], ["wrong_type", "note"], ["invalid_email", "email"],
+  ]);
+  assert.deepEqual(r.checkLead({ employees: 3 }).errors.map((e) => e.code), ["missing_id", "missing_field"]);
+});
+
+test("a lead without an id is refused unless the config numbers them", () => {
+  const r = new Router(rrConfig());
+  assert.throws(() => r.route({ employees: 3 }, { now: NOW }), (e) => e.code === "missing_id");
+  const items = r.routeBatch([{ employees: 3 }, lead(1)], { now: NOW });
+  assert.deepEqual(items.map((x) => x.ok), [false, true]);
+  assert.equal(items[0].code, "missing_id");
+  const cfg = rrConfig();
+  cfg.lead_ids = { generate: true };
+  assert.equal(new Router(cfg).route({ employees: 3 }, { now: NOW }).lead_id, "lead-1");
+});

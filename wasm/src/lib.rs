@@ -62,6 +62,8 @@ export interface RouteOptionsInput extends TimeOptions {
 export type BatchItem = { ok: true; decision: Decision } | { ok: false; index: number; code: string; error: string };
 /** One problem in `validate`'s list and in a thrown config error's `errors`. */
 export interface Problem { code: ConfigCode; path: string; message: string; help: string }
+/** `checkLead`'s answer: every problem with a submitted lead at once. */
+export interface LeadCheck { ok: boolean; errors: LeadProblem[] }
 export interface ValidationResult { ok: boolean; errors: Problem[]; warnings: ConfigWarning[] }
 export type RepStatus = "available" | "busy" | "away" | "out_of_office";
 // wasm-bindgen declares `[Symbol.dispose]()` on every class; declared here too so the

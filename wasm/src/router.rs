@@ -81,6 +81,10 @@ fn interrupted() -> JsValue {
     )
 }
 
+const MISSING_ID: &str = "missing_id";
+const MISSING_ID_MESSAGE: &str =
+    "the lead has no \"id\" (set \"lead_ids\": {\"generate\": true} to number leads without one)";
+
 impl Router {
     /// `route` and `routeAgain`: options and lead read first, then the state borrowed.
     fn route_with(&self, lead: JsValue, options: JsValue, again: bool) -> Result<JsValue, JsValue> {
@@ -92,6 +96,9 @@ impl Router {
             .schema()
             .parse_json(&text)
             .map_err(|e| lead_error(&e))?;
+        if lead.id().is_none() && !self.router.generates_ids() {
+            return Err(error(MISSING_ID, MISSING_ID_MESSAGE));
+        }
         if by_created {
             opts.now = self.router.lead_time(&lead, opts.now);
         }
@@ -169,6 +176,26 @@ impl Router {
         to_js(&self.router.warnings())
     }
 
+    /// Every problem with a lead as submitted, all at once, each `{ code, field, message }`:
+    /// the one lead check the form and the edge worker use instead of rules of their own.
+    #[wasm_bindgen(js_name = checkLead, unchecked_return_type = "LeadCheck")]
+    pub fn check_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Lead | string")] lead: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(serde::Serialize)]
+        struct Out {
+            ok: bool,
+            errors: Vec<leadroute::check::LeadProblem>,
+        }
+        let text = input::lead_text(&lead, max_lead(&self.router))?;
+        let errors = self.router.check_lead_json(&text);
+        to_js(&Out {
+            ok: errors.is_empty(),
+            errors,
+        })
+    }
+
     /// The lead as the engine reads it: each declared field with its type (form strings
     /// coerced: `"2500"` a number, `"on"` true), for forwarding what was routed on.
     #[wasm_bindgen(js_name = readLead, unchecked_return_type = "Record<string, string | number | boolean>")]
@@ -239,6 +266,13 @@ impl Router {
                     Err(f) => Err(Fail::new(f.code, f.message.clone())),
                 };
                 let lead = match parsed {
+                    Ok(lead) if lead.id().is_none() && !self.router.generates_ids() => {
+                        items.push(failed(
+                            index,
+                            Fail::new(MISSING_ID, MISSING_ID_MESSAGE.to_string()),
+                        ));
+                        continue;
+                    }
                     Ok(lead) => lead,
                     Err(f) => {
                         items.push(failed(index, f));

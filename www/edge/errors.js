@@ -32,6 +32,7 @@ export const STATUS = {
   missing_field: 422,
   invalid_email: 422,
   invalid_id: 422,
+  missing_id: 422,
   invalid_lead: 422,
   idempotency_key_reused: 422,
   claim_limit: 429,

@@ -69,10 +69,20 @@ function answer(r, ignored) {
   };
 }
 
+/** A compiled router for checking submissions, one per config (compile once, check many). */
+let checker = null;
+function checkerFor(settings) {
+  if (checker?.config !== settings.config) {
+    checker?.router.free();
+    checker = { config: settings.config, router: new Router(settings.config) };
+  }
+  return checker.router;
+}
+
 async function submitLead(request, env, ctx, settings) {
   const read = await readBody(request, settings.maxBodyBytes);
   if (!read.ok) return json(read.status, { error: read.error });
-  const checked = checkLead(read.body, settings.config, request.headers.get("idempotency-key"));
+  const checked = checkLead(read.body, settings.config, request.headers.get("idempotency-key"), checkerFor(settings));
   if (!checked.ok) return json(checked.status, { error: checked.error });
   const { lead, key, ignored } = checked;
   let r;

@@ -230,6 +230,11 @@ fn compile(config: Config, limits: Limits, errors: &mut ConfigErrors) -> Router 
                 .and_then(|l| l.remember_days)
                 .unwrap_or(30),
         ) * 86_400_000,
+        generate_ids: config
+            .lead_ids
+            .as_ref()
+            .and_then(|l| l.generate)
+            .unwrap_or(false),
         fallback,
         zones,
         limits,
