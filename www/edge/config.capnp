@@ -52,6 +52,7 @@ const modules :List(Workerd.Worker.Module) = [
   # The npm package's web build, under the names `import "leadroute/web"` resolves to.
   (name = "leadroute/web", esModule = embed "../../pkg/web/leadroute_wasm.js"),
   (name = "leadroute/web/leadroute_wasm_bg.wasm", wasm = embed "../../pkg/web/leadroute_wasm_bg.wasm"),
+  (name = "leadroute/package.json", json = embed "../../pkg/package.json"),
 ];
 
 const durableWorker :Workerd.Worker = (

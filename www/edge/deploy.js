@@ -1,15 +1,15 @@
-// Wrangler entry (see wrangler.toml): the worker with its routing config bundled in, since
-// Worker variables are limited to 5 KB and a routing config is larger. Swap in your own files.
-import routing from "../../data/default-config.json";
-import crm from "./crm/salesforce.json";
+// Wrangler entry (see wrangler.toml): the worker with the user's config bundled in, since
+// Worker variables are limited to 5 KB and a routing config is larger. The file is written
+// by `node deploy.mjs --config FILE` (or wrangler's [build] step with LEADROUTE_CONFIG=FILE)
+// only after the core accepted it; its `crm` object is the CRM mapping.
+import config from "./.deploy/config.json";
 import worker, { LeadRouter as Base } from "./worker.js";
 import { checkCrm } from "./settings.js";
 
-const config = { ...routing, crm };
 // Runs when Cloudflare starts the uploaded Worker: a mapping that misses a rep or pool, has
 // no default owner or a malformed owner id fails the deploy, not the first lead. Against
 // the CRM itself: `node www/edge/check.mjs` (see README).
-checkCrm(crm, routing);
+checkCrm(config.crm, config);
 const withConfig = (env) => ({ ...env, LEADROUTE_CONFIG: env.LEADROUTE_CONFIG ?? config });
 
 export class LeadRouter extends Base {

@@ -7,7 +7,8 @@ import { checkLead, canonical } from "./validate.js";
 import { repOf, adminRefusal } from "./auth.js";
 import { deliverWithRetries } from "./delivery.js";
 import { LeadRouter, slim } from "./router-object.js";
-import { stateName } from "./migration.js";
+import { fingerprint, stateName } from "./migration.js";
+import pkg from "leadroute/package.json";
 import { STATUS, coreFailure } from "./errors.js";
 
 export { LeadRouter };
@@ -135,6 +136,25 @@ function submitStateless(lead, env, ctx, settings) {
   return { status: 201, decision, replayed: false, routed_at: now, crm };
 }
 
+/**
+ * `GET /`: what is running, for a person or a monitor: the package, the routing config's
+ * fingerprint (the one the object keeps to notice a new config) and its size. Nothing
+ * private: no secrets, no rep names or emails, no CRM mapping.
+ */
+async function status(settings) {
+  const c = settings.config;
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    mode: settings.mode === "stateless" ? "stateless" : "durable_object",
+    config_hash: await fingerprint(settings),
+    reps: c.reps?.length ?? 0,
+    teams: c.teams?.length ?? 0,
+    pools: c.pools?.length ?? 0,
+    endpoints: ["POST /leads", "GET /public-config", "GET /health"],
+  };
+}
+
 async function handle(request, env, ctx, settings) {
   const url = new URL(request.url);
   const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -146,6 +166,7 @@ async function handle(request, env, ctx, settings) {
     return errorResponse("invalid_path", `the path ${JSON.stringify(path)} has malformed %-encoding`);
   }
 
+  if (path === "/" && method === "GET") return json(200, await status(settings), { "cache-control": "no-store" });
   if (path === "/health" && method === "GET") return json(200, { ok: true, mode: settings.mode });
   if (path === "/public-config" && method === "GET") {
     return json(200, settings.publicConfig, { "cache-control": "public, max-age=300" });
