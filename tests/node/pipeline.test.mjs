@@ -89,7 +89,7 @@ test("checkLead lists every problem of a submission at once, with codes", () => 
   cfg.screening = { required: ["email"] };
   const r = new Router(cfg);
   assert.deepEqual(r.checkLead({ id: "F1", employees: "2500", email: "kim@acme.com" }), { ok: true, errors: [] });
-  const bad = r.checkLead({ id: "bad id!", employees: "many", email: "not-an-address", note: 5 });
+  const bad = r.checkLead({ id: "bad id!", employees: "many", email: "not-an-address", note: [1] });
   assert.equal(bad.ok, false);
   assert.deepEqual(bad.errors.map((e) => [e.code, e.field]), [
     ["invalid_id", "id"], ["wrong_type", "employees"], ["wrong_type", "note"], ["invalid_email", "email"],
