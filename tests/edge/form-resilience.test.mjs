@@ -238,14 +238,10 @@ describe("the demo form never loses a lead", () => {
     assert.equal(await page.evaluate(() => document.activeElement?.name), "email");
     assert.deepEqual(await page.evaluate(() => window.leadForm.pending()), [], "a refusal is not retried");
 
-    // Corrected, and another field over the worker's limit: only that one is marked.
+    // Corrected: the worker has no limits of its own (a 5,001-character message is
+    // within the core's), so the lead goes through and the mark is gone.
     await page.fill('input[name="email"]', "sam@ortiz-labs.com");
     await page.fill('textarea[name="message"]', "x".repeat(5001));
-    s = await submitAndWait(page, "error");
-    assert.deepEqual(s.fieldErrors, [{ field: "message", text: "How can we help? is too long.", after: "message" }]);
-    assert.deepEqual(s.invalid, ["message"]);
-
-    await page.fill('textarea[name="message"]', "Pricing for 500 seats?");
     s = await submitAndWait(page, "confirmed");
     assert.deepEqual(s.fieldErrors, []);
     assert.deepEqual(s.invalid, []);

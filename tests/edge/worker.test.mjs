@@ -258,11 +258,11 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
       [JSON.stringify({ ...lead(), email: undefined }), 422, "missing_field", "email", /"email" is required/],
       [JSON.stringify({ ...lead(), company: "  " }), 422, "missing_field", "company", /"company" is required/],
       [JSON.stringify({ ...lead(), company_size: "big" }), 422, "wrong_type", "company_size", /"company_size": expected a number, found "big"/],
-      [JSON.stringify({ ...lead(), company_size: true }), 422, "wrong_type", "company_size", /"company_size" must be a number, found boolean true/],
+      [JSON.stringify({ ...lead(), company_size: true }), 422, "wrong_type", "company_size", /"company_size": expected a number, found the boolean true/],
       [JSON.stringify({ ...lead(), demo_requested: "maybe" }), 422, "wrong_type", "demo_requested", /expected a boolean/],
       [JSON.stringify({ ...lead(), email: "not-an-email" }), 422, "invalid_email", "email", /not an email address/],
       [JSON.stringify({ ...lead(), id: "has spaces" }), 422, "invalid_id", "id", /"id" must be/],
-      [JSON.stringify({ ...lead(), title: ["VP"] }), 422, "wrong_type", "title", /must be a string, found an array/],
+      [JSON.stringify({ ...lead(), title: ["VP"] }), 422, "wrong_type", "title", /"title": expected a string, found a list/],
     ];
     for (const [body, status, code, field, message] of cases) {
       const r = await post(body);
