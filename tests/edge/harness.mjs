@@ -249,3 +249,8 @@ export async function startStatic() {
     },
   };
 }
+
+/** A rep's count in the newest period of a kind (`day`, `week`, `month`): snapshots keep [period key, count] pairs. */
+export function newestCount(snap, rep, period) {
+  return (snap.reps[rep]?.[period] ?? []).reduce((m, p) => (p[0] > m[0] ? p : m), [-Infinity, 0])[1];
+}

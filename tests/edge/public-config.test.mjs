@@ -32,7 +32,7 @@ for (const type of ["salesforce", "hubspot", "webhook"]) {
 test("the public config keeps what the preview shows and routes with", () => {
   const full = defaultConfig();
   const pub = publicConfig(full);
-  assert.deepEqual(validate(pub), { ok: true, errors: [] });
+  assert.deepEqual(validate(pub), { ok: true, errors: [], warnings: [] });
   assert.deepEqual(
     pub.reps.map((r) => [r.id, r.name, r.calendar_url, r.territories?.length ?? 0]),
     full.reps.map((r) => [r.id, r.name, r.calendar_url, r.territories?.length ?? 0]),

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { startCrm } from "./crm-stub.mjs";
 import { privateValues } from "./private-values.mjs";
 import {
@@ -12,6 +13,7 @@ import {
   admin,
   call,
   crmMapping,
+  newestCount,
   outboxDrained,
   postLead,
   repToken,
@@ -21,6 +23,7 @@ import {
 } from "./harness.mjs";
 
 const sf = crmMapping("salesforce");
+const THANKS = "https://www.example.com/thanks";
 let n = 0;
 
 /** A valid lead; `kind` picks the route: enterprise team, SMB pool, EMEA team (SLA). */
@@ -61,7 +64,7 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
 
   before(async () => {
     crm = await startCrm({ token: CRM_TOKEN, notifyToken: NOTIFY_TOKEN });
-    w = await startWorkerd({ crm: sf, env: { CRM_URL: crm.url, NOTIFY_URL: `${crm.url}/notify` } });
+    w = await startWorkerd({ crm: sf, env: { CRM_URL: crm.url, NOTIFY_URL: `${crm.url}/notify`, THANK_YOU_URL: THANKS } });
   });
 
   after(async () => {
@@ -137,7 +140,7 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     }
     const afterSnap = (await admin(w.url, "GET", "/admin/snapshot")).body.snapshot;
     assert.equal(afterSnap.routed, before.routed + 1);
-    const month = (s) => s.reps[first.body.rep]?.month?.[1] ?? 0;
+    const month = (s) => newestCount(s, first.body.rep, "month");
     assert.equal(month(afterSnap), month(before) + 1);
     await outboxDrained(w.url);
     assert.equal(crmLead(crm, l.id).dataWrites, 1);
@@ -149,6 +152,14 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     const otherKey = await postLead(w.url, l, { "Idempotency-Key": `other-${l.id}` });
     assert.equal(otherKey.status, 409);
     assert.equal(otherKey.body.error.field, "id");
+
+    // One new id under several keys at once: one is routed, the others are refused.
+    const fresh = lead();
+    const race = await Promise.all([1, 2, 3, 4].map((k) => postLead(w.url, fresh, { "Idempotency-Key": `race-${k}-${fresh.id}` })));
+    assert.deepEqual(race.map((r) => r.status).sort(), [201, 409, 409, 409]);
+    for (const r of race.filter((x) => x.status === 409)) assert.equal(r.body.error.code, "lead_id_reused");
+    await outboxDrained(w.url);
+    assert.equal(crmLead(crm, fresh.id).dataWrites, 1);
   });
 
   test("5xx and dropped connections are retried with the same idempotency key", async () => {
@@ -246,8 +257,9 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
       ["[1,2]", 400, "invalid_body", null, /JSON object/],
       [JSON.stringify({ ...lead(), email: undefined }), 422, "missing_field", "email", /"email" is required/],
       [JSON.stringify({ ...lead(), company: "  " }), 422, "missing_field", "company", /"company" is required/],
-      [JSON.stringify({ ...lead(), company_size: "big" }), 422, "wrong_type", "company_size", /"company_size" must be a number, found the string "big"/],
-      [JSON.stringify({ ...lead(), demo_requested: "yes" }), 422, "wrong_type", "demo_requested", /must be true or false/],
+      [JSON.stringify({ ...lead(), company_size: "big" }), 422, "wrong_type", "company_size", /"company_size": expected a number, found "big"/],
+      [JSON.stringify({ ...lead(), company_size: true }), 422, "wrong_type", "company_size", /"company_size" must be a number, found boolean true/],
+      [JSON.stringify({ ...lead(), demo_requested: "maybe" }), 422, "wrong_type", "demo_requested", /expected a boolean/],
       [JSON.stringify({ ...lead(), email: "not-an-email" }), 422, "invalid_email", "email", /not an email address/],
       [JSON.stringify({ ...lead(), id: "has spaces" }), 422, "invalid_id", "id", /"id" must be/],
       [JSON.stringify({ ...lead(), title: ["VP"] }), 422, "wrong_type", "title", /must be a string, found an array/],
@@ -262,8 +274,9 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     const badKey = await post(JSON.stringify(lead()), { "Idempotency-Key": "x y" });
     assert.equal(badKey.status, 400);
     assert.equal(badKey.body.error.field, "Idempotency-Key");
-    const form = await fetch(`${w.url}/leads`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=a" });
-    assert.equal(form.status, 415);
+    const text = await fetch(`${w.url}/leads`, { method: "POST", headers: { "content-type": "text/plain" }, body: "email=a" });
+    assert.equal(text.status, 415);
+    assert.equal((await text.json()).error.code, "unsupported_media_type");
     assert.equal((await fetch(`${w.url}/leads`)).status, 405);
     assert.equal((await fetch(`${w.url}/nope`)).status, 404);
   });
@@ -289,13 +302,17 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     assert.ok(losses.length >= 1);
     for (const r of losses) {
       assert.equal(r.status, 409);
-      assert.match(r.body.error.message, /already claimed by someone else/);
+      assert.equal(r.body.error.code, "already_claimed");
     }
     assert.equal((await call(w.url, "POST", `/leads/${target}/touch`, { token: loserToken })).status, 403);
     assert.equal((await call(w.url, "POST", `/leads/${target}/touch`, { token: winner === "r-emma" ? emma : ava })).status, 200);
     const jake = await call(w.url, "POST", `/leads/${leads[1].id}/claim`, { token: await repToken("r-jake") });
     assert.equal(jake.status, 403);
-    assert.match(jake.body.error.message, /not eligible/);
+    assert.equal(jake.body.error.code, "not_pool_member");
+    assert.ok(!jake.body.error.message.includes("smb-pool"), `the refusal names the lead's pool: ${jake.body.error.message}`);
+    const jakeList = await call(w.url, "GET", "/pools/smb-pool/leads", { token: await repToken("r-jake") });
+    assert.equal(jakeList.status, 403);
+    assert.equal(jakeList.body.error.code, "not_pool_member");
     const next = await call(w.url, "POST", "/pools/smb-pool/claim", { token: ava });
     assert.equal(next.status, 200, JSON.stringify(next.body));
     assert.equal(next.body.claim.rep, "r-ava");
@@ -306,6 +323,126 @@ describe("edge worker in workerd (Salesforce mapping)", () => {
     const rec = crmLead(crm, target);
     assert.deepEqual(rec.owners, [sf.owners["smb-pool"], sf.owners[winner]], "created with the pool queue, then the claimer");
     assert.equal(rec.dataWrites, 1);
+  });
+
+  test("a chunked body is cut off at the size limit (413) instead of being read whole", async () => {
+    /**
+     * Streams up to `total` bytes without a content-length, leaving the body open when `hold`;
+     * resolves when the worker answers or hangs up.
+     */
+    const stream = (total, hold) =>
+      new Promise((resolve, reject) => {
+        const chunk = Buffer.alloc(16 * 1024, "a");
+        let sent = 0;
+        let done = null;
+        const finish = (r) => {
+          if (done) return;
+          done = r;
+          clearTimeout(timer);
+          req.destroy();
+          resolve(r);
+        };
+        const timer = setTimeout(() => finish({ status: "no answer", sent }), 5000);
+        const req = httpRequest(`${w.url}/leads`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+          res.resume();
+          res.on("end", () => finish({ status: res.statusCode, sent }));
+        });
+        // A server that stops reading may reset the connection before its answer is read.
+        req.on("error", (e) => (["EPIPE", "ECONNRESET"].includes(e.code) ? finish({ status: null, sent }) : reject(e)));
+        req.write('{"message":"');
+        (function pump() {
+          while (!done && sent < total) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return req.once("drain", pump);
+          }
+          if (!done && !hold) req.end('"}');
+          return undefined;
+        })();
+      });
+    // Just past the limit, the body still open: only a reader that stops at the limit answers.
+    const small = await stream(32 * 1024, true);
+    assert.equal(small.status, 413, "a chunked body over the limit is refused before it ends");
+    const total = 64 * 1024 * 1024;
+    const big = await stream(total, false);
+    assert.ok(big.status === 413 || big.status === null, `status ${big.status}`);
+    assert.ok(big.sent < total / 4, `the worker answered after ${big.sent} of ${total} bytes were sent`);
+  });
+
+  test("malformed %-encoding in a path is a 400 with its code", async () => {
+    const token = await repToken("r-emma");
+    for (const path of ["/pools/%/leads", "/leads/%E0%A4%A/claim"]) {
+      const r = await call(w.url, path.endsWith("leads") ? "GET" : "POST", path, { token });
+      assert.equal(r.status, 400, `${path}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error.code, "invalid_path");
+    }
+  });
+
+  test("blind pool: a member claims by id only the oldest lead; a non-member is not told the pool", async () => {
+    const partner = (i) =>
+      lead("enterprise", { id: `BLIND-${i}`, source: "partner", company_size: 300, annual_revenue: 10_000_000, email: `blind${i}@northwind-freight.com` });
+    for (const i of [1, 2]) {
+      const r = await postLead(w.url, partner(i));
+      assert.equal(r.body.pool, "partner-pool", JSON.stringify(r.body));
+    }
+    const jake = await repToken("r-jake");
+    const skip = await call(w.url, "POST", "/leads/BLIND-2/claim", { token: jake });
+    assert.equal(skip.status, 409, JSON.stringify(skip.body));
+    assert.equal(skip.body.error.code, "claim_out_of_order");
+    const emma = await call(w.url, "POST", "/leads/BLIND-2/claim", { token: await repToken("r-emma") });
+    assert.equal(emma.status, 403);
+    assert.equal(emma.body.error.code, "not_pool_member");
+    assert.ok(!emma.body.error.message.includes("partner-pool"), emma.body.error.message);
+    for (const id of ["BLIND-1", "BLIND-2"]) {
+      const r = await call(w.url, "POST", `/leads/${id}/claim`, { token: jake });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.claim.rep, "r-jake");
+    }
+  });
+
+  test("a URL-encoded form, a multipart form and a JSON post with string values route identically", async () => {
+    const strings = (l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k, String(v)]));
+    const smb = (id) => strings(lead("smb", { id, email: `${id.toLowerCase()}@bluefin-tools.com`, demo_requested: "on", annual_revenue: "3,000,000" }));
+    const same = (l) => {
+      const { id: _id, email: _e, last_name: _l, company: _c, ...rest } = l;
+      return rest;
+    };
+    const json = smb("FORM-JSON");
+    const url = { ...smb("FORM-URL"), ...same(json) };
+    const multi = { ...smb("FORM-MULTI"), ...same(json) };
+    const answers = [
+      await postLead(w.url, json),
+      await fetch(`${w.url}/leads`, { method: "POST", body: new URLSearchParams(url) }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      await fetch(`${w.url}/leads`, {
+        method: "POST",
+        body: Object.entries(multi).reduce((f, [k, v]) => (f.append(k, v), f), new FormData()),
+      }).then(async (r) => ({ status: r.status, body: await r.json() })),
+    ];
+    for (const a of answers) assert.equal(a.status, 201, JSON.stringify(a.body));
+    const decisions = answers.map((a) => ({ outcome: a.body.outcome, pool: a.body.pool, team: a.body.team, ignored: a.body.ignored_fields }));
+    assert.deepEqual(decisions[1], decisions[0]);
+    assert.deepEqual(decisions[2], decisions[0]);
+    assert.equal(decisions[0].pool, "smb-pool");
+    const listing = (await call(w.url, "GET", "/pools/smb-pool/leads", { token: await repToken("r-emma") })).body.leads;
+    const seen = ["FORM-JSON", "FORM-URL", "FORM-MULTI"].map((id) => listing.find((x) => x.lead_id === id));
+    for (const x of seen) assert.deepEqual({ fields: x.fields, score: x.score }, { fields: seen[0].fields, score: seen[0].score });
+    assert.equal(seen[0].fields.company_size, 60, "the engine coerced the form string");
+
+    // Stateless routing hashes the lead id: the same id gets the same rep however it is posted.
+    const ent = strings(lead("enterprise", { id: "FORM-STATELESS" }));
+    const a = await postLead(w.statelessUrl, ent);
+    const b = await fetch(`${w.statelessUrl}/leads`, { method: "POST", body: new URLSearchParams(ent) }).then((r) => r.json());
+    assert.equal(a.status, 201, JSON.stringify(a.body));
+    assert.equal(b.rep, a.body.rep);
+    assert.equal(b.team, a.body.team);
+
+    const html = await fetch(`${w.url}/leads`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { accept: "text/html,application/xhtml+xml" },
+      body: new URLSearchParams(strings(lead("smb", { id: "FORM-HTML" }))),
+    });
+    assert.equal(html.status, 303);
+    assert.equal(html.headers.get("location"), `${THANKS}?lead_id=FORM-HTML`);
   });
 
   test("the cron handler re-routes a breached SLA, updates the CRM owner and posts the events", async () => {

@@ -29,23 +29,23 @@ function bearer(request) {
   return /^Bearer\s+(.+)$/i.exec(h)?.[1]?.trim() ?? null;
 }
 
-/** The rep id proven by the request's token, or a `{ status, message }` refusal. */
+/** The rep id proven by the request's token, or a `{ status, code, message }` refusal. */
 export async function repOf(request, env) {
-  if (!env.REP_TOKEN_SECRET) return { status: 503, message: "rep endpoints are disabled: REP_TOKEN_SECRET is not set" };
+  if (!env.REP_TOKEN_SECRET) return { status: 503, code: "disabled", message: "rep endpoints are disabled: REP_TOKEN_SECRET is not set" };
   const token = bearer(request);
-  if (!token) return { status: 401, message: "send the rep token as `Authorization: Bearer <token>`" };
+  if (!token) return { status: 401, code: "unauthorized", message: "send the rep token as `Authorization: Bearer <token>`" };
   const dot = token.lastIndexOf(".");
   const rep = dot > 0 ? token.slice(0, dot) : "";
   if (!rep || !sameText(token, await signRepToken(env.REP_TOKEN_SECRET, rep))) {
-    return { status: 401, message: "rep token is not valid" };
+    return { status: 401, code: "unauthorized", message: "rep token is not valid" };
   }
   return { rep };
 }
 
-/** Null when the request carries ADMIN_TOKEN, else a `{ status, message }` refusal. */
+/** Null when the request carries ADMIN_TOKEN, else a `{ status, code, message }` refusal. */
 export function adminRefusal(request, env) {
-  if (!env.ADMIN_TOKEN) return { status: 503, message: "admin endpoints are disabled: ADMIN_TOKEN is not set" };
+  if (!env.ADMIN_TOKEN) return { status: 503, code: "disabled", message: "admin endpoints are disabled: ADMIN_TOKEN is not set" };
   const token = bearer(request);
-  if (!token || !sameText(token, env.ADMIN_TOKEN)) return { status: 401, message: "admin token is missing or not valid" };
+  if (!token || !sameText(token, env.ADMIN_TOKEN)) return { status: 401, code: "unauthorized", message: "admin token is missing or not valid" };
   return null;
 }

@@ -6,7 +6,8 @@
 # Everything deployment-specific comes from the environment (fromEnvironment below):
 # LEADROUTE_CONFIG (full config JSON text), LEADROUTE_CRM (optional: replaces config.crm),
 # CRM_URL, CRM_TOKEN (or CRM_CLIENT_ID, CRM_CLIENT_SECRET, CRM_REFRESH_TOKEN), WEBHOOK_SECRET,
-# NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN, REP_TOKEN_SECRET, ALLOWED_ORIGINS and the retry knobs. Sockets default to port 0: read the
+# NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN, REP_TOKEN_SECRET, ALLOWED_ORIGINS, THANK_YOU_URL,
+# STATE_NAME, STATE_HORIZON_HOURS, IDEMPOTENCY_TTL_HOURS and the retry knobs. Sockets default to port 0: read the
 # chosen ports from --control-fd, or pin them with --socket-addr.
 using Workerd = import "/workerd/workerd.capnp";
 
@@ -30,6 +31,12 @@ const config :Workerd.Config = (
 const modules :List(Workerd.Worker.Module) = [
   (name = "worker.js", esModule = embed "worker.js"),
   (name = "router-object.js", esModule = embed "router-object.js"),
+  (name = "storage.js", esModule = embed "storage.js"),
+  (name = "engine-state.js", esModule = embed "engine-state.js"),
+  (name = "idempotency.js", esModule = embed "idempotency.js"),
+  (name = "migration.js", esModule = embed "migration.js"),
+  (name = "errors.js", esModule = embed "errors.js"),
+  (name = "body.js", esModule = embed "body.js"),
   (name = "engine.js", esModule = embed "engine.js"),
   (name = "settings.js", esModule = embed "settings.js"),
   (name = "validate.js", esModule = embed "validate.js"),
@@ -74,6 +81,9 @@ const durableWorker :Workerd.Worker = (
     (name = "CRM_CONCURRENCY", fromEnvironment = "CRM_CONCURRENCY"),
     (name = "CRM_RETRY_BUDGET_HOURS", fromEnvironment = "CRM_RETRY_BUDGET_HOURS"),
     (name = "CRM_TIMER_MAX_MS", fromEnvironment = "CRM_TIMER_MAX_MS"),
+    (name = "IDEMPOTENCY_TTL_HOURS", fromEnvironment = "IDEMPOTENCY_TTL_HOURS"),
+    (name = "STATE_HORIZON_HOURS", fromEnvironment = "STATE_HORIZON_HOURS"),
+    (name = "THANK_YOU_URL", fromEnvironment = "THANK_YOU_URL"),
   ],
   durableObjectNamespaces = [(className = "LeadRouter", uniqueKey = "leadroute-router")],
   durableObjectStorage = (localDisk = "do-storage"),
@@ -97,6 +107,8 @@ const statelessWorker :Workerd.Worker = (
     (name = "ALLOWED_ORIGINS", fromEnvironment = "ALLOWED_ORIGINS"),
     (name = "CRM_MAX_ATTEMPTS", fromEnvironment = "CRM_MAX_ATTEMPTS"),
     (name = "CRM_RETRY_BASE_MS", fromEnvironment = "CRM_RETRY_BASE_MS"),
+    (name = "MAX_BODY_BYTES", fromEnvironment = "MAX_BODY_BYTES"),
+    (name = "THANK_YOU_URL", fromEnvironment = "THANK_YOU_URL"),
   ],
 );
 

@@ -1,13 +1,16 @@
-// The Durable Object that owns a config's routing state (one object per config): it
-// serialises submissions and claims, keeps idempotency records, the CRM outbox and dead letters.
+// The Durable Object that owns a deployment's routing state, and the calls the worker makes
+// on it (RPC). Storage, idempotency, the engine's state and the outbox live in their files.
 import { DurableObject } from "cloudflare:workers";
 import { Router } from "./engine.js";
 import { loadSettings } from "./settings.js";
+import { Store } from "./storage.js";
+import { EngineState, apply, objectConfig } from "./engine-state.js";
+import { Idempotency } from "./idempotency.js";
 import { Outbox } from "./outbox.js";
+import { fingerprint, planMigration } from "./migration.js";
+import { coreFailure, failure } from "./errors.js";
 
-// Storage values stay far below the 128 KiB per-value limit of KV-backed objects.
-const CHUNK_CHARS = 32 * 1024;
-const KEYS_PER_CALL = 128;
+const HOUR_MS = 3_600_000;
 
 /** The decision as stored and answered: no trace, score reduced to its total and grade. */
 export function slim(d) {
@@ -26,210 +29,173 @@ export function slim(d) {
   };
 }
 
-function fieldOf(message) {
-  return /field "([^"]+)"/.exec(message)?.[1] ?? null;
-}
-
-/** HTTP status for an engine refusal of a claim or touch. */
-function refusalStatus(message) {
-  if (/unknown rep|not eligible|not assigned to rep/.test(message)) return 403;
-  if (/not waiting in any pool|not tracked|unknown pool|has expired/.test(message)) return 404;
-  if (/claim limit/.test(message)) return 429;
-  return 409;
+/** How long a tracked lead may stay in the engine's hot state (STATE_HORIZON_HOURS, 7 days). */
+function horizonMs(env) {
+  const h = Number(env.STATE_HORIZON_HOURS);
+  return (Number.isFinite(h) && h > 0 ? h : 7 * 24) * HOUR_MS;
 }
 
 export class LeadRouter extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.settings = loadSettings(env);
+    this.config = objectConfig(this.settings.config);
+    this.horizonMs = horizonMs(env);
     ctx.blockConcurrencyWhile(() => this.load());
   }
 
-  // ---- state: load, group commit -------------------------------------------------------
+  // ---- state -------------------------------------------------------------------------------
 
   async load() {
-    const storage = this.ctx.storage;
     this.out?.stop();
-    const meta = await storage.get("snap:meta");
-    let snapshot;
-    if (meta) {
-      const keys = Array.from({ length: meta.chunks }, (_, i) => `snap:${i}`);
-      const parts = new Map();
-      for (let i = 0; i < keys.length; i += KEYS_PER_CALL) {
-        for (const [k, v] of await storage.get(keys.slice(i, i + KEYS_PER_CALL))) parts.set(k, v);
-      }
-      snapshot = keys.map((k) => parts.get(k) ?? "").join("");
-    }
     this.router?.free();
-    this.router = new Router(this.settings.config, snapshot);
-    this.snapChunks = meta?.chunks ?? 0;
-    this.idem = new Map();
-    this.byLead = new Map();
-    for (const [k, rec] of await storage.list({ prefix: "idem:" })) {
-      this.idem.set(k.slice(5), rec);
-      this.byLead.set(rec.lead_id, k.slice(5));
-    }
-    this.version = 0;
-    this.durable = 0;
-    this.pending = new Map();
-    this.snapDirty = false;
-    this.commitWaiters = [];
-    this.writing = false;
-    this.broken = null;
-    this.stats = { storage_writes: 0, snapshot_writes: 0 };
+    this.router = null;
+    this.store = new Store(this.ctx.storage, () => this.engine.persist(this.router, this.fingerprint));
+    this.engine = new EngineState(this.store);
+    this.idem = new Idempotency(this.store, this.settings.idempotencyTtlMs);
     this.out = new Outbox({
       settings: this.settings,
       env: this.env,
-      write: (k, v) => this.write(k, v),
-      commit: () => this.commit(this.bump()).catch(() => {}),
+      write: (k, v) => (v === undefined ? this.store.delete(k) : this.store.put(k, v)),
+      commit: () => this.store.commit(this.store.bump()).catch(() => {}),
       clock: () => Date.now(),
     });
-    await this.out.load(storage, Date.now());
+    this.fingerprint = await fingerprint(this.settings);
+    const saved = await this.engine.read();
+    await this.out.load(this.ctx.storage, Date.now());
+    this.migration = null;
+    if (saved && saved.fingerprint === null) await this.idem.upgrade();
+    const same = saved?.fingerprint === this.fingerprint;
+    let snapshot = saved?.snapshot;
+    if (saved?.log.length) {
+      // The calls since the last checkpoint, under the config they were made with.
+      const replayed = new Router(same || !saved.configText ? this.config : objectConfig(saved.configText), snapshot);
+      for (const call of saved.log) {
+        try {
+          apply(replayed, call);
+        } catch (e) {
+          console.error(`leadroute: replaying ${call.op} failed: ${e?.message ?? e}`);
+        }
+      }
+      if (same) this.router = replayed;
+      else {
+        snapshot = replayed.snapshot();
+        replayed.free();
+      }
+    }
+    if (!this.router && saved && saved.fingerprint !== null && !same) this.migrate(snapshot);
+    else if (!this.router) this.router = new Router(this.config, snapshot);
+    if (!same) this.engine.saveConfig(this.settings.configText);
+    this.engine.checkpoint();
+    await this.store.commit(this.store.bump());
+    for (const item of this.migration?.items ?? []) this.out.release(item);
+  }
+
+  /**
+   * Applies a new config to the saved state: counters and rotations carry over by id;
+   * leads of removed reps and pools are routed again (each an owner change for the CRM).
+   */
+  migrate(snapshot) {
+    const plan = planMigration(snapshot, this.config);
+    this.router = new Router(this.config, plan.snapshot);
+    const now = Date.now();
+    const report = { at: now, rerouted: [], failed: [], finished: plan.finished.map((a) => a.lead_id) };
+    const items = [];
+    for (const a of plan.finished) this.store.put(`track:${a.lead_id}`, JSON.stringify(a));
+    for (const { lead_id, lead, from } of plan.reroute) {
+      let d;
+      try {
+        // Out of the restored state and not remembered by id (objectConfig): routed as new.
+        d = slim(this.router.route(lead, { now, trace: false }));
+      } catch (e) {
+        report.failed.push({ lead_id, from, error: String(e?.message ?? e) });
+        continue;
+      }
+      report.rerouted.push({ lead_id, from, outcome: d.outcome, rep: d.rep, pool: d.pool });
+      const reason = `config changed: ${from.rep ? `rep ${from.rep}` : `pool ${from.pool}`} removed; ${d.reason}`;
+      items.push(this.ownerChange(lead_id, { rep: d.rep, pool: d.pool }, "config_change", reason, now, lead.email));
+    }
+    this.store.put("engine:migration", report);
+    this.migration = { report, items: items.filter(Boolean) };
   }
 
   async ensureLoaded() {
-    if (this.broken) await this.ctx.blockConcurrencyWhile(() => this.load());
+    if (this.store.broken) await this.ctx.blockConcurrencyWhile(() => this.load());
   }
 
-  write(key, value) {
-    this.pending.set(key, value);
+  /** Logs an engine call that changed the state; resolves once it (and every queued write) is stored. */
+  changed(call) {
+    this.engine.record(call);
+    return this.store.commit(this.store.bump());
   }
 
-  bump() {
-    this.version += 1;
-    return this.version;
-  }
+  // ---- outbox (outbox.js delivers) -----------------------------------------------------------
 
-  /** Resolves once every change up to version `v` is in storage (one write serves many calls). */
-  commit(v) {
-    if (this.durable >= v) return Promise.resolve();
-    const p = new Promise((resolve, reject) => this.commitWaiters.push({ v, resolve, reject }));
-    if (!this.writing) this.flush();
-    return p;
-  }
-
-  async flush() {
-    this.writing = true;
-    const storage = this.ctx.storage;
-    try {
-      while (this.durable < this.version) {
-        // Yields once so calls already queued for this object make their changes first
-        // and share this write (and its snapshot) instead of each paying for one.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        const v = this.version;
-        const puts = [];
-        const dels = [];
-        for (const [k, val] of this.pending) (val === undefined ? dels : puts).push(val === undefined ? k : [k, val]);
-        this.pending = new Map();
-        if (this.snapDirty) {
-          this.snapDirty = false;
-          const text = JSON.stringify(this.router.snapshot());
-          const n = Math.max(1, Math.ceil(text.length / CHUNK_CHARS));
-          for (let i = 0; i < n; i++) puts.push([`snap:${i}`, text.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS)]);
-          for (let i = n; i < this.snapChunks; i++) dels.push(`snap:${i}`);
-          puts.push(["snap:meta", { chunks: n, version: v }]);
-          this.snapChunks = n;
-          this.stats.snapshot_writes += 1;
-        }
-        // Issued without an await in between, so the runtime applies them as one batch.
-        // allowConcurrency keeps the input gate open: calls arriving during this write join
-        // the next one (group commit) instead of queueing behind it one by one. Every
-        // caller still waits for the write that holds its change before it answers.
-        const opts = { allowConcurrency: true };
-        const ops = [];
-        for (let i = 0; i < puts.length; i += KEYS_PER_CALL) ops.push(storage.put(Object.fromEntries(puts.slice(i, i + KEYS_PER_CALL)), opts));
-        for (let i = 0; i < dels.length; i += KEYS_PER_CALL) ops.push(storage.delete(dels.slice(i, i + KEYS_PER_CALL), opts));
-        await Promise.all(ops);
-        this.stats.storage_writes += 1;
-        this.durable = v;
-        this.commitWaiters = this.commitWaiters.filter((w) => (w.v <= v ? (w.resolve(), false) : true));
-      }
-    } catch (e) {
-      // Memory may now be ahead of storage: fail the waiting calls and reload before the next.
-      this.broken = e;
-      for (const w of this.commitWaiters) w.reject(e);
-      this.commitWaiters = [];
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  // ---- outbox (outbox.js delivers) -------------------------------------------------------
-
-  release(item) {
-    this.out.release(item);
-  }
-
-  /** Adds an owner change to the outbox, its own delivery after the lead's earlier ones. */
-  ownerChange(leadId, rep, via, reason, at, email) {
-    if (!this.settings.crm) return null;
-    const repName = this.settings.config.reps.find((r) => r.id === rep)?.name ?? null;
-    const item = {
-      id: `owner:${leadId}:${rep}:${at}`,
-      kind: "owner",
-      seq: this.out.nextSeq(),
-      lead_id: leadId,
-      email: email ?? this.idem.get(this.byLead.get(leadId))?.email ?? null,
-      rep,
-      rep_name: repName,
-      via,
-      reason,
-      created_at: at,
-      attempts: 0,
-    };
-    if (this.out.has(item.id)) return null;
+  /** Numbers and stores an outbox item (sent after `out.release`, once committed). */
+  add(item) {
+    item.seq = this.out.nextSeq();
     this.out.add(item);
     return item;
   }
 
-  // ---- calls from the worker (RPC) -------------------------------------------------------
+  /** An owner change (to `rep`, or to `pool` when the lead waits in one), its own delivery. */
+  ownerChange(leadId, { rep, pool = null }, via, reason, at, email) {
+    if (!this.settings.crm) return null;
+    const repName = rep ? (this.settings.config.reps.find((r) => r.id === rep)?.name ?? null) : null;
+    const id = `owner:${leadId}:${rep ?? pool}:${at}`;
+    if (this.out.has(id)) return null;
+    return this.add({ id, kind: "owner", lead_id: leadId, email: email ?? null, rep: rep ?? null, rep_name: repName, pool, via, reason, created_at: at, attempts: 0 });
+  }
 
-  /** Routes a clean lead once per idempotency key. */
+  // ---- lead capture ------------------------------------------------------------------------
+
+  /** Routes a clean lead once: a retry gets the stored decision, a reused id a 409. */
   async submit(lead, key, hash) {
     await this.ensureLoaded();
-    const prev = this.idem.get(key);
-    if (prev) {
-      if (prev.hash !== hash) {
-        const message = `idempotency key "${key}" was already used for a different lead`;
-        return { status: 422, error: { code: "idempotency_key_reused", field: "Idempotency-Key", message } };
-      }
-      await this.commit(prev.v ?? 0);
-      return { status: 200, decision: prev.decision, replayed: true, routed_at: prev.at, crm: prev.crm };
+    const unlock = await this.idem.lock(key, lead.id);
+    let out;
+    try {
+      out = await this.decide(lead, key, hash);
+    } finally {
+      unlock();
     }
-    if (this.byLead.has(lead.id)) {
-      const message = `lead id "${lead.id}" was already routed under another idempotency key`;
-      return { status: 409, error: { code: "duplicate_lead_id", field: "id", message } };
-    }
+    await this.store.commit(out.version);
+    this.out.release(out.item);
+    return out.answer;
+  }
+
+  /** The answer for a submission, with the version that must be stored before it is given. */
+  async decide(lead, key, hash) {
     const now = Date.now();
+    const seen = await this.idem.check(lead, key, hash, now);
+    if (seen.error) return { answer: seen, version: 0 };
+    if (seen.replay) {
+      const r = seen.replay;
+      return { answer: { status: 200, decision: r.decision, replayed: true, routed_at: r.at, crm: r.crm }, version: this.store.version };
+    }
     let decision;
     try {
       decision = slim(this.router.route(lead, { now, trace: false }));
     } catch (e) {
-      return { status: 422, error: { code: "invalid_lead", field: fieldOf(e.message), message: e.message } };
+      return { answer: coreFailure(e, "invalid_lead"), version: 0 };
     }
-    const v = this.bump();
-    this.snapDirty = true;
-    const crm = this.settings.crm && this.settings.crm.forward.includes(decision.outcome) ? "queued" : "not_forwarded";
-    const rec = { key, lead_id: lead.id, hash, decision, at: now, email: lead.email ?? null, crm };
-    this.idem.set(key, { ...rec, v });
-    this.byLead.set(lead.id, key);
-    this.write(`idem:${key}`, rec);
-    let item = null;
-    if (crm === "queued") {
-      item = { id: `create:${lead.id}`, kind: "create", seq: this.out.nextSeq(), lead_id: lead.id, lead, decision, created_at: now, attempts: 0 };
-      this.out.add(item);
-    }
-    await this.commit(v);
-    this.release(item);
-    return { status: 201, decision, replayed: false, routed_at: now, crm };
+    const item = this.settings.crm?.forward.includes(decision.outcome)
+      ? this.add({ id: `create:${lead.id}`, kind: "create", lead_id: lead.id, lead, decision, created_at: now, attempts: 0 })
+      : null;
+    const crm = item ? "queued" : "not_forwarded";
+    this.idem.record(lead, key, hash, decision, now, crm);
+    this.engine.record({ op: "route", lead, now });
+    return { answer: { status: 201, decision, replayed: false, routed_at: now, crm }, item, version: this.store.bump() };
   }
+
+  // ---- pools, claims, touches ----------------------------------------------------------------
 
   async listPool(pool, rep) {
     await this.ensureLoaded();
     try {
       return { status: 200, leads: this.router.listPool(pool, rep, { now: Date.now() }) };
     } catch (e) {
-      return { status: refusalStatus(e.message), error: { code: "pool_refused", message: e.message } };
+      return coreFailure(e, "refused");
     }
   }
 
@@ -241,50 +207,57 @@ export class LeadRouter extends DurableObject {
     try {
       c = leadId ? this.router.claim(leadId, rep, { now }) : this.router.claimNext(pool, rep, { now });
     } catch (e) {
-      return { status: refusalStatus(e.message), error: { code: "claim_refused", message: e.message } };
+      const f = coreFailure(e, "refused");
+      return leadId && f.error.code === "unknown_lead" ? this.claimedBefore(leadId, rep, f) : f;
     }
     // A repeated claim by the winner returns the first claim unchanged.
     const fresh = c.claimed_at === now;
-    const v = this.bump();
-    this.snapDirty = true;
-    const item = fresh ? this.ownerChange(c.lead_id, rep, "claim", `claimed from pool ${c.pool}`, now, c.fields?.email) : null;
-    await this.commit(v);
-    this.release(item);
+    const item = fresh ? this.ownerChange(c.lead_id, { rep }, "claim", `claimed from pool ${c.pool}`, now, c.fields?.email) : null;
+    await (fresh ? this.changed(leadId ? { op: "claim", lead_id: leadId, rep, now } : { op: "claimNext", pool, rep, now }) : this.store.commit());
+    this.out.release(item);
     return { status: 200, claim: c };
+  }
+
+  /** A claim the engine no longer holds (finished and evicted): the winner gets it again. */
+  async claimedBefore(leadId, rep, refusal) {
+    const a = await this.engine.evicted(leadId);
+    if (!a?.pool) return refusal;
+    if (a.rep !== rep) return failure("already_claimed", `lead "${leadId}" is already claimed by someone else`);
+    return { status: 200, claim: { lead_id: a.lead_id, pool: a.pool, rep: a.rep, claimed_at: a.assigned_at, score: a.score ?? null, fields: a.fields } };
   }
 
   async touch(leadId, rep) {
     await this.ensureLoaded();
+    const now = Date.now();
     try {
-      this.router.touch(leadId, rep, { now: Date.now() });
+      this.router.touch(leadId, rep, { now });
     } catch (e) {
-      return { status: refusalStatus(e.message), error: { code: "touch_refused", message: e.message } };
+      const f = coreFailure(e, "refused");
+      if (f.error.code !== "unknown_lead") return f;
+      const a = await this.engine.evicted(leadId);
+      if (!a) return f;
+      if (a.rep !== rep) return failure("not_lead_owner", `lead "${leadId}" is not assigned to rep "${rep}"`);
+      return { status: 200, touched: leadId };
     }
-    this.snapDirty = true;
-    await this.commit(this.bump());
+    await this.changed({ op: "touch", lead_id: leadId, rep, now });
     return { status: 200, touched: leadId };
   }
 
-  /** The scheduled job: SLA reminders, escalations, re-routes, pool expiries, record pruning. */
+  // ---- the scheduled job -------------------------------------------------------------------
+
+  /** SLA reminders, escalations, re-routes, pool expiries; then pruning of finished records. */
   async tick(now) {
     await this.ensureLoaded();
+    const snap = this.router.snapshot();
+    const fields = new Map([...(snap.pooled ?? []), ...(snap.assignments ?? [])].map((r) => [r.lead_id, r.fields]));
     const events = this.router.tick({ now });
-    const v = this.bump();
-    this.snapDirty = true;
-    let pruned = 0;
-    for (const [key, rec] of this.idem) {
-      if (rec.at < now - this.settings.idempotencyTtlMs) {
-        this.idem.delete(key);
-        if (this.byLead.get(rec.lead_id) === key) this.byLead.delete(rec.lead_id);
-        this.write(`idem:${key}`, undefined);
-        pruned += 1;
-      }
-    }
+    this.engine.record({ op: "tick", now });
     const reps = new Map(this.settings.config.reps.map((r) => [r.id, r]));
     const items = [];
     for (const e of events) {
       if (e.kind === "reassigned" || e.kind === "pool_expired") {
-        items.push(this.ownerChange(e.lead_id, e.rep, e.kind === "reassigned" ? "reroute" : "pool_expired", e.reason, e.at));
+        const via = e.kind === "reassigned" ? "reroute" : "pool_expired";
+        items.push(this.ownerChange(e.lead_id, { rep: e.rep || null, pool: e.pool ?? null }, via, e.reason, e.at, fields.get(e.lead_id)?.email));
       }
     }
     if (events.length && this.settings.notifyUrl) {
@@ -294,21 +267,21 @@ export class LeadRouter extends DurableObject {
         rep_email: reps.get(e.rep)?.email ?? null,
         from_rep_name: e.from_rep ? (reps.get(e.from_rep)?.name ?? null) : undefined,
       }));
-      const seq = this.out.nextSeq();
-      const item = { id: `notify:${now}:${seq}`, kind: "notify", seq, events: enriched, created_at: now, attempts: 0 };
-      this.out.add(item);
-      items.push(item);
+      items.push(this.add({ id: `notify:${now}:${this.out.seq}`, kind: "notify", events: enriched, created_at: now, attempts: 0 }));
     }
-    await this.commit(v);
-    for (const item of items) this.release(item);
+    const { router, evicted } = this.engine.evict(this.router, this.config, now, this.horizonMs);
+    this.router = router;
+    const pruned = await this.idem.prune(now);
+    await this.store.commit(this.store.bump());
+    for (const item of items) this.out.release(item);
     // Deliveries waiting longer than a timer (backoff, a rate-limit hold) resume here.
     this.out.wake(now);
     const kinds = {};
     for (const e of events) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
-    return { status: 200, now, events: events.length, kinds, pruned_idempotency_records: pruned };
+    return { status: 200, now, events: events.length, kinds, evicted: evicted.length, pruned_idempotency_records: pruned };
   }
 
-  // ---- operator calls --------------------------------------------------------------------
+  // ---- operator calls ----------------------------------------------------------------------
 
   async deadLetters() {
     await this.ensureLoaded();
@@ -318,13 +291,20 @@ export class LeadRouter extends DurableObject {
   /** Sends dead letters again (`ids`, or all of `cause`, or all), oldest first; waits for each. */
   async replay(ids, cause) {
     await this.ensureLoaded();
-    const r = await this.out.replay({ ids, cause }, this.out.now(), () => this.commit(this.bump()));
+    const r = await this.out.replay({ ids, cause }, this.out.now(), () => this.store.commit(this.store.bump()));
     return { status: 200, ...r };
   }
 
   async outboxStats() {
     await this.ensureLoaded();
-    return { status: 200, ...this.out.overview(), idempotency_records: this.idem.size, ...this.stats };
+    return {
+      status: 200,
+      ...this.out.overview(),
+      ...this.store.stats,
+      state_bytes: this.engine.bytes,
+      state_leads: this.engine.leads,
+      last_migration: this.migration?.report ?? (await this.store.get(["engine:migration"])).get("engine:migration") ?? null,
+    };
   }
 
   async snapshot() {

@@ -100,13 +100,3 @@ export async function sha256(s) {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-let stateName = null;
-/** The Durable Object name: one object per routing config (or STATE_NAME when set). */
-export async function stateNameOf(settings) {
-  if (settings.stateName) return settings.stateName;
-  if (stateName?.text !== settings.configText) {
-    stateName = { text: settings.configText, name: `config-${(await sha256(settings.configText)).slice(0, 16)}` };
-  }
-  return stateName.name;
-}

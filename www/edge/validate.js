@@ -1,14 +1,16 @@
-// Checks a lead submission before it reaches the engine: size, JSON shape, declared
-// field types, required fields and ids. Keeps only declared fields, so a forged owner,
-// decision or CRM field in the payload can never reach routing or the CRM.
+// Checks a lead submission before it reaches the engine: declared fields, string limits,
+// required fields and ids. Keeps only declared fields, so a forged owner, decision or CRM
+// field in the payload can never reach routing or the CRM. Form strings for number and
+// boolean fields pass through: the engine coerces them (and refuses what does not convert).
+import { failure } from "./errors.js";
 
 const ID_RE = /^[A-Za-z0-9._:@-]{1,128}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_STRING = 5000;
+const WANTED = { string: "a string", number: "a number", boolean: "true or false" };
 
-/** A 4xx answer: `{ status, error: { code, field, message } }`. */
-export function fail(status, code, message, field = null) {
-  return { ok: false, status, error: { code, field, message } };
+function fail(code, message, field = null) {
+  return { ok: false, ...failure(code, message, field) };
 }
 
 function describe(v) {
@@ -16,32 +18,6 @@ function describe(v) {
   if (Array.isArray(v)) return "an array";
   if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
   return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-/** Byte length of the body, checked against the limit before parsing. */
-export async function readBody(request, maxBytes) {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    return fail(413, "too_large", `body is ${declared} bytes; the limit is ${maxBytes} bytes`);
-  }
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type.trim())) {
-    return fail(415, "unsupported_media_type", `send the lead as JSON with content-type application/json, found ${JSON.stringify(type)}`);
-  }
-  const buf = await request.arrayBuffer();
-  if (buf.byteLength > maxBytes) {
-    return fail(413, "too_large", `body is ${buf.byteLength} bytes; the limit is ${maxBytes} bytes`);
-  }
-  let body;
-  try {
-    body = JSON.parse(new TextDecoder().decode(buf));
-  } catch (e) {
-    return fail(400, "invalid_json", `body is not valid JSON: ${e.message}`);
-  }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    return fail(400, "invalid_body", `body must be a JSON object of lead fields, found ${describe(body)}`);
-  }
-  return { ok: true, body };
 }
 
 /**
@@ -60,36 +36,31 @@ export function checkLead(body, config, idempotencyHeader) {
       continue;
     }
     if (value === null || value === undefined || value === "") continue;
-    if (type === "string") {
-      if (typeof value !== "string") return fail(422, "wrong_type", `field "${name}" must be a string, found ${describe(value)}`, name);
+    if (typeof value === "string") {
       const v = value.trim();
-      if (v.length > MAX_STRING) return fail(422, "too_long", `field "${name}" is ${v.length} characters; the limit is ${MAX_STRING}`, name);
+      if (v.length > MAX_STRING) return fail("too_long", `field "${name}" is ${v.length} characters; the limit is ${MAX_STRING}`, name);
       if (v !== "") lead[name] = v;
-    } else if (type === "number") {
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        return fail(422, "wrong_type", `field "${name}" must be a number, found ${describe(value)}`, name);
-      }
-      lead[name] = value;
-    } else if (type === "boolean") {
-      if (typeof value !== "boolean") return fail(422, "wrong_type", `field "${name}" must be true or false, found ${describe(value)}`, name);
-      lead[name] = value;
+      continue;
     }
+    const fits = type === "number" ? typeof value === "number" && Number.isFinite(value) : type === "boolean" && typeof value === "boolean";
+    if (!fits) return fail("wrong_type", `field "${name}" must be ${WANTED[type] ?? "a string"}, found ${describe(value)}`, name);
+    lead[name] = value;
   }
   for (const name of config.screening?.required ?? []) {
-    if (lead[name] === undefined) return fail(422, "missing_field", `field "${name}" is required`, name);
+    if (lead[name] === undefined) return fail("missing_field", `field "${name}" is required`, name);
   }
   if (fields.email === "string" && lead.email !== undefined && !EMAIL_RE.test(lead.email)) {
-    return fail(422, "invalid_email", `field "email" is not an email address: ${JSON.stringify(lead.email.slice(0, 80))}`, "email");
+    return fail("invalid_email", `field "email" is not an email address: ${JSON.stringify(lead.email.slice(0, 80))}`, "email");
   }
   let id = body.id;
   if (id !== undefined && id !== null) {
     if (typeof id !== "string" || !ID_RE.test(id)) {
-      return fail(422, "invalid_id", `field "id" must be 1-128 characters of letters, digits and . _ : @ -, found ${describe(id)}`, "id");
+      return fail("invalid_id", `field "id" must be 1-128 characters of letters, digits and . _ : @ -, found ${describe(id)}`, "id");
     }
   }
   let key = idempotencyHeader ?? undefined;
   if (key !== undefined && !ID_RE.test(key)) {
-    return fail(400, "invalid_idempotency_key", "header Idempotency-Key must be 1-128 characters of letters, digits and . _ : @ -", "Idempotency-Key");
+    return fail("invalid_idempotency_key", "header Idempotency-Key must be 1-128 characters of letters, digits and . _ : @ -", "Idempotency-Key");
   }
   id = id ?? key ?? crypto.randomUUID();
   key = key ?? id;

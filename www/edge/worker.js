@@ -1,11 +1,14 @@
 // The edge Worker: HTTP endpoints for lead capture, the pull pool and operators, and the
 // cron handler. Routing state lives in the LeadRouter Durable Object (or nowhere, stateless).
 import { Router } from "./engine.js";
-import { loadSettings, sha256, stateNameOf } from "./settings.js";
-import { readBody, checkLead, canonical } from "./validate.js";
+import { loadSettings, sha256 } from "./settings.js";
+import { readBody } from "./body.js";
+import { checkLead, canonical } from "./validate.js";
 import { repOf, adminRefusal } from "./auth.js";
 import { deliverWithRetries } from "./delivery.js";
 import { LeadRouter, slim } from "./router-object.js";
+import { stateName } from "./migration.js";
+import { STATUS, coreFailure } from "./errors.js";
 
 export { LeadRouter };
 
@@ -18,8 +21,9 @@ function json(status, body, headers = {}) {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
 }
 
-function errorResponse(status, code, message, field = null) {
-  return json(status, { error: { code, field, message } });
+/** An error answer; its status comes from the code (errors.js). */
+function errorResponse(code, message, field = null) {
+  return json(STATUS[code] ?? 500, { error: { code, field, message } });
 }
 
 function fromObject(r) {
@@ -42,9 +46,9 @@ function corsHeaders(request, settings) {
   };
 }
 
-async function stubOf(env, settings) {
+function stubOf(env, settings) {
   if (!env.ROUTER) throw new Error("the ROUTER Durable Object binding is missing (or set MODE=stateless)");
-  return env.ROUTER.get(env.ROUTER.idFromName(await stateNameOf(settings)));
+  return env.ROUTER.get(env.ROUTER.idFromName(stateName(settings)));
 }
 
 /** What the form may see of a decision: who and how to book, never why. */
@@ -71,14 +75,25 @@ async function submitLead(request, env, ctx, settings) {
   const checked = checkLead(read.body, settings.config, request.headers.get("idempotency-key"));
   if (!checked.ok) return json(checked.status, { error: checked.error });
   const { lead, key, ignored } = checked;
-  if (settings.mode === "stateless") return submitStateless(lead, ignored, env, ctx, settings);
-  const hash = await sha256(canonical(lead));
-  const r = await (await stubOf(env, settings)).submit(lead, key, hash);
+  let r;
+  if (settings.mode === "stateless") {
+    r = submitStateless(lead, env, ctx, settings);
+  } else {
+    const hash = await sha256(canonical(lead));
+    r = await stubOf(env, settings).submit(lead, key, hash);
+  }
   if (r.error) return json(r.status, { error: r.error });
+  const thanks = typeof env.THANK_YOU_URL === "string" && env.THANK_YOU_URL.trim();
+  // A plain HTML form post lands on the site's thank-you page instead of a JSON answer.
+  if (thanks && read.kind !== "json" && /\btext\/html\b/i.test(request.headers.get("accept") ?? "")) {
+    const to = new URL(thanks, request.url);
+    to.searchParams.set("lead_id", r.decision.lead_id);
+    return new Response(null, { status: 303, headers: { location: to.href } });
+  }
   return json(r.status, answer(r, ignored));
 }
 
-function submitStateless(lead, ignored, env, ctx, settings) {
+function submitStateless(lead, env, ctx, settings) {
   if (!stateless || stateless.uses >= STATELESS_RENEW_AFTER) {
     stateless?.router.free();
     stateless = { router: new Router(settings.config), uses: 0 };
@@ -89,7 +104,7 @@ function submitStateless(lead, ignored, env, ctx, settings) {
   try {
     decision = slim(stateless.router.route(lead, { now, trace: false, stateless: true }));
   } catch (e) {
-    return errorResponse(422, "invalid_lead", e.message, /field "([^"]+)"/.exec(e.message)?.[1] ?? null);
+    return coreFailure(e, "invalid_lead");
   }
   let crm = "not_forwarded";
   if (settings.crm?.forward.includes(decision.outcome)) {
@@ -106,21 +121,26 @@ function submitStateless(lead, ignored, env, ctx, settings) {
       }),
     );
   }
-  return json(201, answer({ decision, replayed: false, routed_at: now, crm }, ignored));
+  return { status: 201, decision, replayed: false, routed_at: now, crm };
 }
 
 async function handle(request, env, ctx, settings) {
   const url = new URL(request.url);
   const path = url.pathname.replace(/\/+$/, "") || "/";
   const method = request.method;
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  let parts;
+  try {
+    parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return errorResponse("invalid_path", `the path ${JSON.stringify(path)} has malformed %-encoding`);
+  }
 
   if (path === "/health" && method === "GET") return json(200, { ok: true, mode: settings.mode });
   if (path === "/public-config" && method === "GET") {
     return json(200, settings.publicConfig, { "cache-control": "public, max-age=300" });
   }
   if (path === "/leads") {
-    if (method !== "POST") return errorResponse(405, "method_not_allowed", "use POST /leads");
+    if (method !== "POST") return errorResponse("method_not_allowed", "use POST /leads");
     return submitLead(request, env, ctx, settings);
   }
 
@@ -130,13 +150,13 @@ async function handle(request, env, ctx, settings) {
     (parts[0] === "leads" && parts.length === 3 && ["claim", "touch"].includes(parts[2]));
   if (repRoute) {
     const expected = parts[0] === "pools" && parts[2] === "leads" ? "GET" : "POST";
-    if (method !== expected) return errorResponse(405, "method_not_allowed", `use ${expected} ${path}`);
+    if (method !== expected) return errorResponse("method_not_allowed", `use ${expected} ${path}`);
     if (settings.mode === "stateless") {
-      return errorResponse(501, "needs_durable_object", "pools, claims and touches need the Durable Object (MODE is stateless)");
+      return errorResponse("needs_durable_object", "pools, claims and touches need the Durable Object (MODE is stateless)");
     }
     const who = await repOf(request, env);
-    if (!who.rep) return errorResponse(who.status, "unauthorized", who.message);
-    const stub = await stubOf(env, settings);
+    if (!who.rep) return errorResponse(who.code, who.message);
+    const stub = stubOf(env, settings);
     const [kind, id, action] = parts;
     if (kind === "pools" && action === "leads") return fromObject(await stub.listPool(id, who.rep));
     if (kind === "pools") return fromObject(await stub.claim({ pool: id }, who.rep));
@@ -146,9 +166,9 @@ async function handle(request, env, ctx, settings) {
 
   if (parts[0] === "admin") {
     const refusal = adminRefusal(request, env);
-    if (refusal) return errorResponse(refusal.status, "unauthorized", refusal.message);
-    if (settings.mode === "stateless") return errorResponse(501, "needs_durable_object", "admin endpoints need the Durable Object");
-    const stub = await stubOf(env, settings);
+    if (refusal) return errorResponse(refusal.code, refusal.message);
+    if (settings.mode === "stateless") return errorResponse("needs_durable_object", "admin endpoints need the Durable Object");
+    const stub = stubOf(env, settings);
     const sub = parts.slice(1).join("/");
     if (sub === "dead-letters" && method === "GET") return fromObject(await stub.deadLetters());
     if (sub === "dead-letters/replay" && method === "POST") {
@@ -159,19 +179,19 @@ async function handle(request, env, ctx, settings) {
         try {
           ({ ids, cause } = JSON.parse(body) ?? {});
         } catch (e) {
-          return errorResponse(400, "invalid_json", `body is not valid JSON: ${e.message}`);
+          return errorResponse("invalid_json", `body is not valid JSON: ${e.message}`);
         }
         if (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => typeof i === "string"))) {
-          return errorResponse(422, "wrong_type", 'field "ids" must be a list of dead-letter ids', "ids");
+          return errorResponse("wrong_type", 'field "ids" must be a list of dead-letter ids', "ids");
         }
-        if (cause !== undefined && typeof cause !== "string") return errorResponse(422, "wrong_type", 'field "cause" must be a dead-letter cause', "cause");
+        if (cause !== undefined && typeof cause !== "string") return errorResponse("wrong_type", 'field "cause" must be a dead-letter cause', "cause");
       }
       return fromObject(await stub.replay(ids, cause));
     }
     if (sub === "outbox" && method === "GET") return fromObject(await stub.outboxStats());
     if (sub === "snapshot" && method === "GET") return fromObject(await stub.snapshot());
   }
-  return errorResponse(404, "not_found", `no endpoint ${method} ${path}`);
+  return errorResponse("not_found", `no endpoint ${method} ${path}`);
 }
 
 export default {
@@ -180,7 +200,7 @@ export default {
     try {
       settings = loadSettings(env);
     } catch (e) {
-      return errorResponse(500, "config_error", e.message);
+      return errorResponse("config_error", e.message);
     }
     const cors = corsHeaders(request, settings);
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
@@ -189,7 +209,7 @@ export default {
       res = await handle(request, env, ctx, settings);
     } catch (e) {
       console.error("leadroute:", e?.stack ?? e);
-      res = errorResponse(500, "internal", "the lead could not be processed; retry with the same Idempotency-Key");
+      res = errorResponse("internal", "the lead could not be processed; retry with the same Idempotency-Key");
     }
     for (const [k, v] of Object.entries(cors)) res.headers.set(k, v);
     return res;
@@ -199,7 +219,7 @@ export default {
   async scheduled(controller, env) {
     const settings = loadSettings(env);
     if (settings.mode === "stateless") return;
-    const r = await (await stubOf(env, settings)).tick(Number(controller.scheduledTime));
+    const r = await stubOf(env, settings).tick(Number(controller.scheduledTime));
     console.log(`leadroute: tick ${JSON.stringify(r)}`);
   },
 };
