@@ -47,6 +47,11 @@ pub fn check_now(now: f64) -> Result<i64, String> {
             "now must be a whole number of ms since the epoch, found {now}"
         ));
     }
+    if now.abs() >= 1e16 {
+        return Err(format!(
+            "now must be ms since the epoch between 2000-01-01 and 2200-01-01, found {now:e}"
+        ));
+    }
     let ms = now as i64;
     if NOW_RANGE.contains(&ms) {
         return Ok(ms);

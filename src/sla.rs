@@ -180,7 +180,13 @@ impl Router {
                     human_duration(sla.first_touch_ms),
                     a.rep
                 );
-                if let Some(m) = sla.escalate_to.and_then(|m| self.reps.get(m)) {
+                // The manager who missed the SLA on a lead they hold (a default owner or
+                // a fallback who is also `escalate_to`) is not told about themselves.
+                let escalate = sla
+                    .escalate_to
+                    .and_then(|m| self.reps.get(m))
+                    .filter(|m| m.id != a.rep);
+                if let Some(m) = escalate {
                     events.push(Event {
                         kind: EventKind::Escalation,
                         at: breach,

@@ -23,8 +23,10 @@ pub struct Snapshot {
     #[serde(default)]
     pub routed: u64,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, RepSnapshot>"))]
     pub reps: BTreeMap<String, RepSnapshot>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, TeamSnapshot>"))]
     pub teams: BTreeMap<String, TeamSnapshot>,
     #[serde(default)]
     pub pooled: Vec<PooledLead>,
@@ -64,6 +66,7 @@ pub struct RepSnapshot {
     pub month: Vec<(i64, u32)>,
     /// Conditional cap rule id to its counts: `{"day": [[key, count]], ...}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, CapSnapshot>"))]
     pub caps: BTreeMap<String, CapSnapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -94,6 +97,7 @@ pub struct TeamSnapshot {
     /// Rep ids in rotation order.
     pub queue: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, number>"))]
     pub credit: BTreeMap<String, i64>,
 }
 

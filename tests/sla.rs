@@ -109,18 +109,11 @@ fn breach_escalates_and_reroutes_then_reminds_the_new_owner_across_days() {
     // cho misses: nobody left in the team but the default owner.
     let ev = r.tick(&mut s, t0 + 16 * MIN);
     assert_eq!(ev[1].rep, "mgr");
-    // mgr does not touch it either: the reminders come at +60 min and the next day.
+    // mgr does not touch it either: mgr is not escalated to about mgr's own miss; the
+    // reminders come at +60 min and the next day.
     let owned = t0 + 16 * MIN;
     let ev = r.tick(&mut s, owned + 30 * MIN);
-    assert_eq!(
-        brief(&ev),
-        vec![(
-            EventKind::Escalation,
-            owned + 5 * MIN,
-            "L1".into(),
-            "mgr".into()
-        )]
-    );
+    assert_eq!(brief(&ev), vec![]);
     let ev = r.tick(&mut s, owned + 2 * HOUR);
     assert_eq!(
         brief(&ev),
@@ -283,5 +276,33 @@ fn untouched_leads_leave_the_state_once_nothing_is_due() {
             .unwrap_err()
             .message,
         "lead \"L1\" is not tracked (no SLA or claim applies to it)"
+    );
+}
+
+#[test]
+fn a_manager_who_holds_the_lead_is_not_escalated_to_themselves() {
+    // Every member busy: the default owner, who is also the escalation manager, takes it.
+    let r = Router::from_json(
+        r#"{
+      "reps": [{"id": "ana", "status": "busy"}, {"id": "mgr"}],
+      "teams": [{"id": "sales", "members": ["ana"], "default_owner": "mgr",
+                 "sla": {"first_touch_minutes": 5, "remind_after_minutes": [60], "escalate_to": "mgr"}}],
+      "rules": [{"id": "all", "team": "sales"}],
+      "fallback": "mgr"
+    }"#,
+    )
+    .unwrap();
+    let mut s = r.new_state();
+    let t0 = at("2026-11-02T15:00:00Z");
+    assert_eq!(route(&r, &mut s, r#"{"id": "M1"}"#, t0), "mgr");
+    let kinds: Vec<EventKind> = r
+        .tick(&mut s, t0 + 2 * HOUR)
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [EventKind::Reminder],
+        "a reminder, no escalation to mgr about mgr"
     );
 }

@@ -20,6 +20,7 @@ pub type RawCondition = serde_json::Value;
 pub struct Config {
     /// Lead fields the config reads, with their types. `id` is always present.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, FieldType>"))]
     pub fields: BTreeMap<String, FieldType>,
     /// Default IANA time zone for reps without one (and for cap periods). Default `UTC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,7 +34,9 @@ pub struct Config {
     pub scoring: Option<Scoring>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Accounts>,
+    // TS: `RoutingRule[]`, so a rule names exactly one of `rep`, `team`, `pool`.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", tsify(type = "RoutingRule[]"))]
     pub rules: Vec<Rule>,
     #[serde(default)]
     pub pools: Vec<Pool>,
@@ -625,6 +628,7 @@ pub struct Accounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Domain to owner rep id.
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
     pub owners: BTreeMap<String, String>,
 }
 

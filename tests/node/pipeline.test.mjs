@@ -76,3 +76,9 @@ test("a pipeline team routes through the binding with its preference vector", ()
   assert.equal(d.rep, "en");
   assert.deepEqual(d.trace.candidates.map((c) => [c.rep, c.reason, c.rank]), [["de", "fewer_preferred", [0]], ["en", "next_in_line", [1]]]);
 });
+
+test("readLead gives the lead as the engine read it: form strings coerced", () => {
+  const r = new Router(rrConfig());
+  assert.deepEqual(r.readLead({ id: "F1", employees: "2500", note: "hi", extra: "x" }), { id: "F1", employees: 2500, note: "hi" });
+  assert.throws(() => r.readLead({ id: "F2", employees: "many" }), (e) => e.code === "invalid_lead");
+});

@@ -169,6 +169,22 @@ impl Router {
         to_js(&self.router.warnings())
     }
 
+    /// The lead as the engine reads it: each declared field with its type (form strings
+    /// coerced: `"2500"` a number, `"on"` true), for forwarding what was routed on.
+    #[wasm_bindgen(js_name = readLead, unchecked_return_type = "Record<string, string | number | boolean>")]
+    pub fn read_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Lead | string")] lead: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = input::lead_text(&lead, max_lead(&self.router))?;
+        let lead = self
+            .router
+            .schema()
+            .parse_json(&text)
+            .map_err(|e| lead_error(&e))?;
+        to_js(&self.router.lead_fields(&lead))
+    }
+
     /// The free email domains `email is free_email` tests (with the config's changes).
     #[wasm_bindgen(js_name = freeEmailDomains, unchecked_return_type = "string[]")]
     pub fn free_email_domains(&self) -> Result<JsValue, JsValue> {
@@ -260,7 +276,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (pool, rep) = self.ids("listPool", (&pool, "pool"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -277,7 +293,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (lead_id, rep) = self.ids("claim", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -294,7 +310,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (pool, rep) = self.ids("claimNext", (&pool, "pool"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -310,7 +326,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         let (lead_id, rep) = self.ids("release", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -325,7 +341,7 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] rep: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         let (lead_id, rep) = self.ids("touch", (&lead_id, "leadId"), (&rep, "rep"))?;
         let now = input::options(&options)?.now;
@@ -339,7 +355,7 @@ impl Router {
     #[wasm_bindgen(unchecked_return_type = "Event[]")]
     pub fn tick(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RouteOptionsInput")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TimeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let now = input::options(&options)?.now;
         let events = {

@@ -179,8 +179,11 @@ export class LeadRouter extends DurableObject {
     } catch (e) {
       return { answer: coreFailure(e, "invalid_lead"), version: 0 };
     }
+    // The CRM gets what was routed on: declared fields as the engine read them ("2500"
+    // from a form is the number 2500), other fields as they came.
+    const typed = { ...lead, ...this.router.readLead(lead) };
     const item = this.settings.crm?.forward.includes(decision.outcome)
-      ? this.add({ id: `create:${lead.id}`, kind: "create", lead_id: lead.id, lead, decision, created_at: now, attempts: 0 })
+      ? this.add({ id: `create:${lead.id}`, kind: "create", lead_id: lead.id, lead: typed, decision, created_at: now, attempts: 0 })
       : null;
     const crm = item ? "queued" : "not_forwarded";
     this.idem.record(lead, key, hash, decision, now, crm);

@@ -109,7 +109,8 @@ function submitStateless(lead, env, ctx, settings) {
   let crm = "not_forwarded";
   if (settings.crm?.forward.includes(decision.outcome)) {
     crm = "queued";
-    const item = { id: `create:${lead.id}`, kind: "create", lead_id: lead.id, lead, decision, created_at: now };
+    const typed = { ...lead, ...stateless.router.readLead(lead) };
+    const item = { id: `create:${lead.id}`, kind: "create", lead_id: lead.id, lead: typed, decision, created_at: now };
     // No Durable Object, so no dead-letter store: a lead that cannot be delivered is
     // reported to the notification webhook and the log.
     ctx.waitUntil(
