@@ -1,9 +1,10 @@
-.PHONY: run test build setup help bench
+.PHONY: run test build pack setup help bench
 
 help:
 	@echo "make run    - set up, build, route data/sample-leads.jsonl with explanations"
 	@echo "make test   - fmt, clippy, cargo test, wasm-pack test (node+chrome), build, node tests"
-	@echo "make build  - build the npm package into pkg/ (web, node, bundler)"
+	@echo "make build  - build the npm package into pkg/ (full and route modules, web + node each)"
+	@echo "make pack   - build, then pack pkg/ into leadroute-<version>.tgz (npm install ./leadroute-<version>.tgz)"
 	@echo "make setup  - install whatever is missing (idempotent, fast when ready)"
 	@echo "make bench  - every benchmark, one table of targets vs measured (QUICK=1 for a short run)"
 
@@ -15,6 +16,9 @@ test:
 
 build:
 	bash scripts/build.sh
+
+pack:
+	bash scripts/pack.sh
 
 setup:
 	bash scripts/setup.sh

@@ -221,12 +221,12 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 
 /**
  * A static site on 127.0.0.1 as a marketing site would host the form: www/form/ at `/`,
- * the engine's web build (pkg/web/) at `/engine/`. Resolves `{ url, close }`.
+ * the engine's route module, web build (pkg/route/web/) at `/engine/`. Resolves `{ url, close }`.
  */
 export async function startStatic() {
   requirePkg();
   const roots = [
-    ["/engine/", join(ROOT, "pkg", "web")],
+    ["/engine/", join(ROOT, "pkg", "route", "web")],
     ["/", join(ROOT, "www", "form")],
   ];
   const server = createServer((req, res) => {

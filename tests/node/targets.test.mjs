@@ -1,10 +1,11 @@
-// Each build target loads and routes: node (CommonJS + the ESM wrapper), web (initSync with
-// the .wasm bytes), bundler (ESM importing the .wasm; needs --experimental-wasm-modules in
-// plain Node, so it runs in a child process and is skipped if this Node cannot load it),
-// and the package's `exports` map as a consumer sees it (node_modules/leadroute -> pkg/).
+// The package as built into pkg/: two modules (full at the root, route under route/), each
+// with a web target (initSync with the .wasm bytes or a compiled WebAssembly.Module, as
+// workerd gives it) and a node target (CommonJS + an ESM wrapper) that loads the web
+// target's .wasm, so each module ships one .wasm. Then the `exports` map as a consumer sees
+// it (node_modules/leadroute -> pkg/) and the files `npm pack` puts in the tarball.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,9 @@ const routeFour = (Router) => {
   r.free();
   return reps;
 };
+const require = createRequire(import.meta.url);
+// module name -> its directory in pkg/
+const MODULES = { full: PKG, route: join(PKG, "route") };
 
 // Runs a small ESM script in a child node; returns { status, stdout, stderr }.
 function runChild(args, source, cwd) {
@@ -29,119 +33,131 @@ function runChild(args, source, cwd) {
   });
 }
 
-test("node target: CommonJS require", () => {
-  const m = createRequire(import.meta.url)(join(PKG, "node", "leadroute_wasm.js"));
-  assert.deepEqual(routeFour(m.Router), EXPECTED);
-});
+for (const [name, dir] of Object.entries(MODULES)) {
+  test(`${name} module, node target: CommonJS require and the ESM wrapper are one module`, async () => {
+    const cjs = require(join(dir, "node", "leadroute_wasm.js"));
+    const esm = await import(pathToFileURL(join(dir, "node", "index.mjs")).href);
+    assert.equal(esm.Router, cjs.Router);
+    assert.equal(esm.validate, cjs.validate);
+    assert.deepEqual(routeFour(cjs.Router), EXPECTED);
+  });
 
-test("node target: ESM wrapper re-exports the same module", async () => {
-  const esm = await import(pathToFileURL(join(PKG, "node", "index.mjs")).href);
-  const cjs = createRequire(import.meta.url)(join(PKG, "node", "leadroute_wasm.js"));
-  assert.equal(esm.Router, cjs.Router);
-  assert.equal(esm.validate, cjs.validate);
-  assert.deepEqual(routeFour(esm.Router), EXPECTED);
-});
+  test(`${name} module, web target: initSync with the .wasm bytes`, async () => {
+    const web = await import(pathToFileURL(join(dir, "web", "leadroute_wasm.js")).href);
+    assert.equal(typeof web.default, "function", "default export is the async init");
+    web.initSync({ module: readFileSync(join(dir, "web", "leadroute_wasm_bg.wasm")) });
+    assert.deepEqual(routeFour(web.Router), EXPECTED);
+    assert.equal(web.validate(rrConfig()).ok, true);
+  });
 
-test("web target: initSync with the .wasm bytes", async () => {
-  const web = await import(pathToFileURL(join(PKG, "web", "leadroute_wasm.js")).href);
-  assert.equal(typeof web.initSync, "function");
-  assert.equal(typeof web.default, "function", "default export is the async init");
-  const bytes = readFileSync(join(PKG, "web", "leadroute_wasm_bg.wasm"));
-  web.initSync({ module: bytes });
-  assert.deepEqual(routeFour(web.Router), EXPECTED);
-  assert.equal(web.validate(rrConfig()).ok, true);
-});
+  test(`${name} module, web target: initSync with a compiled WebAssembly.Module (as workerd provides)`, () => {
+    const url = pathToFileURL(join(dir, "web", "leadroute_wasm.js")).href;
+    const wasm = join(dir, "web", "leadroute_wasm_bg.wasm");
+    const src = `
+      import { readFileSync } from "node:fs";
+      import { initSync, Router } from ${JSON.stringify(url)};
+      initSync({ module: new WebAssembly.Module(readFileSync(${JSON.stringify(wasm)})) });
+      const r = new Router(${JSON.stringify(rrConfig())});
+      console.log(JSON.stringify([1, 2, 3, 4].map((i) => r.route({ id: "L" + i }, { now: ${NOW} }).rep)));
+    `;
+    const res = runChild([], src);
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(JSON.parse(res.stdout.trim()), EXPECTED);
+  });
+}
 
-test("web target: initSync with a compiled WebAssembly.Module (as workerd provides)", () => {
-  const url = pathToFileURL(join(PKG, "web", "leadroute_wasm.js")).href;
-  const wasm = join(PKG, "web", "leadroute_wasm_bg.wasm");
-  const src = `
-    import { readFileSync } from "node:fs";
-    import { initSync, Router } from ${JSON.stringify(url)};
-    initSync({ module: new WebAssembly.Module(readFileSync(${JSON.stringify(wasm)})) });
-    const r = new Router(${JSON.stringify(rrConfig())});
-    console.log(JSON.stringify([1, 2, 3, 4].map((i) => r.route({ id: "L" + i }, { now: ${NOW} }).rep)));
-  `;
-  const res = runChild([], src);
-  assert.equal(res.status, 0, res.stderr);
-  assert.deepEqual(JSON.parse(res.stdout.trim()), EXPECTED);
-});
-
-test("bundler target: ESM importing the .wasm (child node --experimental-wasm-modules)", (t) => {
-  const url = pathToFileURL(join(PKG, "bundler", "leadroute_wasm.js")).href;
-  const src = `
-    import { Router } from ${JSON.stringify(url)};
-    const r = new Router(${JSON.stringify(rrConfig())});
-    console.log(JSON.stringify([1, 2, 3, 4].map((i) => r.route({ id: "L" + i }, { now: ${NOW} }).rep)));
-  `;
-  const res = runChild(["--experimental-wasm-modules", "--no-warnings"], src);
-  if (res.status !== 0 && /ERR_UNKNOWN_FILE_EXTENSION|bad option|wasm-modules/i.test(res.stderr)) {
-    t.skip(`this Node cannot import .wasm as ESM: ${res.stderr.split("\n")[0]}`);
-    return;
+test("two modules: the route module has the router surface, the full module adds the dashboard's", () => {
+  const full = require(join(PKG, "node", "leadroute_wasm.js"));
+  const route = require(join(PKG, "route", "node", "leadroute_wasm.js"));
+  assert.deepEqual(Object.keys(route).sort(), ["Router", "publicConfig", "validate"]);
+  assert.deepEqual(Object.keys(full).sort(), ["Router", "Simulation", "csvHeader", "publicConfig", "validate"]);
+  // Pools, claims and SLA ticks are in the route module.
+  for (const m of ["route", "routeBatch", "claim", "claimNext", "listPool", "release", "touch", "tick", "snapshot"]) {
+    assert.equal(typeof route.Router.prototype[m], "function", `route module Router.${m}`);
   }
-  assert.equal(res.status, 0, res.stderr);
-  assert.deepEqual(JSON.parse(res.stdout.trim()), EXPECTED);
+  const pub = { full: full.publicConfig(rrConfig()), route: route.publicConfig(rrConfig()) };
+  assert.deepEqual(pub.route, pub.full);
+  const size = (dir) => readFileSync(join(dir, "web", "leadroute_wasm_bg.wasm")).length;
+  assert.ok(size(MODULES.route) < size(MODULES.full), "the route module leaves code out");
 });
 
-test("package exports: 'leadroute' resolves per condition for a consumer", (t) => {
+test("package exports: each module resolves per condition for a consumer", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "leadroute-consumer-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(PKG, join(dir, "node_modules", "leadroute"), "dir");
   writeFileSync(join(dir, "package.json"), '{"type":"module","private":true}');
   const cfg = JSON.stringify(rrConfig());
-  const route = `const r = new Router(${cfg}); console.log(JSON.stringify([1,2,3,4].map((i) => r.route({ id: "L" + i }, { now: ${NOW} }).rep)));`;
+  const route = `const r = new Router(${cfg}); console.log(JSON.stringify([[1,2,3,4].map((i) => r.route({ id: "L" + i }, { now: ${NOW} }).rep), typeof Simulation]));`;
+  const check = (res, simulation) => {
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(JSON.parse(res.stdout.trim()), [EXPECTED, simulation]);
+  };
+  for (const [spec, simulation] of [
+    ["leadroute", "function"],
+    ["leadroute/route", "undefined"],
+  ]) {
+    const sub = spec === "leadroute" ? "" : spec.slice("leadroute/".length) + "/";
+    // Node, ESM import -> node/index.mjs
+    check(runChild([], `import * as m from "${spec}"; const { Router, Simulation } = m; ${route}`, dir), simulation);
+    // Node, require() -> node/leadroute_wasm.js
+    check(
+      runChild(
+        [],
+        `import { createRequire } from "node:module"; const { Router, Simulation } = createRequire(import.meta.url)("${spec}"); ${route}`,
+        dir,
+      ),
+      simulation,
+    );
+    // workerd condition -> web/ (initSync), the .wasm exported as a subpath (the browser
+    // condition is the bundler's: Node's own "node" comes first; bundle.test.mjs has it)
+    {
+      check(
+        runChild(
+          ["--conditions=workerd"],
+          `import * as m from "${spec}"; const { initSync, Router, Simulation } = m;
+           import { readFileSync } from "node:fs";
+           import { createRequire } from "node:module";
+           const wasmPath = createRequire(import.meta.url).resolve("leadroute/${sub}web/leadroute_wasm_bg.wasm");
+           initSync({ module: readFileSync(wasmPath) }); ${route}`,
+          dir,
+        ),
+        simulation,
+      );
+    }
+    const res = runChild([], `import * as web from "leadroute/${sub}web"; console.log(typeof web.initSync, typeof web.Router);`, dir);
+    assert.equal(res.status, 0, res.stderr);
+    assert.equal(res.stdout.trim(), "function function");
+  }
+});
 
-  // Node, ESM import: node/index.mjs
-  let res = runChild([], `import { Router } from "leadroute"; ${route}`, dir);
-  assert.equal(res.status, 0, res.stderr);
-  assert.deepEqual(JSON.parse(res.stdout.trim()), EXPECTED);
-
-  // Node, require(): node/leadroute_wasm.js
-  res = runChild(
-    [],
-    `import { createRequire } from "node:module"; const { Router } = createRequire(import.meta.url)("leadroute"); ${route}`,
-    dir,
-  );
-  assert.equal(res.status, 0, res.stderr);
-  assert.deepEqual(JSON.parse(res.stdout.trim()), EXPECTED);
-
-  // workerd condition: web/ (needs initSync), wasm file exported as a subpath
-  res = runChild(
-    ["--conditions=workerd"],
-    `import { initSync, Router } from "leadroute";
-     import { readFileSync } from "node:fs";
-     import { createRequire } from "node:module";
-     const wasmPath = createRequire(import.meta.url).resolve("leadroute/web/leadroute_wasm_bg.wasm");
-     initSync({ module: readFileSync(wasmPath) }); ${route}`,
-    dir,
-  );
-  assert.equal(res.status, 0, res.stderr);
-  assert.deepEqual(JSON.parse(res.stdout.trim()), EXPECTED);
-
-  // "./web" subpath
-  res = runChild([], `import * as web from "leadroute/web"; console.log(typeof web.initSync, typeof web.Router);`, dir);
-  assert.equal(res.status, 0, res.stderr);
-  assert.equal(res.stdout.trim(), "function function");
-
-  // package.json is exported and says what we expect
+test("package contents: one .wasm per module, LICENSE and honest metadata in the packed file list", () => {
   const pj = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8"));
   assert.equal(pj.name, "leadroute");
   assert.equal(pj.version, "0.1.0");
   assert.equal(pj.type, "module");
-});
-
-test("package contents: one package.json/README at the root, no per-target leftovers", () => {
-  for (const dir of ["web", "bundler"]) {
-    for (const f of ["package.json", ".gitignore", "README.md"]) {
-      assert.throws(() => readFileSync(join(PKG, dir, f)), /ENOENT/, `pkg/${dir}/${f} should not exist`);
-    }
+  assert.equal(pj.license, "MIT");
+  assert.ok(pj.description.length > 0 && pj.repository, "description and repository");
+  assert.match(readFileSync(join(PKG, "LICENSE"), "utf8"), /^MIT License\n/);
+  for (const dir of Object.values(MODULES)) {
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "node", "package.json"), "utf8")), { type: "commonjs" });
+    assert.equal(existsSync(join(dir, "node", "leadroute_wasm_bg.wasm")), false, "node/ loads web/'s .wasm");
   }
-  // node/ has only the CommonJS marker package.json from pkg-config/
-  assert.deepEqual(JSON.parse(readFileSync(join(PKG, "node", "package.json"), "utf8")), { type: "commonjs" });
-  for (const dir of ["web", "node", "bundler"]) {
-    for (const f of ["leadroute_wasm.js", "leadroute_wasm.d.ts", "leadroute_wasm_bg.wasm"]) {
-      assert.ok(readFileSync(join(PKG, dir, f)).length > 0, `pkg/${dir}/${f}`);
-    }
+  const res = spawnSync("npm", ["pack", "--dry-run", "--json"], { cwd: PKG, encoding: "utf8", timeout: 60_000 });
+  assert.equal(res.status, 0, res.stderr);
+  const [{ filename, files }] = JSON.parse(res.stdout);
+  assert.equal(filename, "leadroute-0.1.0.tgz");
+  const paths = files.map((f) => f.path);
+  assert.deepEqual(
+    paths.filter((p) => p.endsWith(".wasm")).sort(),
+    ["route/web/leadroute_wasm_bg.wasm", "web/leadroute_wasm_bg.wasm"],
+  );
+  for (const p of ["LICENSE", "README.md", "package.json", "node/index.mjs", "route/node/index.mjs"]) {
+    assert.ok(paths.includes(p), `${p} is packed`);
   }
+  // Every path the exports map names is in the tarball.
+  const targets = [];
+  const walk = (v) => (typeof v === "string" ? targets.push(v) : Object.values(v).forEach(walk));
+  walk(pj.exports);
+  for (const p of new Set(targets)) assert.ok(paths.includes(p.slice(2)), `exports names ${p}, which is packed`);
 });

@@ -113,8 +113,9 @@ void twoTargets; void noTarget; void badOp; void noValue; void extraValue; void 
 const CONSUMER_TARGETS = `
 import { Router as NodeRouter } from "leadroute";
 import initWeb, { Router as WebRouter } from "leadroute/web";
-import { Router as BundlerRouter } from "leadroute/bundler";
-for (const R of [NodeRouter, WebRouter, BundlerRouter]) {
+import { Router as RouteNodeRouter } from "leadroute/route";
+import { Router as RouteWebRouter } from "leadroute/route/web";
+for (const R of [NodeRouter, WebRouter, RouteNodeRouter, RouteWebRouter]) {
   const r = new R({ reps: [{ id: "a" }], fallback: "a" });
   r[Symbol.dispose]();
 }

@@ -326,12 +326,14 @@ pub(crate) fn lead_text(lead: &JsValue, max_units: usize) -> Result<String, Fail
 }
 
 /// What a simulation is fed.
+#[cfg(feature = "full")]
 pub(crate) enum Feed {
     Bytes(Vec<u8>),
     Text(String),
 }
 
 /// Bytes (a Uint8Array or ArrayBuffer, copied into wasm memory in one go) or text.
+#[cfg(feature = "full")]
 pub(crate) fn feed(v: &JsValue, what: &str) -> Result<Feed, Fail> {
     let bytes = |a: js_sys::Uint8Array| -> Result<Feed, Fail> {
         ensure_free(a.length() as usize)?;

@@ -7,10 +7,12 @@ mod config;
 mod error;
 mod input;
 mod router;
+#[cfg(feature = "full")]
 mod simulation;
 
 pub use config::{public_config, validate};
 pub use router::Router;
+#[cfg(feature = "full")]
 pub use simulation::Simulation;
 
 use js_sys::JSON;

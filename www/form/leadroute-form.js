@@ -10,7 +10,7 @@
 // Options (all optional except `endpoint`):
 //   endpoint     base URL of the edge worker (POST {endpoint}/leads, GET {endpoint}/public-config)
 //   config       the public config object (default: fetched from {endpoint}/public-config)
-//   engine       the engine module, for bundlers: `import * as engine from "leadroute/web"`
+//   engine       the engine module, for bundlers: `import * as engine from "leadroute/route"`
 //   engineUrl    URL of the web build's leadroute_wasm.js (default: ./engine/ next to this file)
 //   fields       { leadField: inputName | (FormData, form) => value } to override the mapping
 //   extra        fixed lead fields to add, e.g. { source: "website" }
