@@ -96,8 +96,15 @@ if (wasmGz === null && existsSync(wasmFile)) {
   wasmRaw = buf.length;
   wasmGz = gzipSync(buf, { level: 9 }).length;
 }
-target(".wasm size, gzip -9", wasmGz ? kb(wasmGz) : "n/a", "≤ 150 KB (stretch 100)", wasmGz ? le(wasmGz, 150_000) : null,
-  wasmRaw ? `${kb(wasmRaw)} raw; stretch ${wasmGz <= 100_000 ? "met" : "not met"}` : "");
+target(".wasm size, full module, gzip -9", wasmGz ? kb(wasmGz) : "n/a", "≤ 220 KB", wasmGz ? le(wasmGz, 220_000) : null,
+  wasmRaw ? `${kb(wasmRaw)} raw (pkg/web: the dashboard's)` : "");
+// The route module (forms and edge workers): pkg/route/web, as built now.
+const routeFile = join(ROOT, "pkg/route/web/leadroute_wasm_bg.wasm");
+if (existsSync(routeFile)) {
+  const buf = readFileSync(routeFile);
+  const gz = gzipSync(buf, { level: 9 }).length;
+  target(".wasm size, route module, gzip -9", kb(gz), "≤ 120 KB (stretch 80)", le(gz, 120_000), `${kb(buf.length)} raw (pkg/route/web: forms and the edge)`);
+}
 const flat = (pts) => {
   if (!pts?.length) return null;
   const v = pts.map((p) => p.ns_per_lead);

@@ -61,7 +61,7 @@ export function repToken(rep) {
 
 export function requirePkg() {
   for (const f of ["leadroute_wasm.js", "leadroute_wasm_bg.wasm"]) {
-    if (!existsSync(join(ROOT, "pkg", "web", f))) throw new Error(`pkg/web/${f} is missing: run scripts/build.sh first`);
+    if (!existsSync(join(ROOT, "pkg", "route", "web", f))) throw new Error(`pkg/route/web/${f} is missing: run scripts/build.sh first`);
   }
 }
 
