@@ -28,15 +28,26 @@ fn codes(r: &Router, json: &str) -> Vec<(&'static str, String)> {
 #[test]
 fn form_strings_coerce_exactly_as_routing_reads_them() {
     let r = router("");
-    assert!(codes(&r, r#"{"id": "L1", "email": "kim@acme.com", "size": "5000", "demo": "on"}"#).is_empty());
-    assert!(codes(&r, r#"{"id": "L1", "email": "kim@acme.com", "demo": "y", "extra": [1]}"#).is_empty());
+    assert!(codes(
+        &r,
+        r#"{"id": "L1", "email": "kim@acme.com", "size": "5000", "demo": "on"}"#
+    )
+    .is_empty());
+    assert!(codes(
+        &r,
+        r#"{"id": "L1", "email": "kim@acme.com", "demo": "y", "extra": [1]}"#
+    )
+    .is_empty());
 }
 
 #[test]
 fn every_problem_comes_at_once() {
     let r = router("");
     assert_eq!(
-        codes(&r, r#"{"id": 7, "size": "lots", "demo": "maybe", "email": ""}"#),
+        codes(
+            &r,
+            r#"{"id": 7, "size": "lots", "demo": "maybe", "email": ""}"#
+        ),
         [
             ("invalid_id", "id".to_string()),
             ("wrong_type", "demo".to_string()),

@@ -193,7 +193,7 @@ fn semantic_problems_are_all_listed() {
             "rules[2].when.field: unknown field \"revnue\" (did you mean \"revenue\"?)",
             "rules[3].when.all[0].op: operator \"gt\" needs a number field, but the field is a string",
             "rules[3].when.all[1].value[0]: expected a number value, found the string \"x\"",
-            "rules[4].when.field: unknown field \"title\" (declare it under \"fields\")",
+            "rules[4].when: line 1, column 1: unknown field \"title\" (declare it under \"fields\")",
             "rules[4]: a rule has exactly one target: \"rep\", \"team\" or \"pool\"",
             "fallback: unknown rep \"anna\" (did you mean \"ana\"?)",
         ]

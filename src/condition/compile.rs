@@ -49,6 +49,8 @@ const NO_VALUE_OPS: &[&str] = &[
 ];
 
 struct Ctx<'a> {
+    /// The path of the text condition being compiled, if inside one.
+    text_path: Option<String>,
     schema: &'a Schema,
     scope: Scope,
     limits: &'a Limits,
@@ -80,6 +82,7 @@ pub fn compile_with(
 ) -> Option<Cond> {
     let before = errors.len();
     let mut ctx = Ctx {
+        text_path: None,
         schema,
         scope,
         limits,
@@ -108,8 +111,15 @@ impl Ctx<'_> {
         }
         // A text expression may stand anywhere in a JSON tree.
         if let Value::String(text) = v {
-            return match super::text::parse(text) {
-                Ok(tree) => self.node(&tree, path, depth),
+            return match super::text::parse_located(text) {
+                Ok(tree) => {
+                    // Problems inside the text are reported at the text, with the line and
+                    // column of their predicate: the tree is ours, not the user's.
+                    let outer = self.text_path.replace(path.to_string());
+                    let cond = self.node(&tree, path, depth);
+                    self.text_path = outer;
+                    cond
+                }
                 Err(e) => {
                     self.errors.push(path, format!("{e}"));
                     None
@@ -180,6 +190,24 @@ impl Ctx<'_> {
     }
 
     fn predicate(&mut self, obj: &Map<String, Value>, path: &str) -> Option<Cond> {
+        let before = self.errors.len();
+        let cond = self.predicate_at(obj, path);
+        if let (Some(text_path), Some(Value::Array(at))) =
+            (self.text_path.clone(), obj.get(super::text::AT))
+        {
+            let (line, col) = (
+                at.first().and_then(Value::as_u64).unwrap_or(1),
+                at.get(1).and_then(Value::as_u64).unwrap_or(1),
+            );
+            for e in self.errors.0.iter_mut().skip(before) {
+                e.path = text_path.clone();
+                e.message = format!("line {line}, column {col}: {}", e.message);
+            }
+        }
+        cond
+    }
+
+    fn predicate_at(&mut self, obj: &Map<String, Value>, path: &str) -> Option<Cond> {
         const KEYS: &[&str] = &[
             "field",
             "op",
@@ -191,7 +219,7 @@ impl Ctx<'_> {
         ];
         let mut ok = true;
         for k in obj.keys() {
-            if !KEYS.contains(&k.as_str()) {
+            if !KEYS.contains(&k.as_str()) && k != super::text::AT {
                 self.errors
                     .unknown(format!("{path}.{k}"), "key", k, KEYS.iter().copied());
                 ok = false;

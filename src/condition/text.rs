@@ -59,6 +59,19 @@ impl std::error::Error for TextError {}
 /// A [`TextError`] locating the first problem: bad syntax, an unterminated string or bad escape,
 /// nesting deeper than 32, input over 64 KiB, or a list over 10,000 items.
 pub fn parse(text: &str) -> Result<Value, TextError> {
+    parse_with(text, false)
+}
+
+/// [`parse`], with each predicate carrying `"@at": [line, column]` of its field, so the
+/// compiler can report a problem inside the text where the user wrote it.
+pub fn parse_located(text: &str) -> Result<Value, TextError> {
+    parse_with(text, true)
+}
+
+/// The key [`parse_located`] adds to each predicate.
+pub const AT: &str = "@at";
+
+fn parse_with(text: &str, locate: bool) -> Result<Value, TextError> {
     if text.len() > MAX_INPUT_BYTES {
         let message = format!("condition is longer than 64 KiB ({} bytes)", text.len());
         return Err(TextError {
@@ -71,6 +84,7 @@ pub fn parse(text: &str) -> Result<Value, TextError> {
         toks: lex(text),
         pos: 0,
         end: Token::end(1, 1),
+        locate,
     };
     if matches!(p.peek().kind, Kind::End) {
         return Err(p.peek().error("empty condition"));
@@ -389,6 +403,8 @@ struct Parser {
     toks: Vec<Token>,
     pos: usize,
     end: Token,
+    /// Add each predicate's position (`@at`).
+    locate: bool,
 }
 
 impl Parser {
@@ -493,7 +509,32 @@ impl Parser {
             return Err(self.expected(&what));
         }
         let field = self.peek().text.clone();
+        let at = (self.peek().line, self.peek().col);
         self.advance();
+        let pred = self.predicate_after(field)?;
+        Ok(match pred {
+            Value::Object(mut m) if self.locate && m.contains_key("field") => {
+                m.insert(
+                    AT.into(),
+                    Value::Array(vec![Value::from(at.0), Value::from(at.1)]),
+                );
+                Value::Object(m)
+            }
+            Value::Object(mut m) if self.locate => {
+                // `x is not free_email`: the predicate is inside the `not`.
+                if let Some(Value::Object(inner)) = m.get_mut("not") {
+                    inner.insert(
+                        AT.into(),
+                        Value::Array(vec![Value::from(at.0), Value::from(at.1)]),
+                    );
+                }
+                Value::Object(m)
+            }
+            other => other,
+        })
+    }
+
+    fn predicate_after(&mut self, field: String) -> Result<Value, TextError> {
         let op_tok = self.peek().clone();
         let word = match op_tok.kind {
             Kind::Word => op_tok.text.to_ascii_lowercase(),
