@@ -47,7 +47,7 @@ test("the generator is deterministic, seeded and in time order", () => {
 
 test("bench/reference-config.json is what gen.mjs writes, valid, 40 reps in 5 teams", () => {
   assert.deepEqual(config, gen.referenceConfig());
-  assert.deepEqual(validate(config), { ok: true, errors: [] });
+  assert.deepEqual(validate(config), { ok: true, errors: [], warnings: [] });
   assert.equal(config.reps.length, 40);
   assert.deepEqual(config.teams.map((t) => t.members.length), [8, 8, 8, 8, 8]);
 });

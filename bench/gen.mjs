@@ -292,6 +292,9 @@ export function referenceConfig(seed = DEFAULT_SEED) {
       { id: "mid-market", when: "company_size >= 200", team: "mid-market" },
       { id: "everyone", team: "smb" },
     ],
+    // The benchmarks route the same generated leads again and again: measure routing,
+    // not the replay of a remembered id.
+    lead_ids: { remember_days: 0 },
     fallback: "r33",
   };
 }

@@ -93,6 +93,12 @@ fn main() {
          {rss_end} KiB after {total}; growth over the last 90%: {growth} KiB; peak (VmHWM) {hwm} KiB; \
          state snapshot {snapshot_bytes} bytes"
     );
+    // Flat memory is the promise: past the first tenth, routing must not grow the
+    // process by more than 4 MiB (allocator noise), whatever the number of leads.
+    if growth > 4096 {
+        eprintln!("memory: RSS grew {growth} KiB over the last 90% of the leads (bound 4096 KiB)");
+        std::process::exit(1);
+    }
     if state.routed() != total {
         eprintln!(
             "memory: state counted {} leads, expected {total}",

@@ -258,3 +258,23 @@ fn limits_are_enforced_with_clear_errors() {
         vec!["rules[0].when.value: regex of 2000 bytes is longer than the limit of 1000 bytes"]
     );
 }
+
+#[test]
+fn problems_inside_text_conditions_point_into_the_text() {
+    let e = Router::from_json(
+        r#"{"fields": {"size": "number", "t": "string"}, "reps": [{"id": "a"}], "fallback": "a",
+            "rules": [{"id": "r", "when": "size >= 10 and\n  sise < 5 or t > 3", "rep": "a"}]}"#,
+    )
+    .unwrap_err();
+    let got: Vec<String> =
+        e.0.iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            "rules[0].when: line 2, column 3: unknown field \"sise\" (did you mean \"size\"?)",
+            "rules[0].when: line 2, column 15: operator \"gt\" needs a number field, but the field is a string",
+        ]
+    );
+}
