@@ -220,6 +220,18 @@ pub enum StateCode {
     PoolEmpty,
     /// A snapshot that cannot be read or belongs to another build.
     InvalidSnapshot,
+    /// No rep by that id.
+    UnknownRep,
+    /// No pool by that id.
+    UnknownPool,
+    /// The lead is not waiting in a pool, claimed or tracked.
+    UnknownLead,
+    /// The rep is a member but does not meet the pool's requirements for this lead.
+    NotEligible,
+    /// A blind pool's leads are claimed oldest first.
+    OutOfOrder,
+    /// The lead was contacted already and cannot be released.
+    AlreadyContacted,
 }
 
 impl StateCode {
@@ -235,6 +247,12 @@ impl StateCode {
             StateCode::Expired => "expired",
             StateCode::PoolEmpty => "pool_empty",
             StateCode::InvalidSnapshot => "invalid_snapshot",
+            StateCode::UnknownRep => "unknown_rep",
+            StateCode::UnknownPool => "unknown_pool",
+            StateCode::UnknownLead => "unknown_lead",
+            StateCode::NotEligible => "not_eligible",
+            StateCode::OutOfOrder => "out_of_order",
+            StateCode::AlreadyContacted => "already_contacted",
         }
     }
 }

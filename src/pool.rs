@@ -92,7 +92,7 @@ impl Router {
         self.pool_ids.get(id).copied().ok_or_else(|| {
             let ids = self.pools.iter().map(|p| p.id.as_str());
             StateError::with_code(
-                StateCode::NotFound,
+                StateCode::UnknownPool,
                 match crate::error::did_you_mean(id, ids) {
                     Some(s) => format!("unknown pool \"{id}\" (did you mean \"{s}\"?)"),
                     None => format!("unknown pool \"{id}\""),
@@ -105,7 +105,7 @@ impl Router {
         self.rep_index(id).ok_or_else(|| {
             let ids = self.reps.iter().map(|r| r.id.as_str());
             StateError::with_code(
-                StateCode::NotFound,
+                StateCode::UnknownRep,
                 match crate::error::did_you_mean(id, ids) {
                     Some(s) => format!("unknown rep \"{id}\" (did you mean \"{s}\"?)"),
                     None => format!("unknown rep \"{id}\""),
@@ -128,7 +128,7 @@ impl Router {
         let p = self
             .pools
             .get(pi)
-            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown pool"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::UnknownPool, "unknown pool"))?;
         if !p.members.contains(&ri) {
             return Err(StateError::with_code(
                 StateCode::NotMember,
@@ -196,7 +196,7 @@ impl Router {
                     format!("lead \"{lead_id}\" is already claimed by someone else"),
                 )),
                 _ => Err(StateError::with_code(
-                    StateCode::NotFound,
+                    StateCode::UnknownLead,
                     format!("lead \"{lead_id}\" is not waiting in any pool"),
                 )),
             };
@@ -205,7 +205,7 @@ impl Router {
         let p = self
             .pools
             .get(pi)
-            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown pool"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::UnknownPool, "unknown pool"))?;
         if !p.members.contains(&ri) {
             // Not the pool's name: a non-member learns nothing about where the lead is.
             return Err(StateError::with_code(
@@ -222,12 +222,12 @@ impl Router {
         let r = self
             .reps
             .get(ri)
-            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown rep"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::UnknownRep, "unknown rep"))?;
         let local = self.zone(r.zone).local(now);
         let rs = state
             .reps
             .get(ri)
-            .ok_or_else(|| StateError::with_code(StateCode::NotFound, "unknown rep"))?;
+            .ok_or_else(|| StateError::with_code(StateCode::UnknownRep, "unknown rep"))?;
         if let Some(u) = crate::select::availability::unavailable(
             r,
             rs,
@@ -242,17 +242,20 @@ impl Router {
         }
         if let Some(what) = self.unmet(p, ri, &pooled.fields, &local) {
             return Err(StateError::with_code(
-                StateCode::NotMember,
+                StateCode::NotEligible,
                 format!("rep \"{rep}\" cannot claim lead \"{lead_id}\": {what}"),
             ));
         }
         if p.visibility == crate::config::Visibility::Blind {
             let oldest = self.list_pool(state, &p.id, rep, now)?.into_iter().next();
             if oldest.is_none_or(|l| l.lead_id != lead_id) {
-                return Err(StateError::new(format!(
-                    "pool \"{}\" is blind: its leads are claimed oldest first (claimNext)",
-                    p.id
-                )));
+                return Err(StateError::with_code(
+                    StateCode::OutOfOrder,
+                    format!(
+                        "pool \"{}\" is blind: its leads are claimed oldest first (claimNext)",
+                        p.id
+                    ),
+                ));
             }
         }
         if let Some(limit) = p.claim_per_day {
@@ -280,7 +283,10 @@ impl Router {
             }
         }
         let Some(pooled) = state.pooled.remove(lead_id) else {
-            return Err(StateError::with_code(StateCode::NotFound, "lead vanished"));
+            return Err(StateError::with_code(
+                StateCode::UnknownLead,
+                "lead vanished",
+            ));
         };
         if let Some(rs) = state.reps.get_mut(ri) {
             rs.add(crate::model::rep::period_keys(&local));
@@ -369,9 +375,10 @@ impl Router {
         match state.assignments.get(lead_id) {
             Some(a) if a.rep == rep && a.pool.is_some() && a.touched_at.is_none() => {}
             Some(a) if a.rep == rep && a.pool.is_some() => {
-                return Err(StateError::new(format!(
-                    "lead \"{lead_id}\" was already contacted and cannot be released"
-                )))
+                return Err(StateError::with_code(
+                    StateCode::AlreadyContacted,
+                    format!("lead \"{lead_id}\" was already contacted and cannot be released"),
+                ))
             }
             _ => {
                 return Err(StateError::with_code(
@@ -381,7 +388,10 @@ impl Router {
             }
         }
         let Some(a) = state.assignments.remove(lead_id) else {
-            return Err(StateError::with_code(StateCode::NotFound, "lead vanished"));
+            return Err(StateError::with_code(
+                StateCode::UnknownLead,
+                "lead vanished",
+            ));
         };
         let pool_id = a.pool.unwrap_or_default();
         let expire = self

@@ -121,7 +121,7 @@ impl Router {
                 format!("lead \"{lead_id}\" is not assigned to rep \"{rep}\""),
             )),
             None => Err(StateError::with_code(
-                StateCode::NotFound,
+                StateCode::UnknownLead,
                 format!("lead \"{lead_id}\" is not tracked (no SLA or claim applies to it)"),
             )),
         }

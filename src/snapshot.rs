@@ -226,7 +226,7 @@ impl Router {
         let i = self.rep_index(rep).ok_or_else(|| {
             let ids = self.reps.iter().map(|r| r.id.as_str());
             StateError::with_code(
-                StateCode::NotFound,
+                StateCode::UnknownRep,
                 match crate::error::did_you_mean(rep, ids) {
                     Some(s) => format!("unknown rep \"{rep}\" (did you mean \"{s}\"?)"),
                     None => format!("unknown rep \"{rep}\""),

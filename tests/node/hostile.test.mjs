@@ -291,7 +291,7 @@ test("every error thrown by the binding carries a snake_case code", () => {
   check("unknown status", () => r.setStatus("a", "asleep"));
   check("options.now missing", () => r.tick({}));
   assert.deepEqual([...new Set(codes)].sort(), [
-    "invalid_argument", "invalid_config", "invalid_lead", "invalid_options", "invalid_snapshot", "not_found", "unknown_value",
+    "invalid_argument", "invalid_config", "invalid_lead", "invalid_options", "invalid_snapshot", "unknown_lead", "unknown_value",
   ]);
   r.free();
 });

@@ -42,48 +42,30 @@ export const STATUS = {
   disabled: 503,
 };
 
-// The engine's own codes (set as `err.code` by bindings that have them) and the worker's
-// code each one answers with. `refused` has no precise meaning: its message decides.
+// The engine's codes (`err.code`, set on everything the binding throws) and the worker's
+// code each one answers with. The worker never reads an engine message to choose.
 const CORE_CODES = {
   not_found: "not_found",
+  unknown_rep: "unknown_rep",
+  unknown_pool: "unknown_pool",
+  unknown_lead: "unknown_lead",
   not_member: "not_pool_member",
+  not_eligible: "not_eligible",
   already_claimed: "already_claimed",
+  out_of_order: "claim_out_of_order",
+  already_contacted: "already_contacted",
   limit_reached: "claim_limit",
   not_owner: "not_lead_owner",
   unavailable: "rep_unavailable",
   expired: "pool_expired",
   pool_empty: "pool_empty",
   invalid_lead: "invalid_lead",
+  missing_id: "missing_id",
 };
 
-// The engine of this build throws message-only errors (or `refused`): this table names them.
-const CORE_MESSAGES = [
-  [/is already claimed by someone else/, "already_claimed"],
-  [/is not eligible to claim from pool|cannot see pool|: not a member of its pool$/, "not_pool_member"],
-  [/is blind: its leads are claimed oldest first/, "claim_out_of_order"],
-  [/is not assigned to rep|is not claimed by rep/, "not_lead_owner"],
-  [/^unknown rep\b/, "unknown_rep"],
-  [/^unknown pool\b/, "unknown_pool"],
-  [/is not waiting in any pool|is not tracked/, "unknown_lead"],
-  [/has expired from pool/, "pool_expired"],
-  [/^pool "[^"]*" is empty$/, "pool_empty"],
-  [/claim limit/, "claim_limit"],
-  [/cannot claim now/, "rep_unavailable"],
-  [/cannot claim lead "[^"]*": /, "not_eligible"],
-  [/already contacted/, "already_contacted"],
-  [/longer than the limit/, "too_long"],
-  [/field "[^"]+": expected/, "wrong_type"],
-];
-
-/** `{ code, field }` of an error thrown by the engine. */
+/** `{ code, field }` of an error thrown by the engine (`field` when it names one). */
 export function coreCode(err, fallback) {
-  const message = String(err?.message ?? err);
-  const field = err?.field ?? /field "([^"]+)"/.exec(message)?.[1] ?? null;
-  const named = CORE_MESSAGES.find(([re]) => re.test(message))?.[1];
-  const coded = CORE_CODES[err?.code];
-  // A precise engine code wins; the message refines a coarse one (`not_found`, `invalid_lead`).
-  if (coded && !(named && (coded === "not_found" || coded === "invalid_lead"))) return { code: coded, field };
-  return { code: named ?? coded ?? fallback, field };
+  return { code: CORE_CODES[err?.code] ?? fallback, field: err?.field ?? null };
 }
 
 /** An error answer for RPC and HTTP: `{ status, error: { code, field, message } }`. */
