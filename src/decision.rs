@@ -157,6 +157,37 @@ pub struct Trace<'r> {
     pub candidates: Vec<Candidate<'r>>,
     /// The steps taken, in order, in plain words.
     pub steps: Vec<String>,
+    /// The account the lead matched: tier, score and runner-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountMatch<'r>>,
+}
+
+/// How a lead matched an account.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
+pub struct AccountMatch<'r> {
+    /// The account id (absent for an `accounts.owners` domain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<&'r str>,
+    /// `domain`, `name` or `fuzzy`.
+    pub tier: &'static str,
+    /// 1 for the exact tiers, the name similarity for `fuzzy`.
+    pub score: f64,
+    /// The domain or the company name that matched.
+    pub matched: String,
+    /// The parent account whose owner the lead goes to, when inherited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_from: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<RunnerUp<'r>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct RunnerUp<'r> {
+    pub account: &'r str,
+    pub score: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,6 +9,7 @@ use crate::decision::{
 };
 use crate::error::LeadError;
 use crate::lead::Lead;
+use crate::model::account::{AccountHit, Tier};
 use crate::model::rep::Unavailable;
 use crate::model::{Router, Sla, Target};
 use crate::select::{self, availability, Checks, LeadCaps, PickInput};
@@ -124,7 +125,12 @@ impl Router {
         let total = d.score.as_ref().map(|s| s.total);
 
         // Known account: its owner, if the owner can take it now.
-        if let Some((domain, ri)) = account {
+        let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
+        if let Some((domain, ri)) = account
+            .as_ref()
+            .filter(|_| owner_first)
+            .and_then(|hit| Some((self.account_label(hit), hit.owner?)))
+        {
             let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
             let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
             match blocked {
@@ -219,6 +225,30 @@ impl Router {
             Target::Pool(pi) => self.pool_lead(state, &mut d, pi, lead, total, opts.now),
         }
         d
+    }
+
+    /// How a matched account is named in reasons: the domain for `accounts.owners`,
+    /// else the account's name, how it matched and, when inherited, whose owner it is.
+    fn account_label(&self, hit: &AccountHit) -> String {
+        let Some(a) = hit.account.and_then(|i| self.accounts.as_ref()?.get(i)) else {
+            return hit.matched.clone();
+        };
+        let how = match hit.tier {
+            Tier::Domain => join(&["domain ", &hit.matched]),
+            Tier::Name => join(&["name \"", &hit.matched, "\""]),
+            Tier::Fuzzy => join(&[
+                "similar name \"",
+                &hit.matched,
+                "\" ",
+                &fmt_num((hit.score * 100.0).round() / 100.0),
+            ]),
+        };
+        let parent = a
+            .owner_from
+            .and_then(|p| self.accounts.as_ref()?.get(p))
+            .map(|p| join(&[", owner of parent ", &p.name]))
+            .unwrap_or_default();
+        join(&[&a.name, " (", &how, &parent, ")"])
     }
 
     /// Sends the lead to a team: strategy, then default owner, then fallback.
@@ -343,6 +373,7 @@ impl Router {
         Computed {
             score: total,
             grade,
+            account: None,
         }
     }
 
