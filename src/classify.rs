@@ -7,7 +7,7 @@ use crate::condition::Computed;
 use crate::decision::{AccountMatch, Decision, Outcome, RuleCheck, RunnerUp, Trace, Via};
 use crate::lead::Lead;
 use crate::model::account::AccountHit;
-use crate::model::{Accounts, Router};
+use crate::model::{Accounts, Router, Target};
 use crate::route::step_reason;
 use crate::text::join;
 
@@ -33,6 +33,9 @@ pub enum Next {
         below_mql: bool,
         /// The first matching routing rule (None: the fallback owner).
         rule: Option<usize>,
+        /// A matching `account_owner` rule before `rule`, when the account has an
+        /// owner or team.
+        account_rule: Option<usize>,
     },
 }
 
@@ -116,7 +119,16 @@ impl Router {
             }
         }
 
-        // Rules, first match wins (not needed under the MQL threshold).
+        // Rules, first match wins (not needed under the MQL threshold). A matching
+        // `account_owner` rule is kept aside with the rule after it, which decides when
+        // the owner cannot take the lead; without an owner or team it is passed over.
+        let account_routable = account.as_ref().is_some_and(|h| {
+            h.owner.is_some()
+                || h.account
+                    .and_then(|i| self.accounts.as_ref()?.get(i))
+                    .is_some_and(|a| a.team.is_some())
+        });
+        let mut account_rule = None;
         let mut matched = None;
         if !below_mql {
             let mut check = |i: usize| {
@@ -129,6 +141,12 @@ impl Router {
                         rule: &rule.id,
                         matched: hit,
                     });
+                }
+                if hit && rule.target == Target::AccountOwner {
+                    if account_routable && account_rule.is_none() {
+                        account_rule = Some(i);
+                    }
+                    return false;
                 }
                 if hit {
                     matched = Some(i);
@@ -153,6 +171,7 @@ impl Router {
                 account,
                 below_mql,
                 rule: matched,
+                account_rule,
             },
             matched_caps,
         }

@@ -112,6 +112,7 @@ impl Router {
             account,
             below_mql,
             rule,
+            account_rule,
         } = next
         else {
             return d;
@@ -172,7 +173,17 @@ impl Router {
             return d;
         }
 
-        let Some(rule) = rule.and_then(|i| self.rules.get(i)) else {
+        if let (Some(ar), Some(hit)) = (account_rule.and_then(|i| self.rules.get(i)), &account) {
+            if self.account_rule(state, &mut d, ar, hit, lead, total, &clock, caps, opts.now) {
+                return d;
+            }
+        }
+
+        // `classify` keeps `account_owner` rules aside: they never decide here.
+        let Some(rule) = rule
+            .and_then(|i| self.rules.get(i))
+            .filter(|r| r.target != Target::AccountOwner)
+        else {
             self.fallback(
                 state,
                 &mut d,
@@ -223,8 +234,92 @@ impl Router {
                 self.route_to_team(state, &mut d, ti, lead, total, &[], sla, opts.now, &clock);
             }
             Target::Pool(pi) => self.pool_lead(state, &mut d, pi, lead, total, opts.now),
+            Target::AccountOwner => {}
         }
         d
+    }
+
+    /// An `account_owner` rule: the owner if available, else the account's team.
+    /// False when neither can take it, for the next matching rule to decide.
+    #[allow(clippy::too_many_arguments)]
+    fn account_rule<'r>(
+        &'r self,
+        state: &mut State,
+        d: &mut Decision<'r>,
+        rule: &'r crate::model::Rule,
+        hit: &AccountHit,
+        lead: &Lead,
+        total: Option<f64>,
+        clock: &Clock,
+        caps: LeadCaps,
+        now: i64,
+    ) -> bool {
+        let label = self.account_label(hit);
+        if let Some(ri) = hit.owner {
+            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+            match self.blocked(state, ri, clock, Checks::ALL, caps) {
+                None => {
+                    d.rule = Some(&rule.id);
+                    candidate(d, rep_id, true, CandidateReason::AccountOwner, None);
+                    d.reason = join(&[
+                        "rule \"",
+                        &rule.id,
+                        "\": known account ",
+                        &label,
+                        ": account owner ",
+                        self.rep_name(ri),
+                    ]);
+                    step_reason(d);
+                    self.assign(
+                        state,
+                        d,
+                        ri,
+                        Via::AccountOwner,
+                        lead,
+                        rule.sla.as_ref(),
+                        now,
+                    );
+                    return true;
+                }
+                Some(u) => {
+                    candidate(d, rep_id, false, u.into(), None);
+                    step(d, || {
+                        format!(
+                            "rule \"{}\": known account {label}: owner {} is {}",
+                            rule.id,
+                            self.rep_name(ri),
+                            u.describe()
+                        )
+                    });
+                }
+            }
+        }
+        let team = hit
+            .account
+            .and_then(|i| self.accounts.as_ref()?.get(i))
+            .and_then(|a| a.team);
+        let Some(ti) = team else {
+            step(d, || {
+                format!(
+                    "rule \"{}\": known account {label}: nobody to take it, next rule",
+                    rule.id
+                )
+            });
+            return false;
+        };
+        d.rule = Some(&rule.id);
+        step(d, || {
+            format!(
+                "rule \"{}\": known account {label}: the owner's team",
+                rule.id
+            )
+        });
+        let sla = rule
+            .sla
+            .as_ref()
+            .or_else(|| self.teams.get(ti).and_then(|t| t.sla.as_ref()));
+        self.route_to_team(state, d, ti, lead, total, &[], sla, now, clock);
+        true
     }
 
     /// How a matched account is named in reasons: the domain for `accounts.owners`,

@@ -756,7 +756,7 @@ fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
     let o = r.obj(
         v,
         path,
-        &["id", "when", "rep", "team", "pool", "sla"],
+        &["id", "when", "rep", "team", "pool", "account_owner", "sla"],
         &["id"],
     )?;
     Some(Rule {
@@ -765,6 +765,7 @@ fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
         rep: r.string(&o, "rep"),
         team: r.string(&o, "team"),
         pool: r.string(&o, "pool"),
+        account_owner: r.bool(&o, "account_owner"),
         sla: r.nested(&o, "sla", read_sla),
     })
 }

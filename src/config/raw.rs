@@ -719,13 +719,17 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "Condition"))]
     pub when: Option<RawCondition>,
-    /// Exactly one of `rep`, `team`, `pool`.
+    /// Exactly one of `rep`, `team`, `pool`, `account_owner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rep: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<String>,
+    /// `true`: the matched account's owner if available, else the owner's team; with
+    /// neither (or no account), the next matching rule decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_owner: Option<bool>,
     /// First-touch SLA for leads this rule assigns (overrides the team's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<Sla>,

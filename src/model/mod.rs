@@ -44,6 +44,8 @@ pub enum Target {
     Rep(usize),
     Team(usize),
     Pool(usize),
+    /// The matched account's owner, else its team, else the next matching rule.
+    AccountOwner,
 }
 
 #[derive(Debug, Clone)]
