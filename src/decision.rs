@@ -45,6 +45,8 @@ pub enum Via {
     Scoring,
     /// Known account: the account owner.
     AccountOwner,
+    /// Lead-to-lead: the rep who has the same person's or company's recent lead.
+    ExistingLead,
     /// A rule naming one rep.
     Rule,
     /// A team's strategy picked a member.
@@ -62,10 +64,11 @@ pub enum Via {
 }
 
 impl Via {
-    pub const ALL: [Via; 10] = [
+    pub const ALL: [Via; 11] = [
         Via::Screening,
         Via::Scoring,
         Via::AccountOwner,
+        Via::ExistingLead,
         Via::Rule,
         Via::Team,
         Via::TeamDefaultOwner,
@@ -80,6 +83,7 @@ impl Via {
             Via::Screening => "screening",
             Via::Scoring => "scoring",
             Via::AccountOwner => "account_owner",
+            Via::ExistingLead => "existing_lead",
             Via::Rule => "rule",
             Via::Team => "team",
             Via::TeamDefaultOwner => "team_default_owner",
@@ -226,6 +230,8 @@ pub enum CandidateReason {
     /// Stateless mode: highest rendezvous hash for this lead.
     HighestHash,
     AccountOwner,
+    /// Has the same person's or company's recent lead.
+    ExistingLead,
     NamedByRule,
     DefaultOwner,
     FallbackOwner,

@@ -13,7 +13,7 @@ use crate::model::account::{AccountHit, Tier};
 use crate::model::rep::Unavailable;
 use crate::model::{Router, Sla, Target};
 use crate::select::{self, availability, Checks, LeadCaps, PickInput};
-use crate::state::{Assignment, PooledLead, State};
+use crate::state::{existing, Assignment, Holder, PooledLead, State};
 use crate::text::{fmt_num, join};
 
 /// Per-call options. `now` is milliseconds since the Unix epoch, always passed in.
@@ -99,6 +99,18 @@ impl Router {
         lead: &Lead,
         opts: RouteOptions,
     ) -> Decision<'r> {
+        let d = self.place(state, ticket, lead, opts);
+        self.note_existing(state, lead, &d, opts.now);
+        d
+    }
+
+    fn place<'r>(
+        &'r self,
+        state: &mut State,
+        ticket: Ticket<'r>,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
         state.routed = state.routed.saturating_add(1);
         let Ticket {
             decision: mut d,
@@ -126,6 +138,30 @@ impl Router {
         let total = d.score.as_ref().map(|s| s.total);
 
         // Known account: its owner, if the owner can take it now.
+        // Lead-to-lead: the rep who has this person's or company's recent lead.
+        if let Some((key, ri)) = self.existing_holder(state, lead, opts.now) {
+            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+            match self.blocked(state, ri, &clock, Checks::ALL, caps) {
+                None => {
+                    candidate(&mut d, rep_id, true, CandidateReason::ExistingLead, None);
+                    d.reason = join(&["existing lead of ", &key, ": ", self.rep_name(ri)]);
+                    step_reason(&mut d);
+                    self.assign(state, &mut d, ri, Via::ExistingLead, lead, None, opts.now);
+                    return d;
+                }
+                Some(u) => {
+                    candidate(&mut d, rep_id, false, u.into(), None);
+                    step(&mut d, || {
+                        format!(
+                            "existing lead of {key}: {} is {}, routing normally",
+                            self.rep_name(ri),
+                            u.describe()
+                        )
+                    });
+                }
+            }
+        }
+
         let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
         if let Some((domain, ri)) = account
             .as_ref()
@@ -320,6 +356,67 @@ impl Router {
             .or_else(|| self.teams.get(ti).and_then(|t| t.sla.as_ref()));
         self.route_to_team(state, d, ti, lead, total, &[], sla, now, clock);
         true
+    }
+
+    /// The lead's lead-to-lead keys: the person, then (by company, for a business
+    /// address) the domain.
+    fn existing_keys(&self, lead: &Lead) -> Vec<(String, String)> {
+        let Some((acc, (_, company))) = self
+            .accounts
+            .as_ref()
+            .and_then(|a| Some((a, a.lead_to_lead?)))
+        else {
+            return Vec::new();
+        };
+        let Some(email) = lead
+            .get(acc.slot)
+            .as_str()
+            .filter(|e| crate::email::is_valid(e))
+        else {
+            return Vec::new();
+        };
+        let mut keys = vec![(existing::person_key(email), email.trim().to_lowercase())];
+        if company && !crate::email::is_free_in(email, self.free_email.as_deref()) {
+            if let Some(domain) = crate::email::domain(email) {
+                keys.push((existing::company_key(domain), domain.to_lowercase()));
+            }
+        }
+        keys
+    }
+
+    /// Who has the person's or company's lead within the window, and which it was.
+    fn existing_holder(&self, state: &State, lead: &Lead, now: i64) -> Option<(String, usize)> {
+        let (window, _) = self.accounts.as_ref()?.lead_to_lead?;
+        self.existing_keys(lead)
+            .into_iter()
+            .find_map(|(key, shown)| {
+                let h = state.existing.get(&key)?;
+                (now.saturating_sub(h.at) <= window && h.at.saturating_sub(now) <= window)
+                    .then_some((shown, h.rep as usize))
+            })
+    }
+
+    /// Remembers who got an assigned lead, for the person's and company's next ones.
+    fn note_existing(&self, state: &mut State, lead: &Lead, d: &Decision, now: i64) {
+        let Some((window, _)) = self.accounts.as_ref().and_then(|a| a.lead_to_lead) else {
+            return;
+        };
+        let Some(ri) = d
+            .rep
+            .filter(|_| d.outcome == Outcome::Assigned)
+            .and_then(|r| self.rep_ids.get(r))
+        else {
+            return;
+        };
+        let holder = Holder {
+            at: now,
+            rep: *ri as u32,
+        };
+        for (key, _) in self.existing_keys(lead) {
+            state
+                .existing
+                .record(&key, holder, window, existing::MAX_EXISTING);
+        }
     }
 
     /// How a matched account is named in reasons: the domain for `accounts.owners`,

@@ -675,6 +675,7 @@ fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
             "inherit_owner",
             "skip_mql",
             "owner_first",
+            "lead_to_lead",
         ],
         &[],
     )?;
@@ -706,6 +707,22 @@ fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
         inherit_owner: r.bool(&o, "inherit_owner"),
         skip_mql: r.bool(&o, "skip_mql"),
         owner_first: r.bool(&o, "owner_first"),
+        lead_to_lead: r.nested(&o, "lead_to_lead", |r, v, p| {
+            let l = r.obj(v, p, &["days", "by"], &["days"])?;
+            Some(LeadToLead {
+                days: r.uint(&l, "days", 3650).unwrap_or(0) as u32,
+                by: r
+                    .choice(
+                        &l,
+                        "by",
+                        &[
+                            ("person", LeadToLeadBy::Person),
+                            ("company", LeadToLeadBy::Company),
+                        ],
+                    )
+                    .unwrap_or_default(),
+            })
+        }),
     })
 }
 

@@ -660,6 +660,34 @@ pub struct Accounts {
     /// with `account_owner` sends a matched lead to its owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_first: Option<bool>,
+    /// A second lead from the same person (or company) within the window goes to the
+    /// rep who has the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_to_lead: Option<LeadToLead>,
+}
+
+/// Lead-to-lead matching: the rep who has a person's or company's recent lead.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LeadToLead {
+    /// How long after an assignment a later lead follows it.
+    pub days: u32,
+    /// `company` (default: the same email or, for business addresses, the same domain)
+    /// or `person` (the same email only).
+    #[serde(default)]
+    pub by: LeadToLeadBy,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeadToLeadBy {
+    Person,
+    #[default]
+    Company,
 }
 
 /// One account.

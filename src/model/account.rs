@@ -34,6 +34,8 @@ pub struct Accounts {
     pub skip_mql: bool,
     pub owner_first: bool,
     pub fields: AccountFields,
+    /// Lead-to-lead: the window (ms) and whether the company (domain) counts.
+    pub lead_to_lead: Option<(i64, bool)>,
 }
 
 #[derive(Debug, Clone)]

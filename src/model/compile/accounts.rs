@@ -263,6 +263,12 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
         skip_mql: a.skip_mql.unwrap_or(false),
         owner_first: a.owner_first.unwrap_or(true),
         fields,
+        lead_to_lead: a.lead_to_lead.as_ref().map(|l| {
+            (
+                i64::from(l.days) * 86_400_000,
+                l.by == crate::config::LeadToLeadBy::Company,
+            )
+        }),
     })
 }
 
