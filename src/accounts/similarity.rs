@@ -9,10 +9,20 @@
 const MAX_CHARS: usize = 64;
 
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    let a: Vec<char> = a.chars().take(MAX_CHARS).collect();
-    let b: Vec<char> = b.chars().take(MAX_CHARS).collect();
-    let j = jaro(&a, &b);
-    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count();
+    // On the stack: this runs for every fuzzy candidate of every lead.
+    let (mut ab, mut bb) = (['\0'; MAX_CHARS], ['\0'; MAX_CHARS]);
+    let fill = |s: &str, buf: &mut [char; MAX_CHARS]| {
+        let mut n = 0;
+        for (slot, c) in buf.iter_mut().zip(s.chars()) {
+            *slot = c;
+            n += 1;
+        }
+        n
+    };
+    let (na, nb) = (fill(a, &mut ab), fill(b, &mut bb));
+    let (a, b) = (ab.get(..na).unwrap_or(&[]), bb.get(..nb).unwrap_or(&[]));
+    let j = jaro(a, b);
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
     j + prefix as f64 * 0.1 * (1.0 - j)
 }
 

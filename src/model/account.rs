@@ -1,21 +1,22 @@
-//! Compiled accounts and lead-to-account matching: hash indexes built once (domain,
-//! normalised name, fuzzy blocks), then tiers tried in order per lead, explained.
+//! Compiled accounts and lead-to-account matching: indexes built once (domain and
+//! normalised name hashed, one-edit name variants sorted), then tiers tried in order
+//! per lead, explained.
 
 use crate::accounts::{jaro_winkler, normalize};
 use crate::condition::{AccountFields, AccountView};
 use crate::config::AccountPrefer;
 use crate::email;
-use crate::fxhash::FxHashMap as HashMap;
+use crate::fxhash::{FxHashMap as HashMap, FxHasher};
 use crate::lead::{Lead, Val};
+use std::hash::Hasher;
 
-/// Fuzzy candidates come from blocks (the name's first and last few characters), and
-/// at most this many accounts of a block are scored, so the per-lead cost does not grow
-/// with the number of accounts.
-pub const BLOCK_CAP: usize = 256;
-/// Characters of a block key.
-const BLOCK_CHARS: usize = 4;
 /// Names shorter than this are not matched fuzzily (too many near neighbours).
 const FUZZY_MIN_CHARS: usize = 4;
+/// Names longer than this (letters, without spaces) are not indexed for fuzzy matching:
+/// the index holds one key per letter.
+const FUZZY_MAX_CHARS: usize = 40;
+/// The most candidates one lead's name is scored against.
+pub const FUZZY_CAP: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Accounts {
@@ -28,7 +29,15 @@ pub struct Accounts {
     pub list: Vec<Account>,
     pub by_domain: HashMap<Box<str>, Vec<u32>>,
     pub by_name: HashMap<Box<str>, Vec<u32>>,
-    pub blocks: HashMap<Box<str>, Vec<u32>>,
+    /// Fuzzy index: [`edit_keys`] of every name, sorted, with the account each came
+    /// from (`fuzzy_ids[i]` for `fuzzy_keys[i]`): two parallel lists take 12 bytes a key.
+    pub fuzzy_keys: Vec<u64>,
+    pub fuzzy_ids: Vec<u32>,
+    /// Where the keys with each value of their top `fuzzy_bits` bits start in
+    /// `fuzzy_keys` (one more entry at the end): a lookup reads one bucket, not a
+    /// binary search whose every step misses the cache at a million accounts.
+    pub fuzzy_buckets: Vec<u32>,
+    pub fuzzy_bits: u32,
     pub fuzzy_threshold: f64,
     pub prefer: AccountPrefer,
     pub skip_mql: bool,
@@ -87,15 +96,52 @@ pub struct AccountHit {
     pub runner_up: Option<(u32, f64)>,
 }
 
-/// The blocking keys of a normalised name.
-pub fn block_keys(norm: &str) -> [String; 2] {
+/// Hashes of a normalised name's letters (spaces removed) and of each variant with one
+/// letter deleted (a symmetric-delete index): two names one edit apart (a letter
+/// dropped, added, changed, or two swapped) share a key, so candidates are found by
+/// lookup, never by a scan. Empty for names too short or too long to index.
+pub fn edit_keys(norm: &str) -> Vec<u64> {
     let chars: Vec<char> = norm.chars().filter(|c| *c != ' ').collect();
-    let head: String = chars.iter().take(BLOCK_CHARS).collect();
-    let tail: String = chars
-        .iter()
-        .skip(chars.len().saturating_sub(BLOCK_CHARS))
-        .collect();
-    [format!("<{head}"), format!(">{tail}")]
+    if chars.len() < FUZZY_MIN_CHARS || chars.len() > FUZZY_MAX_CHARS {
+        return Vec::new();
+    }
+    let hash = |skip: usize| {
+        let mut h = FxHasher::default();
+        for (i, c) in chars.iter().enumerate() {
+            if i != skip {
+                h.write_u32(u32::from(*c));
+            }
+        }
+        h.finish()
+    };
+    let mut keys: Vec<u64> = (0..chars.len()).map(hash).collect();
+    keys.push(hash(usize::MAX));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// A key's bucket: its top `bits` bits.
+pub fn bucket(key: u64, bits: u32) -> usize {
+    if bits == 0 {
+        0
+    } else {
+        (key >> (64 - bits)) as usize
+    }
+}
+
+/// The bucket starts of sorted `keys` with about one key a bucket.
+pub fn buckets(keys: &[u64]) -> (Vec<u32>, u32) {
+    let bits = (usize::BITS - keys.len().leading_zeros()).min(32);
+    let mut starts = vec![0u32; (1usize << bits) + 1];
+    let mut at = 0usize;
+    for (b, slot) in starts.iter_mut().enumerate() {
+        while keys.get(at).is_some_and(|k| bucket(*k, bits) < b) {
+            at += 1;
+        }
+        *slot = at as u32;
+    }
+    (starts, bits)
 }
 
 impl Accounts {
@@ -187,18 +233,24 @@ impl Accounts {
     }
 
     fn fuzzy(&self, norm: &str, company: &str, country: Option<&str>) -> Option<AccountHit> {
-        if self.fuzzy_threshold >= 1.0 || norm.chars().count() < FUZZY_MIN_CHARS {
+        if self.fuzzy_threshold >= 1.0 {
             return None;
         }
         let mut seen: Vec<u32> = Vec::new();
         let mut ranked: Vec<(u32, f64)> = Vec::new();
-        for key in block_keys(norm) {
-            let Some(ids) = self.blocks.get(key.as_str()) else {
-                continue;
-            };
-            for i in ids.iter().take(BLOCK_CAP) {
+        // Every range first, then the candidates: independent lookups let the CPU wait
+        // for their cache misses at once (a million accounts do not fit in its caches).
+        let ranges: Vec<(usize, usize)> = edit_keys(norm)
+            .into_iter()
+            .map(|k| self.fuzzy_range(k))
+            .collect();
+        'keys: for (from, to) in ranges {
+            for i in self.fuzzy_ids.get(from..to).unwrap_or(&[]) {
                 if seen.contains(i) {
                     continue;
+                }
+                if seen.len() >= FUZZY_CAP {
+                    break 'keys;
                 }
                 seen.push(*i);
                 let Some(a) = self.get(*i) else { continue };
@@ -210,6 +262,19 @@ impl Accounts {
         }
         self.rank(&mut ranked, country);
         self.hit(ranked, company, Tier::Fuzzy)
+    }
+
+    /// The index range of the fuzzy keys equal to `key`.
+    fn fuzzy_range(&self, key: u64) -> (usize, usize) {
+        let b = bucket(key, self.fuzzy_bits);
+        let start = self.fuzzy_buckets.get(b).map_or(0, |s| *s as usize);
+        let end = self.fuzzy_buckets.get(b + 1).map_or(start, |s| *s as usize);
+        let Some(keys) = self.fuzzy_keys.get(start..end) else {
+            return (0, 0);
+        };
+        let from = start + keys.partition_point(|k| *k < key);
+        let to = start + keys.partition_point(|k| *k <= key);
+        (from, to)
     }
 
     /// Best first: higher score, then the lead's country, then the configured

@@ -10,7 +10,7 @@ use crate::config::{Account as RawAccount, Config, FieldType};
 use crate::error::ConfigErrors;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::lead::Val;
-use crate::model::account::{block_keys, Account, Accounts};
+use crate::model::account::{edit_keys, Account, Accounts};
 use std::borrow::Cow;
 
 /// Parent chains longer than this are a cycle (or a mistake).
@@ -151,7 +151,7 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
     let mut list = Vec::with_capacity(raw.len());
     let mut by_domain: HashMap<Box<str>, Vec<u32>> = HashMap::default();
     let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::default();
-    let mut blocks: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+    let mut fuzzy: Vec<(u64, u32)> = Vec::new();
     for (i, (path, acc)) in raw.iter().enumerate() {
         let n = i as u32;
         let norm = normalize(&acc.name);
@@ -175,9 +175,7 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
                 .entry(norm.clone().into_boxed_str())
                 .or_default()
                 .push(n);
-            for key in block_keys(&norm) {
-                blocks.entry(key.into_boxed_str()).or_default().push(n);
-            }
+            fuzzy.extend(edit_keys(&norm).into_iter().map(|k| (k, n)));
         }
         let (owner, owner_from) = inherited(&own_owner, i);
         let (team, _) = inherited(&own_team, i);
@@ -249,6 +247,9 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
             values: values.into_boxed_slice(),
         });
     }
+    fuzzy.sort_unstable();
+    let fuzzy_keys: Vec<u64> = fuzzy.iter().map(|(k, _)| *k).collect();
+    let (fuzzy_buckets, fuzzy_bits) = crate::model::account::buckets(&fuzzy_keys);
     Some(Accounts {
         slot,
         company_slot,
@@ -257,7 +258,10 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
         list,
         by_domain,
         by_name,
-        blocks,
+        fuzzy_buckets,
+        fuzzy_bits,
+        fuzzy_keys,
+        fuzzy_ids: fuzzy.iter().map(|(_, i)| *i).collect(),
         fuzzy_threshold: threshold,
         prefer: a.prefer.unwrap_or_default(),
         skip_mql: a.skip_mql.unwrap_or(false),
