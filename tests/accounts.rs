@@ -184,3 +184,28 @@ proptest! {
         }
     }
 }
+
+/// The public config drops the accounts but keeps the section's shape, so rules that
+/// read `account.*` still compile in a browser preview.
+#[test]
+fn public_config_keeps_account_rules_without_the_accounts() {
+    let c = config(
+        json!({"fields": {"tier": "string"}, "skip_mql": true,
+               "list": [{"id": "a-secret", "name": "Secret Corp", "domains": ["secret.com"], "owner": "ana"}],
+               "csv": "id,name\nb-secret,Other Secret\n", "owners": {"legacy.com": "ana"}}),
+        json!([{"id": "strategic", "when": "account.tier == \"strategic\"", "rep": "ana"},
+               {"id": "all", "team": "sales"}]),
+    );
+    let router = Router::from_json(&c.to_string()).unwrap();
+    let public = serde_json::to_string(&router.config().public()).unwrap();
+    for secret in ["a-secret", "b-secret", "secret.com", "legacy.com"] {
+        assert!(!public.contains(secret), "{secret} in {public}");
+    }
+    let preview = Router::from_json(&public).unwrap();
+    let lead = preview
+        .schema()
+        .parse_json(r#"{"email": "x@secret.com"}"#)
+        .unwrap();
+    let d = preview.route(&mut preview.new_state(), &lead, RouteOptions::at(NOW));
+    assert_eq!((d.rep, d.rule), (Some("ben"), Some("all")));
+}
