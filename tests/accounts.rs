@@ -209,3 +209,32 @@ fn public_config_keeps_account_rules_without_the_accounts() {
     let d = preview.route(&mut preview.new_state(), &lead, RouteOptions::at(NOW));
     assert_eq!((d.rep, d.rule), (Some("ben"), Some("all")));
 }
+
+#[test]
+fn accounts_over_the_limit_are_one_clear_error() {
+    let limits = leadroute::Limits {
+        accounts: 2,
+        ..leadroute::Limits::default()
+    };
+    let list =
+        json!([{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}]);
+    let c = config(json!({"list": list}), json!([]));
+    let e = Router::from_json_with_limits(&c.to_string(), limits)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("accounts.list: 3 accounts, more than the limit of 2"),
+        "{e}"
+    );
+    let c = config(
+        json!({"list": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}], "csv": "id,name\nc,C\n"}),
+        json!([]),
+    );
+    let e = Router::from_json_with_limits(&c.to_string(), limits)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("accounts: 3 accounts, more than the limit of 2"),
+        "{e}"
+    );
+}
