@@ -4,10 +4,10 @@
 //! parallel (Web Workers, stateless edge workers); assigning is sequential.
 
 use crate::condition::Computed;
-use crate::decision::{Decision, Outcome, RuleCheck, Trace, Via};
-use crate::email;
+use crate::decision::{AccountMatch, Decision, Outcome, RuleCheck, RunnerUp, Trace, Via};
 use crate::lead::Lead;
-use crate::model::Router;
+use crate::model::account::AccountHit;
+use crate::model::{Accounts, Router, Target};
 use crate::route::step_reason;
 use crate::text::join;
 
@@ -27,12 +27,15 @@ pub enum Next {
     /// Rejected by screening: the decision is final.
     Done,
     Route {
-        /// A known account's domain and owner, tried first.
-        account: Option<(String, usize)>,
+        /// The lead's account, whose owner is tried first.
+        account: Option<AccountHit>,
         /// Under the MQL threshold: nurture unless the account owner takes it.
         below_mql: bool,
         /// The first matching routing rule (None: the fallback owner).
         rule: Option<usize>,
+        /// A matching `account_owner` rule before `rule`, when the account has an
+        /// owner or team.
+        account_rule: Option<usize>,
     },
 }
 
@@ -95,17 +98,37 @@ impl Router {
                 return done(d);
             }
         }
-        let computed = self.computed(total);
+        let mut computed = self.computed(total);
         let matched_caps = self.matched_caps(lead, &computed);
         let account = self.accounts.as_ref().and_then(|acc| {
-            lead.get(acc.slot)
-                .as_str()
-                .and_then(email::domain)
-                .and_then(|dom| account_owner(&acc.owners, dom))
-                .map(|(dom, ri)| (dom.to_string(), ri))
+            let hit = acc.find(lead, self.free_email.as_deref())?;
+            computed.account = Some(acc.view(&hit));
+            if let Some(t) = d.trace.as_mut() {
+                t.account = Some(self.account_match(acc, &hit));
+            }
+            Some(hit)
         });
+        // Customers are never nurture.
+        let skip_mql =
+            below_mql && account.is_some() && self.accounts.as_ref().is_some_and(|a| a.skip_mql);
+        let below_mql = below_mql && !skip_mql;
+        if skip_mql {
+            if let Some(t) = d.trace.as_mut() {
+                t.steps
+                    .push("known account: the MQL threshold does not apply".to_string());
+            }
+        }
 
-        // Rules, first match wins (not needed under the MQL threshold).
+        // Rules, first match wins (not needed under the MQL threshold). A matching
+        // `account_owner` rule is kept aside with the rule after it, which decides when
+        // the owner cannot take the lead; without an owner or team it is passed over.
+        let account_routable = account.as_ref().is_some_and(|h| {
+            h.owner.is_some()
+                || h.account
+                    .and_then(|i| self.accounts.as_ref()?.get(i))
+                    .is_some_and(|a| a.team.is_some())
+        });
+        let mut account_rule = None;
         let mut matched = None;
         if !below_mql {
             let mut check = |i: usize| {
@@ -118,6 +141,12 @@ impl Router {
                         rule: &rule.id,
                         matched: hit,
                     });
+                }
+                if hit && rule.target == Target::AccountOwner {
+                    if account_routable && account_rule.is_none() {
+                        account_rule = Some(i);
+                    }
+                    return false;
                 }
                 if hit {
                     matched = Some(i);
@@ -142,26 +171,32 @@ impl Router {
                 account,
                 below_mql,
                 rule: matched,
+                account_rule,
             },
             matched_caps,
         }
     }
 }
 
-fn account_owner<'a>(
-    owners: &crate::fxhash::FxHashMap<Box<str>, usize>,
-    domain: &'a str,
-) -> Option<(&'a str, usize)> {
-    // Subdomains belong to the account too (eu.acme.com -> acme.com).
-    let mut rest = domain;
-    loop {
-        let hit = email::with_ascii_lower(rest, |l| owners.get(l).copied());
-        if let Some(ri) = hit {
-            return Some((rest, ri));
-        }
-        match rest.split_once('.') {
-            Some((_, tail)) if tail.contains('.') => rest = tail,
-            _ => return None,
+impl Router {
+    fn account_match<'r>(&'r self, acc: &'r Accounts, hit: &AccountHit) -> AccountMatch<'r> {
+        let id = |i: u32| acc.get(i).map(|a| &*a.id);
+        AccountMatch {
+            account: hit.account.and_then(id),
+            tier: hit.tier.as_str(),
+            score: hit.score,
+            matched: hit.matched.clone(),
+            owner_from: hit
+                .account
+                .and_then(|i| acc.get(i))
+                .and_then(|a| a.owner_from)
+                .and_then(id),
+            runner_up: hit.runner_up.and_then(|(i, score)| {
+                Some(RunnerUp {
+                    account: id(i)?,
+                    score,
+                })
+            }),
         }
     }
 }

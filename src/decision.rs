@@ -45,6 +45,8 @@ pub enum Via {
     Scoring,
     /// Known account: the account owner.
     AccountOwner,
+    /// Lead-to-lead: the rep who has the same person's or company's recent lead.
+    ExistingLead,
     /// A rule naming one rep.
     Rule,
     /// A team's strategy picked a member.
@@ -62,10 +64,11 @@ pub enum Via {
 }
 
 impl Via {
-    pub const ALL: [Via; 10] = [
+    pub const ALL: [Via; 11] = [
         Via::Screening,
         Via::Scoring,
         Via::AccountOwner,
+        Via::ExistingLead,
         Via::Rule,
         Via::Team,
         Via::TeamDefaultOwner,
@@ -80,6 +83,7 @@ impl Via {
             Via::Screening => "screening",
             Via::Scoring => "scoring",
             Via::AccountOwner => "account_owner",
+            Via::ExistingLead => "existing_lead",
             Via::Rule => "rule",
             Via::Team => "team",
             Via::TeamDefaultOwner => "team_default_owner",
@@ -157,6 +161,37 @@ pub struct Trace<'r> {
     pub candidates: Vec<Candidate<'r>>,
     /// The steps taken, in order, in plain words.
     pub steps: Vec<String>,
+    /// The account the lead matched: tier, score and runner-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountMatch<'r>>,
+}
+
+/// How a lead matched an account.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "ts", tsify(missing_as_null))]
+pub struct AccountMatch<'r> {
+    /// The account id (absent for an `accounts.owners` domain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<&'r str>,
+    /// `domain`, `name` or `fuzzy`.
+    pub tier: &'static str,
+    /// 1 for the exact tiers, the name similarity for `fuzzy`.
+    pub score: f64,
+    /// The domain or the company name that matched.
+    pub matched: String,
+    /// The parent account whose owner the lead goes to, when inherited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_from: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<RunnerUp<'r>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct RunnerUp<'r> {
+    pub account: &'r str,
+    pub score: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +230,8 @@ pub enum CandidateReason {
     /// Stateless mode: highest rendezvous hash for this lead.
     HighestHash,
     AccountOwner,
+    /// Has the same person's or company's recent lead.
+    ExistingLead,
     NamedByRule,
     DefaultOwner,
     FallbackOwner,

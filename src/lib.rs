@@ -19,6 +19,7 @@
 // Layers, each importing only from those above it: the format (config, with the lead
 // schema, conditions and their helpers), the compiled model, state, the clock of a call,
 // selection, the operations (route, pools and claims, SLA, snapshot), then reports.
+pub mod accounts;
 pub mod condition;
 pub mod config;
 pub mod email;

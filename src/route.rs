@@ -9,10 +9,11 @@ use crate::decision::{
 };
 use crate::error::LeadError;
 use crate::lead::Lead;
+use crate::model::account::{AccountHit, Tier};
 use crate::model::rep::Unavailable;
 use crate::model::{Router, Sla, Target};
 use crate::select::{self, availability, Checks, LeadCaps, PickInput};
-use crate::state::{Assignment, PooledLead, State};
+use crate::state::{existing, Assignment, Holder, PooledLead, State};
 use crate::text::{fmt_num, join};
 
 /// Per-call options. `now` is milliseconds since the Unix epoch, always passed in.
@@ -98,6 +99,18 @@ impl Router {
         lead: &Lead,
         opts: RouteOptions,
     ) -> Decision<'r> {
+        let d = self.place(state, ticket, lead, opts);
+        self.note_existing(state, lead, &d, opts.now);
+        d
+    }
+
+    fn place<'r>(
+        &'r self,
+        state: &mut State,
+        ticket: Ticket<'r>,
+        lead: &Lead,
+        opts: RouteOptions,
+    ) -> Decision<'r> {
         state.routed = state.routed.saturating_add(1);
         let Ticket {
             decision: mut d,
@@ -111,6 +124,7 @@ impl Router {
             account,
             below_mql,
             rule,
+            account_rule,
         } = next
         else {
             return d;
@@ -124,7 +138,36 @@ impl Router {
         let total = d.score.as_ref().map(|s| s.total);
 
         // Known account: its owner, if the owner can take it now.
-        if let Some((domain, ri)) = account {
+        // Lead-to-lead: the rep who has this person's or company's recent lead.
+        if let Some((key, ri)) = self.existing_holder(state, lead, opts.now) {
+            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+            match self.blocked(state, ri, &clock, Checks::ALL, caps) {
+                None => {
+                    candidate(&mut d, rep_id, true, CandidateReason::ExistingLead, None);
+                    d.reason = join(&["existing lead of ", &key, ": ", self.rep_name(ri)]);
+                    step_reason(&mut d);
+                    self.assign(state, &mut d, ri, Via::ExistingLead, lead, None, opts.now);
+                    return d;
+                }
+                Some(u) => {
+                    candidate(&mut d, rep_id, false, u.into(), None);
+                    step(&mut d, || {
+                        format!(
+                            "existing lead of {key}: {} is {}, routing normally",
+                            self.rep_name(ri),
+                            u.describe()
+                        )
+                    });
+                }
+            }
+        }
+
+        let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
+        if let Some((domain, ri)) = account
+            .as_ref()
+            .filter(|_| owner_first)
+            .and_then(|hit| Some((self.account_label(hit), hit.owner?)))
+        {
             let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
             let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
             match blocked {
@@ -166,7 +209,17 @@ impl Router {
             return d;
         }
 
-        let Some(rule) = rule.and_then(|i| self.rules.get(i)) else {
+        if let (Some(ar), Some(hit)) = (account_rule.and_then(|i| self.rules.get(i)), &account) {
+            if self.account_rule(state, &mut d, ar, hit, lead, total, &clock, caps, opts.now) {
+                return d;
+            }
+        }
+
+        // `classify` keeps `account_owner` rules aside: they never decide here.
+        let Some(rule) = rule
+            .and_then(|i| self.rules.get(i))
+            .filter(|r| r.target != Target::AccountOwner)
+        else {
             self.fallback(
                 state,
                 &mut d,
@@ -217,8 +270,177 @@ impl Router {
                 self.route_to_team(state, &mut d, ti, lead, total, &[], sla, opts.now, &clock);
             }
             Target::Pool(pi) => self.pool_lead(state, &mut d, pi, lead, total, opts.now),
+            Target::AccountOwner => {}
         }
         d
+    }
+
+    /// An `account_owner` rule: the owner if available, else the account's team.
+    /// False when neither can take it, for the next matching rule to decide.
+    #[allow(clippy::too_many_arguments)]
+    fn account_rule<'r>(
+        &'r self,
+        state: &mut State,
+        d: &mut Decision<'r>,
+        rule: &'r crate::model::Rule,
+        hit: &AccountHit,
+        lead: &Lead,
+        total: Option<f64>,
+        clock: &Clock,
+        caps: LeadCaps,
+        now: i64,
+    ) -> bool {
+        let label = self.account_label(hit);
+        if let Some(ri) = hit.owner {
+            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+            match self.blocked(state, ri, clock, Checks::ALL, caps) {
+                None => {
+                    d.rule = Some(&rule.id);
+                    candidate(d, rep_id, true, CandidateReason::AccountOwner, None);
+                    d.reason = join(&[
+                        "rule \"",
+                        &rule.id,
+                        "\": known account ",
+                        &label,
+                        ": account owner ",
+                        self.rep_name(ri),
+                    ]);
+                    step_reason(d);
+                    self.assign(
+                        state,
+                        d,
+                        ri,
+                        Via::AccountOwner,
+                        lead,
+                        rule.sla.as_ref(),
+                        now,
+                    );
+                    return true;
+                }
+                Some(u) => {
+                    candidate(d, rep_id, false, u.into(), None);
+                    step(d, || {
+                        format!(
+                            "rule \"{}\": known account {label}: owner {} is {}",
+                            rule.id,
+                            self.rep_name(ri),
+                            u.describe()
+                        )
+                    });
+                }
+            }
+        }
+        let team = hit
+            .account
+            .and_then(|i| self.accounts.as_ref()?.get(i))
+            .and_then(|a| a.team);
+        let Some(ti) = team else {
+            step(d, || {
+                format!(
+                    "rule \"{}\": known account {label}: nobody to take it, next rule",
+                    rule.id
+                )
+            });
+            return false;
+        };
+        d.rule = Some(&rule.id);
+        step(d, || {
+            format!(
+                "rule \"{}\": known account {label}: the owner's team",
+                rule.id
+            )
+        });
+        let sla = rule
+            .sla
+            .as_ref()
+            .or_else(|| self.teams.get(ti).and_then(|t| t.sla.as_ref()));
+        self.route_to_team(state, d, ti, lead, total, &[], sla, now, clock);
+        true
+    }
+
+    /// The lead's lead-to-lead keys: the person, then (by company, for a business
+    /// address) the domain.
+    fn existing_keys(&self, lead: &Lead) -> Vec<(String, String)> {
+        let Some((acc, (_, company))) = self
+            .accounts
+            .as_ref()
+            .and_then(|a| Some((a, a.lead_to_lead?)))
+        else {
+            return Vec::new();
+        };
+        let Some(email) = lead
+            .get(acc.slot)
+            .as_str()
+            .filter(|e| crate::email::is_valid(e))
+        else {
+            return Vec::new();
+        };
+        let mut keys = vec![(existing::person_key(email), email.trim().to_lowercase())];
+        if company && !crate::email::is_free_in(email, self.free_email.as_deref()) {
+            if let Some(domain) = crate::email::domain(email) {
+                keys.push((existing::company_key(domain), domain.to_lowercase()));
+            }
+        }
+        keys
+    }
+
+    /// Who has the person's or company's lead within the window, and which it was.
+    fn existing_holder(&self, state: &State, lead: &Lead, now: i64) -> Option<(String, usize)> {
+        let (window, _) = self.accounts.as_ref()?.lead_to_lead?;
+        self.existing_keys(lead)
+            .into_iter()
+            .find_map(|(key, shown)| {
+                let h = state.existing.get(&key)?;
+                (now.saturating_sub(h.at) <= window && h.at.saturating_sub(now) <= window)
+                    .then_some((shown, h.rep as usize))
+            })
+    }
+
+    /// Remembers who got an assigned lead, for the person's and company's next ones.
+    fn note_existing(&self, state: &mut State, lead: &Lead, d: &Decision, now: i64) {
+        let Some((window, _)) = self.accounts.as_ref().and_then(|a| a.lead_to_lead) else {
+            return;
+        };
+        let Some(ri) = d
+            .rep
+            .filter(|_| d.outcome == Outcome::Assigned)
+            .and_then(|r| self.rep_ids.get(r))
+        else {
+            return;
+        };
+        let holder = Holder {
+            at: now,
+            rep: *ri as u32,
+        };
+        for (key, _) in self.existing_keys(lead) {
+            state
+                .existing
+                .record(&key, holder, window, existing::MAX_EXISTING);
+        }
+    }
+
+    /// How a matched account is named in reasons: the domain for `accounts.owners`,
+    /// else the account's name, how it matched and, when inherited, whose owner it is.
+    fn account_label(&self, hit: &AccountHit) -> String {
+        let Some(a) = hit.account.and_then(|i| self.accounts.as_ref()?.get(i)) else {
+            return hit.matched.clone();
+        };
+        let how = match hit.tier {
+            Tier::Domain => join(&["domain ", &hit.matched]),
+            Tier::Name => join(&["name \"", &hit.matched, "\""]),
+            Tier::Fuzzy => join(&[
+                "similar name \"",
+                &hit.matched,
+                "\" ",
+                &fmt_num((hit.score * 100.0).round() / 100.0),
+            ]),
+        };
+        let parent = a
+            .owner_from
+            .and_then(|p| self.accounts.as_ref()?.get(p))
+            .map(|p| join(&[", owner of parent ", &p.name]))
+            .unwrap_or_default();
+        join(&[&a.name, " (", &how, &parent, ")"])
     }
 
     /// Sends the lead to a team: strategy, then default owner, then fallback.
@@ -343,6 +565,7 @@ impl Router {
         Computed {
             score: total,
             grade,
+            account: None,
         }
     }
 

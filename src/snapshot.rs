@@ -35,6 +35,19 @@ pub struct Snapshot {
     /// Leads routed within the remembered window, oldest first: a repeat is replayed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routed_leads: Vec<RoutedLead>,
+    /// Lead-to-lead: who has each recent person's and company's lead, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub existing_leads: Vec<ExistingLead>,
+}
+
+/// The rep who has a person's (`person:EMAIL`) or company's (`company:DOMAIN`) latest
+/// lead, since `at`.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct ExistingLead {
+    pub key: String,
+    pub rep: String,
+    pub at: i64,
 }
 
 /// A remembered lead's placement, by ids.
@@ -118,6 +131,7 @@ impl Router {
             pooled: BTreeMap::new(),
             assignments: BTreeMap::new(),
             ledger: Default::default(),
+            existing: Default::default(),
         }
     }
 
@@ -211,6 +225,17 @@ impl Router {
                         rule: name(self.rules.iter().map(|x| x.id.as_str()).collect(), r.rule),
                         score: r.score,
                     }
+                })
+                .collect(),
+            existing_leads: state
+                .existing
+                .iter()
+                .filter_map(|(key, h)| {
+                    Some(ExistingLead {
+                        key: key.to_string(),
+                        rep: self.reps.get(h.rep as usize)?.id.clone(),
+                        at: h.at,
+                    })
                 })
                 .collect(),
         }
@@ -343,6 +368,16 @@ impl Router {
                 .ledger
                 .record(&l.lead_id, routed, i64::MAX, usize::MAX);
         }
+        // A rep no longer in the config is forgotten with their leads.
+        for e in &snap.existing_leads {
+            if let Some(ri) = self.rep_ids.get(&e.rep) {
+                let holder = crate::state::Holder {
+                    at: e.at,
+                    rep: *ri as u32,
+                };
+                state.existing.record(&e.key, holder, i64::MAX, usize::MAX);
+            }
+        }
         Ok(state)
     }
 
@@ -403,6 +438,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             "pooled",
             "assignments",
             "routed_leads",
+            "existing_leads",
         ],
         &["version"],
     )?;
@@ -582,8 +618,17 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             score: r.f64(&l, "score"),
         })
     });
+    let existing_leads = r.list(&o, "existing_leads", |r, v, p| {
+        let e = r.obj(v, p, &["key", "rep", "at"], &["key", "rep", "at"])?;
+        Some(ExistingLead {
+            key: r.req_string(&e, "key"),
+            rep: r.req_string(&e, "rep"),
+            at: r.i64(&e, "at").unwrap_or(0),
+        })
+    });
     Some(Snapshot {
         routed_leads,
+        existing_leads,
         version: r.uint(&o, "version", u64::from(u32::MAX)).unwrap_or(0) as u32,
         routed: r.uint(&o, "routed", u64::MAX).unwrap_or(0),
         reps,

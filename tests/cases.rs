@@ -68,6 +68,28 @@ fn check(file: &str, i: usize, d: &Value, expect: &Value) -> Vec<String> {
                     }
                 }
             }
+            // The trace's account match: each listed key equal (null: no match).
+            "account" => {
+                let got = &d["trace"]["account"];
+                match want.as_object() {
+                    None if got.is_null() => {}
+                    None => problems.push(format!("{file} step {i}: account want none, got {got}")),
+                    Some(keys) => {
+                        for (key, value) in keys {
+                            let same = match (value.as_f64(), got[key].as_f64()) {
+                                (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+                                _ => got[key] == *value,
+                            };
+                            if !same {
+                                problems.push(format!(
+                                    "{file} step {i}: account {key}: want {value}, got {}",
+                                    got[key]
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
             "reason_contains" => {
                 let r = d["reason"].as_str().unwrap_or("");
                 if !r.contains(want.as_str().unwrap()) {

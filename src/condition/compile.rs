@@ -55,6 +55,7 @@ struct Ctx<'a> {
     scope: Scope,
     limits: &'a Limits,
     free: Option<&'a super::FreeList>,
+    accounts: Option<&'a super::AccountFields>,
     errors: &'a mut ConfigErrors,
 }
 
@@ -80,6 +81,22 @@ pub fn compile_with(
     free: Option<&super::FreeList>,
     errors: &mut ConfigErrors,
 ) -> Option<Cond> {
+    compile_in(value, path, schema, scope, limits, free, None, errors)
+}
+
+/// [`compile_with`] where `account.*` names the matched account's fields (routing
+/// rules of a config with accounts).
+#[allow(clippy::too_many_arguments)]
+pub fn compile_in(
+    value: &Value,
+    path: &str,
+    schema: &Schema,
+    scope: Scope,
+    limits: &Limits,
+    free: Option<&super::FreeList>,
+    accounts: Option<&super::AccountFields>,
+    errors: &mut ConfigErrors,
+) -> Option<Cond> {
     let before = errors.len();
     let mut ctx = Ctx {
         text_path: None,
@@ -87,6 +104,7 @@ pub fn compile_with(
         scope,
         limits,
         free,
+        accounts,
         errors,
     };
     let cond = ctx.node(value, path, 0);
@@ -322,6 +340,18 @@ impl Ctx<'_> {
                 self.schema.field_type(slot).unwrap_or(FieldType::String),
             ));
         }
+        if let Some(rest) = name.strip_prefix("account.") {
+            if let Some(found) = self.accounts.and_then(|a| a.lookup(rest)) {
+                return Some(found);
+            }
+            if self.accounts.is_none() {
+                self.errors.push(
+                    path,
+                    format!("\"{name}\" is known only in routing rules of a config with accounts"),
+                );
+                return None;
+            }
+        }
         match computed {
             Some(c) if self.scope == Scope::Routing => Some(c),
             Some(_) => {
@@ -336,6 +366,11 @@ impl Ctx<'_> {
                 if self.scope == Scope::Routing {
                     names.extend(["score", "grade"]);
                 }
+                let account_names: Vec<String> = self
+                    .accounts
+                    .map(|a| a.names().collect())
+                    .unwrap_or_default();
+                names.extend(account_names.iter().map(String::as_str));
                 let mut e = ConfigErrors::default();
                 e.unknown(path, "field", name, names);
                 if let Some(err) = e.0.pop() {

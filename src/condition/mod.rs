@@ -1,12 +1,14 @@
 //! Conditions over lead fields: compiled once from JSON or text into a tree with
 //! fields resolved to slots, lists to sets and regexes prepared; evaluated per lead.
 
+pub mod account;
 mod compile;
 mod fold;
 mod prefilter;
 pub mod text;
 
-pub use compile::{compile, compile_with, Scope};
+pub use account::{AccountFields, AccountRef, AccountView};
+pub use compile::{compile, compile_in, compile_with, Scope};
 
 use crate::email;
 use crate::fxhash::FxHashSet as HashSet;
@@ -23,6 +25,8 @@ pub enum FieldRef {
     Score,
     /// The lead's grade (routing rules only).
     Grade,
+    /// The matched account (routing rules only, with accounts configured).
+    Account(AccountRef),
 }
 
 /// Values computed during routing that conditions may read.
@@ -30,6 +34,8 @@ pub enum FieldRef {
 pub struct Computed<'a> {
     pub score: Option<f64>,
     pub grade: Option<&'a str>,
+    /// The account the lead matched, if any.
+    pub account: Option<AccountView<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +110,7 @@ impl Cond {
             Cond::Pred { field, test } => {
                 let grade;
                 let score;
+                let account;
                 let v: &Val = match field {
                     FieldRef::Slot(s) => lead.get(*s),
                     FieldRef::Score => {
@@ -115,6 +122,14 @@ impl Cond {
                             .grade
                             .map_or(Val::Missing, |g| Val::Str(std::borrow::Cow::Borrowed(g)));
                         &grade
+                    }
+                    FieldRef::Account(AccountRef::Value(i)) => computed
+                        .account
+                        .and_then(|a| a.values.get(*i))
+                        .unwrap_or(&Val::Missing),
+                    FieldRef::Account(r) => {
+                        account = AccountView::read(computed.account.as_ref(), *r);
+                        &account
                     }
                 };
                 test.eval(v)

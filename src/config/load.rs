@@ -123,6 +123,7 @@ pub fn load_value_report(value: &Value, limits: &Limits) -> Loaded {
                 limits.accounts,
                 "accounts",
             );
+            over("accounts.list", a.list.len(), limits.accounts, "accounts");
         }
     }
     Loaded {
@@ -659,13 +660,110 @@ fn read_scoring(r: &mut Reader, v: &Value, path: &str) -> Option<Scoring> {
 }
 
 fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
-    let o = r.obj(v, path, &["field", "owners"], &["owners"])?;
+    let o = r.obj(
+        v,
+        path,
+        &[
+            "field",
+            "owners",
+            "company_field",
+            "country_field",
+            "list",
+            "csv",
+            "fields",
+            "fuzzy_threshold",
+            "prefer",
+            "inherit_owner",
+            "skip_mql",
+            "owner_first",
+            "lead_to_lead",
+        ],
+        &[],
+    )?;
     Some(Accounts {
         field: r.string(&o, "field"),
         owners: crate::sort::btree_map(r.map(&o, "owners", |r, v, p| match v {
             Value::String(s) => Some(s.clone()),
             v => {
                 r.expected(p, "a rep id", v);
+                None
+            }
+        })),
+        company_field: r.string(&o, "company_field"),
+        country_field: r.string(&o, "country_field"),
+        list: r.list(&o, "list", read_account),
+        csv: r.string(&o, "csv"),
+        fields: crate::sort::btree_map(
+            r.map(&o, "fields", |r, v, p| r.choice_value(v, p, FIELD_TYPES)),
+        ),
+        fuzzy_threshold: r.f64(&o, "fuzzy_threshold"),
+        prefer: r.choice(
+            &o,
+            "prefer",
+            &[
+                ("largest", AccountPrefer::Largest),
+                ("most_recent", AccountPrefer::MostRecent),
+            ],
+        ),
+        inherit_owner: r.bool(&o, "inherit_owner"),
+        skip_mql: r.bool(&o, "skip_mql"),
+        owner_first: r.bool(&o, "owner_first"),
+        lead_to_lead: r.nested(&o, "lead_to_lead", |r, v, p| {
+            let l = r.obj(v, p, &["days", "by"], &["days"])?;
+            Some(LeadToLead {
+                days: r.uint(&l, "days", 3650).unwrap_or(0) as u32,
+                by: r
+                    .choice(
+                        &l,
+                        "by",
+                        &[
+                            ("person", LeadToLeadBy::Person),
+                            ("company", LeadToLeadBy::Company),
+                        ],
+                    )
+                    .unwrap_or_default(),
+            })
+        }),
+    })
+}
+
+fn read_account(r: &mut Reader, v: &Value, path: &str) -> Option<Account> {
+    let o = r.obj(
+        v,
+        path,
+        &[
+            "id",
+            "name",
+            "domains",
+            "website",
+            "country",
+            "parent",
+            "owner",
+            "team",
+            "employees",
+            "last_active",
+            "fields",
+        ],
+        &["id", "name"],
+    )?;
+    Some(Account {
+        id: r.req_string(&o, "id"),
+        name: r.req_string(&o, "name"),
+        domains: r.strings(&o, "domains"),
+        website: r.string(&o, "website"),
+        country: r.string(&o, "country"),
+        parent: r.string(&o, "parent"),
+        owner: r.string(&o, "owner"),
+        team: r.string(&o, "team"),
+        employees: r.f64(&o, "employees"),
+        last_active: match o.map.get("last_active") {
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => r.string(&o, "last_active"),
+        },
+        fields: crate::sort::btree_map(r.map(&o, "fields", |r, v, p| match v {
+            Value::String(_) | Value::Number(_) | Value::Bool(_) => Some(v.clone()),
+            v => {
+                r.expected(p, "a string, number or boolean", v);
                 None
             }
         })),
@@ -676,7 +774,7 @@ fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
     let o = r.obj(
         v,
         path,
-        &["id", "when", "rep", "team", "pool", "sla"],
+        &["id", "when", "rep", "team", "pool", "account_owner", "sla"],
         &["id"],
     )?;
     Some(Rule {
@@ -685,6 +783,7 @@ fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
         rep: r.string(&o, "rep"),
         team: r.string(&o, "team"),
         pool: r.string(&o, "pool"),
+        account_owner: r.bool(&o, "account_owner"),
         sla: r.nested(&o, "sla", read_sla),
     })
 }

@@ -14,7 +14,17 @@ impl Config {
             r.phone = None;
             r.performance = None;
         }
-        c.accounts = None;
+        // Rules may read `account.*`: the section's shape stays, its accounts go.
+        c.accounts = c.accounts.take().and_then(|a| {
+            (!a.fields.is_empty() || !a.list.is_empty() || a.csv.is_some()).then(|| {
+                super::raw::Accounts {
+                    owners: Default::default(),
+                    list: Vec::new(),
+                    csv: None,
+                    ..a
+                }
+            })
+        });
         c.crm = None;
         c
     }

@@ -632,8 +632,119 @@ pub struct Accounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Domain to owner rep id.
+    #[serde(default)]
     #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
     pub owners: BTreeMap<String, String>,
+    /// The lead field holding the company name (name tiers). Default `company`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_field: Option<String>,
+    /// The lead field holding the country (tie-break). Default `country`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_field: Option<String>,
+    /// Accounts as records (a CRM's accounts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub list: Vec<Account>,
+    /// More accounts as CSV text (a CRM export with a header row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<String>,
+    /// Free account fields rules may test as `account.NAME`, with their types.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, FieldType>"))]
+    pub fields: BTreeMap<String, FieldType>,
+    /// Lowest Jaro-Winkler similarity (0-1) of normalised names for a fuzzy match.
+    /// Default 0.92; 1 turns the fuzzy tier off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuzzy_threshold: Option<f64>,
+    /// Among equally good matches (after the same country): `largest` (default,
+    /// `employees`, then most recently active) or `most_recent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefer: Option<AccountPrefer>,
+    /// A subsidiary without an owner (or team) takes its parent's. Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherit_owner: Option<bool>,
+    /// Matched leads are never nurture: the MQL threshold does not apply to them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_mql: Option<bool>,
+    /// Try the account owner before the rules (default true). With false, only a rule
+    /// with `account_owner` sends a matched lead to its owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_first: Option<bool>,
+    /// A second lead from the same person (or company) within the window goes to the
+    /// rep who has the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_to_lead: Option<LeadToLead>,
+}
+
+/// Lead-to-lead matching: the rep who has a person's or company's recent lead.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LeadToLead {
+    /// How long after an assignment a later lead follows it.
+    pub days: u32,
+    /// `company` (default: the same email or, for business addresses, the same domain)
+    /// or `person` (the same email only).
+    #[serde(default)]
+    pub by: LeadToLeadBy,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeadToLeadBy {
+    Person,
+    #[default]
+    Company,
+}
+
+/// One account.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    /// Email domains of the account (subdomains match too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
+    /// Its web site; the site's domain matches like `domains`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The parent account's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Owner rep id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The owner's team id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Head count (tie-break `largest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees: Option<f64>,
+    /// Last activity, ISO 8601 or ms (tie-break `most_recent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_active: Option<String>,
+    /// Values of the free fields declared in `accounts.fields`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string | number | boolean>"))]
+    pub fields: BTreeMap<String, serde_json::Value>,
+}
+
+/// The tie-break among equally good account matches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccountPrefer {
+    #[default]
+    Largest,
+    MostRecent,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -646,13 +757,17 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(type = "Condition"))]
     pub when: Option<RawCondition>,
-    /// Exactly one of `rep`, `team`, `pool`.
+    /// Exactly one of `rep`, `team`, `pool`, `account_owner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rep: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<String>,
+    /// `true`: the matched account's owner if available, else the owner's team; with
+    /// neither (or no account), the next matching rule decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_owner: Option<bool>,
     /// First-touch SLA for leads this rule assigns (overrides the team's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<Sla>,

@@ -1,6 +1,7 @@
 //! The compiled, immutable router: reps, teams, rules, pools, scoring and caps with ids
 //! resolved to indexes and conditions prepared. Built once by `compile`.
 
+pub mod account;
 pub mod cap;
 pub mod compile;
 pub mod rep;
@@ -43,6 +44,8 @@ pub enum Target {
     Rep(usize),
     Team(usize),
     Pool(usize),
+    /// The matched account's owner, else its team, else the next matching rule.
+    AccountOwner,
 }
 
 #[derive(Debug, Clone)]
@@ -70,11 +73,7 @@ pub struct Pool {
     pub require: Vec<team::Criterion>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Accounts {
-    pub slot: usize,
-    pub owners: HashMap<Box<str>, usize>,
-}
+pub use account::Accounts;
 
 /// A compiled routing config. Immutable: routing state lives in [`crate::State`].
 #[derive(Debug, Clone)]

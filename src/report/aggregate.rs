@@ -22,7 +22,7 @@ pub fn via_name(v: Via) -> &'static str {
     v.as_str()
 }
 
-const VIAS: [Via; 10] = Via::ALL;
+const VIAS: [Via; Via::ALL.len()] = Via::ALL;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ConvTally {
@@ -111,7 +111,7 @@ pub struct Tally {
     pub leads: u64,
     outcomes: Outcomes,
     rejected_by: BTreeMap<String, u64>,
-    via: [u64; 10],
+    via: [u64; VIAS.len()],
     unmatched: u64,
     reps: Vec<RepTally>,
     teams: Vec<TeamTally>,
@@ -136,7 +136,7 @@ impl Tally {
             leads: 0,
             outcomes: Outcomes::default(),
             rejected_by: BTreeMap::new(),
-            via: [0; 10],
+            via: [0; VIAS.len()],
             unmatched: 0,
             reps: vec![RepTally::default(); router.reps.len()],
             teams: router

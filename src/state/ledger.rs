@@ -19,15 +19,37 @@ pub struct Routed {
     pub score: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Ledger {
-    by_id: BTreeMap<String, Routed>,
+/// An entry of a [`Ledger`]: it knows when it was recorded.
+pub trait Timed: Copy {
+    fn at(&self) -> i64;
+}
+
+impl Timed for Routed {
+    fn at(&self) -> i64 {
+        self.at
+    }
+}
+
+/// Entries by key, forgotten oldest first (routed leads by id; also the existing
+/// leads by person and company, `super::existing`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ledger<T = Routed> {
+    by_id: BTreeMap<String, T>,
     /// `(routed at, id)` in the order they were recorded, for forgetting oldest first.
     order: VecDeque<(i64, String)>,
 }
 
-impl Ledger {
-    pub fn get(&self, id: &str) -> Option<&Routed> {
+impl<T> Default for Ledger<T> {
+    fn default() -> Self {
+        Ledger {
+            by_id: BTreeMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+}
+
+impl<T: Timed> Ledger<T> {
+    pub fn get(&self, id: &str) -> Option<&T> {
         self.by_id.get(id)
     }
 
@@ -41,11 +63,11 @@ impl Ledger {
 
     /// Records (or replaces) a lead's placement, then forgets what is older than
     /// `window_ms` before `at` or beyond `max` entries.
-    pub fn record(&mut self, id: &str, r: Routed, window_ms: i64, max: usize) {
+    pub fn record(&mut self, id: &str, r: T, window_ms: i64, max: usize) {
         if self.by_id.insert(id.to_string(), r).is_none() {
-            self.order.push_back((r.at, id.to_string()));
+            self.order.push_back((r.at(), id.to_string()));
         }
-        let horizon = r.at.saturating_sub(window_ms);
+        let horizon = r.at().saturating_sub(window_ms);
         while let Some((at, _)) = self.order.front() {
             let over = self.by_id.len() > max;
             if *at >= horizon && !over {
@@ -56,8 +78,8 @@ impl Ledger {
             };
             match self.by_id.get(&id) {
                 // Replaced since with a recent placement: it moves to its new time.
-                Some(e) if e.at != at && e.at >= horizon && !over => {
-                    let at = e.at;
+                Some(e) if e.at() != at && e.at() >= horizon && !over => {
+                    let at = e.at();
                     self.order.push_back((at, id));
                 }
                 _ => {
@@ -73,7 +95,7 @@ impl Ledger {
     }
 
     /// In the order recorded (for snapshots).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Routed)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
         self.order
             .iter()
             .filter_map(|(_, id)| self.by_id.get_key_value(id).map(|(k, v)| (k.as_str(), v)))

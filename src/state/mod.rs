@@ -4,10 +4,12 @@
 use crate::config::Status;
 use std::collections::{BTreeMap, VecDeque};
 
+pub mod existing;
 mod ledger;
 mod records;
 
-pub use ledger::{Ledger, Routed};
+pub use existing::{ExistingLeads, Holder};
+pub use ledger::{Ledger, Routed, Timed};
 pub use records::{Assignment, LeadFields, PooledLead};
 
 /// How many periods of each kind (day, week, month) a rep's counters remember. A call
@@ -181,6 +183,8 @@ pub struct State {
     pub(crate) assignments: BTreeMap<String, Assignment>,
     /// Leads already routed, by id (a repeat is replayed, not routed again).
     pub(crate) ledger: Ledger,
+    /// Who has each recent person's and company's lead (lead-to-lead).
+    pub(crate) existing: ExistingLeads,
 }
 
 impl State {

@@ -1,16 +1,43 @@
-//! The accounts section: email domains of known accounts and their owners (a hash
-//! lookup at routing time, subdomains included).
+//! The accounts section: `owners` (domain to rep) and the account list (JSON records
+//! and CSV text), compiled once into hash indexes by domain, normalised name and fuzzy
+//! block, with owners inherited from parent accounts.
 
 use super::Ctx;
-use crate::config::Config;
+use crate::accounts::{normalize, website_domain};
+use crate::condition::account::BUILT_IN;
+use crate::condition::AccountFields;
+use crate::config::{Account as RawAccount, Config, FieldType};
 use crate::error::ConfigErrors;
 use crate::fxhash::FxHashMap as HashMap;
-use crate::model::Accounts;
+use crate::lead::Val;
+use crate::model::account::{edit_keys, Account, Accounts};
+use std::borrow::Cow;
+
+/// Parent chains longer than this are a cycle (or a mistake).
+const MAX_DEPTH: usize = 32;
+const DEFAULT_FUZZY: f64 = 0.92;
 
 pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> Option<Accounts> {
     let a = config.accounts.as_ref()?;
     let field = a.field.as_deref().unwrap_or("email");
     let slot = ctx.ids.slot(field, "accounts.field".into(), errors)?;
+    let optional_slot =
+        |name: Option<&str>, default: &str, path: &str, errors: &mut ConfigErrors| match name {
+            Some(n) => ctx.ids.slot(n, path.into(), errors),
+            None => ctx.ids.schema.slot(default),
+        };
+    let company_slot = optional_slot(
+        a.company_field.as_deref(),
+        "company",
+        "accounts.company_field",
+        errors,
+    );
+    let country_slot = optional_slot(
+        a.country_field.as_deref(),
+        "country",
+        "accounts.country_field",
+        errors,
+    );
     let mut owners = HashMap::with_capacity_and_hasher(a.owners.len(), Default::default());
     for (domain, owner) in &a.owners {
         let path = format!("accounts.owners.{domain}");
@@ -21,5 +48,258 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
             );
         }
     }
-    Some(Accounts { slot, owners })
+    for name in a.fields.keys() {
+        if BUILT_IN.iter().any(|(b, _)| b == name)
+            || crate::condition::account::COMPUTED.contains(&name.as_str())
+        {
+            errors.push(
+                format!("accounts.fields.{name}"),
+                format!("\"{name}\" is a built-in account field"),
+            );
+        }
+    }
+    let fields = AccountFields::new(a.fields.iter().map(|(n, t)| (n.as_str(), *t)));
+    let threshold = a.fuzzy_threshold.unwrap_or(DEFAULT_FUZZY);
+    if !(0.0..=1.0).contains(&threshold) {
+        errors.push(
+            "accounts.fuzzy_threshold",
+            format!("{threshold} is not between 0 and 1"),
+        );
+    }
+
+    // Every account with the path its problems are reported at.
+    let mut raw: Vec<(String, &RawAccount)> = a
+        .list
+        .iter()
+        .enumerate()
+        .map(|(i, acc)| (format!("accounts.list[{i}]"), acc))
+        .collect();
+    let from_csv = a
+        .csv
+        .as_deref()
+        .map(|t| crate::accounts::csv::read_csv(t, "accounts.csv", errors))
+        .unwrap_or_default();
+    raw.extend(from_csv.iter().map(|acc| {
+        (
+            format!("accounts.csv[\"{}\"]", crate::lead::preview(&acc.id)),
+            acc,
+        )
+    }));
+    if raw.len() > ctx.limits.accounts {
+        errors.push(
+            "accounts",
+            format!(
+                "{} accounts, more than the limit of {}",
+                raw.len(),
+                ctx.limits.accounts
+            ),
+        );
+        return None;
+    }
+
+    let mut ids: HashMap<&str, u32> = HashMap::default();
+    for (i, (path, acc)) in raw.iter().enumerate() {
+        if ids.insert(acc.id.as_str(), i as u32).is_some() {
+            errors.push(
+                format!("{path}.id"),
+                format!("duplicate account id \"{}\"", acc.id),
+            );
+        }
+    }
+    let parents: Vec<Option<u32>> = raw
+        .iter()
+        .map(|(path, acc)| {
+            let p = acc.parent.as_deref()?;
+            let found = ids.get(p).copied();
+            if found.is_none() {
+                errors.push(format!("{path}.parent"), format!("unknown account \"{p}\""));
+            }
+            found
+        })
+        .collect();
+    let own_owner: Vec<Option<usize>> = raw
+        .iter()
+        .map(|(path, acc)| {
+            let o = acc.owner.as_deref()?;
+            ctx.ids.rep(o, format!("{path}.owner"), errors)
+        })
+        .collect();
+    let own_team: Vec<Option<usize>> = raw
+        .iter()
+        .map(|(path, acc)| {
+            let t = acc.team.as_deref()?;
+            ctx.ids.team(t, format!("{path}.team"), errors)
+        })
+        .collect();
+    let inherit = a.inherit_owner.unwrap_or(true);
+    // The first ancestor (self included) with a value, and which one it was.
+    let inherited = |own: &[Option<usize>], i: usize| -> (Option<usize>, Option<u32>) {
+        let mut at = i;
+        for depth in 0..MAX_DEPTH {
+            if let Some(v) = own.get(at).copied().flatten() {
+                return (Some(v), (depth > 0).then_some(at as u32));
+            }
+            match parents.get(at).copied().flatten() {
+                Some(p) if inherit => at = p as usize,
+                _ => break,
+            }
+        }
+        (None, None)
+    };
+
+    let free = ctx.free_email.map(|f| &**f);
+    let mut list = Vec::with_capacity(raw.len());
+    let mut by_domain: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+    let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+    let mut fuzzy: Vec<(u64, u32)> = Vec::new();
+    for (i, (path, acc)) in raw.iter().enumerate() {
+        let n = i as u32;
+        let norm = normalize(&acc.name);
+        let mut domains: Vec<String> = acc
+            .domains
+            .iter()
+            .map(|d| super::screening::normalize_domain(d))
+            .collect();
+        domains.extend(acc.website.as_deref().and_then(website_domain));
+        domains.sort_unstable();
+        domains.dedup();
+        for d in domains {
+            // A free-mail domain never identifies an account.
+            if d.is_empty() || crate::email::is_free_in(&format!("x@{d}"), free) {
+                continue;
+            }
+            by_domain.entry(d.into_boxed_str()).or_default().push(n);
+        }
+        if !norm.is_empty() {
+            by_name
+                .entry(norm.clone().into_boxed_str())
+                .or_default()
+                .push(n);
+            fuzzy.extend(edit_keys(&norm).into_iter().map(|k| (k, n)));
+        }
+        let (owner, owner_from) = inherited(&own_owner, i);
+        let (team, _) = inherited(&own_team, i);
+        let last_active = match acc.last_active.as_deref() {
+            None => i64::MIN,
+            Some(t) => t
+                .parse::<i64>()
+                .ok()
+                .or_else(|| crate::time::parse_datetime_ms(t))
+                .unwrap_or_else(|| {
+                    errors.push(
+                        format!("{path}.last_active"),
+                        format!("\"{}\" is not a date", crate::lead::preview(t)),
+                    );
+                    i64::MIN
+                }),
+        };
+        let mut values: Vec<Val<'static>> = [
+            Some(acc.id.clone()),
+            Some(acc.name.clone()),
+            acc.country.clone(),
+            acc.owner.clone(),
+            acc.team.clone(),
+            acc.parent.clone(),
+        ]
+        .into_iter()
+        .map(|v| v.map_or(Val::Missing, |s| Val::Str(Cow::Owned(s))))
+        .collect();
+        values.push(acc.employees.map_or(Val::Missing, Val::Num));
+        let from_list = path.starts_with("accounts.list");
+        for (name, ty) in &a.fields {
+            let v = acc.fields.get(name);
+            values.push(match v {
+                None => Val::Missing,
+                Some(v) => free_value(v, *ty).unwrap_or_else(|| {
+                    errors.push(
+                        format!("{path}.fields.{name}"),
+                        format!("expected a {}", type_name(*ty)),
+                    );
+                    Val::Missing
+                }),
+            });
+        }
+        if from_list {
+            for name in acc.fields.keys() {
+                if !a.fields.contains_key(name) {
+                    errors.unknown(
+                        format!("{path}.fields.{name}"),
+                        "account field",
+                        name,
+                        a.fields.keys().map(String::as_str),
+                    );
+                }
+            }
+        }
+        list.push(Account {
+            id: acc.id.clone().into_boxed_str(),
+            name: acc.name.clone().into_boxed_str(),
+            norm: norm.into_boxed_str(),
+            country: acc
+                .country
+                .as_deref()
+                .map(|c| c.trim().to_lowercase().into_boxed_str()),
+            owner,
+            owner_from,
+            team,
+            employees: acc.employees.unwrap_or(0.0),
+            last_active,
+            values: values.into_boxed_slice(),
+        });
+    }
+    fuzzy.sort_unstable();
+    let fuzzy_keys: Vec<u64> = fuzzy.iter().map(|(k, _)| *k).collect();
+    let (fuzzy_buckets, fuzzy_bits) = crate::model::account::buckets(&fuzzy_keys);
+    Some(Accounts {
+        slot,
+        company_slot,
+        country_slot,
+        owners,
+        list,
+        by_domain,
+        by_name,
+        fuzzy_buckets,
+        fuzzy_bits,
+        fuzzy_keys,
+        fuzzy_ids: fuzzy.iter().map(|(_, i)| *i).collect(),
+        fuzzy_threshold: threshold,
+        prefer: a.prefer.unwrap_or_default(),
+        skip_mql: a.skip_mql.unwrap_or(false),
+        owner_first: a.owner_first.unwrap_or(true),
+        fields,
+        lead_to_lead: a.lead_to_lead.as_ref().map(|l| {
+            (
+                i64::from(l.days) * 86_400_000,
+                l.by == crate::config::LeadToLeadBy::Company,
+            )
+        }),
+    })
+}
+
+fn type_name(t: FieldType) -> &'static str {
+    match t {
+        FieldType::String => "string",
+        FieldType::Number => "number",
+        FieldType::Boolean => "boolean",
+    }
+}
+
+/// A free field's value as its declared type (CSV cells arrive as text).
+fn free_value(v: &serde_json::Value, ty: FieldType) -> Option<Val<'static>> {
+    use serde_json::Value as J;
+    Some(match (ty, v) {
+        (FieldType::String, J::String(s)) => Val::Str(Cow::Owned(s.clone())),
+        (FieldType::String, J::Number(n)) => Val::Str(Cow::Owned(n.to_string())),
+        (FieldType::Number, J::Number(n)) => Val::Num(n.as_f64()?),
+        (FieldType::Number, J::String(s)) => {
+            Val::Num(s.trim().parse::<f64>().ok().filter(|n| n.is_finite())?)
+        }
+        (FieldType::Boolean, J::Bool(b)) => Val::Bool(*b),
+        (FieldType::Boolean, J::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Val::Bool(true),
+            "false" | "no" | "0" => Val::Bool(false),
+            _ => return None,
+        },
+        _ => return None,
+    })
 }

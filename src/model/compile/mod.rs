@@ -186,13 +186,19 @@ fn compile(config: Config, limits: Limits, errors: &mut ConfigErrors) -> Router 
         ids: &ids,
         limits: &limits,
         free_email: free_email.as_ref(),
+        account_fields: None,
     };
     let teams = teams::compile(&config, &ctx, errors);
     let (required, screening) = screening::compile(&config, &ctx, errors);
     let scoring = scoring::compile(&config, &ctx, errors);
     let accounts = accounts::compile(&config, &ctx, errors);
     let pools = pools::compile(&config, &ctx, &teams, errors);
-    let rules = rules::compile(&config, &ctx, errors);
+    // Only routing rules read `account.*`: they run after the account is matched.
+    let rules_ctx = Ctx {
+        account_fields: accounts.as_ref().map(|a| &a.fields),
+        ..ctx
+    };
+    let rules = rules::compile(&config, &rules_ctx, errors);
     let cap_rules = caps::compile(&config, &ctx, &teams, reps.len(), errors);
     let fallback = ids
         .rep(&config.fallback, "fallback".into(), errors)
@@ -247,6 +253,8 @@ pub(crate) struct Ctx<'c> {
     pub ids: &'c Ids<'c>,
     pub limits: &'c Limits,
     pub free_email: Option<&'c crate::condition::FreeList>,
+    /// What `account.*` names, where conditions may read it.
+    pub account_fields: Option<&'c crate::condition::AccountFields>,
 }
 
 impl Ctx<'_> {
@@ -258,13 +266,14 @@ impl Ctx<'_> {
         scope: crate::condition::Scope,
         errors: &mut ConfigErrors,
     ) -> Option<crate::condition::Cond> {
-        crate::condition::compile_with(
+        crate::condition::compile_in(
             raw,
             path,
             self.ids.schema,
             scope,
             self.limits,
             self.free_email,
+            self.account_fields,
             errors,
         )
     }

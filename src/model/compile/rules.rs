@@ -23,7 +23,13 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
             Some(w) => ctx.cond(w, &format!("{path}.when"), Scope::Routing, errors),
             None => Some(Cond::True),
         };
-        let targets = [r.rep.is_some(), r.team.is_some(), r.pool.is_some()];
+        let account_owner = r.account_owner == Some(true);
+        let targets = [
+            r.rep.is_some(),
+            r.team.is_some(),
+            r.pool.is_some(),
+            account_owner,
+        ];
         let n = targets.iter().filter(|t| **t).count();
         if n != 1 {
             errors.push(
@@ -47,6 +53,8 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
             ctx.ids
                 .pool(pool, format!("{path}.pool"), errors)
                 .map(Target::Pool)
+        } else if account_owner {
+            Some(Target::AccountOwner)
         } else {
             None
         };
