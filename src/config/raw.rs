@@ -732,7 +732,10 @@ pub struct Account {
     pub last_active: Option<String>,
     /// Values of the free fields declared in `accounts.fields`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string | number | boolean>"))]
+    #[cfg_attr(
+        feature = "ts",
+        tsify(type = "Record<string, string | number | boolean>")
+    )]
     pub fields: BTreeMap<String, serde_json::Value>,
 }
 
