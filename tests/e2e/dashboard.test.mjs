@@ -126,6 +126,9 @@ describe("rules dashboard", () => {
     try {
       await page.click("#load-sample");
       await page.waitForSelector("#errors-a li.ok");
+      // The config and the leads load independently: wait for the leads too (a clean-clone
+      // run once checked between the two).
+      await page.waitForFunction(() => /sample-leads\.jsonl/.test(document.querySelector("#source")?.textContent ?? ""));
       assert.match(await page.textContent("#source"), /sample-leads\.jsonl: 225,067 bytes, JSONL/);
       await run(page);
       const { report, csv } = engine(CONFIG, JSONL);
