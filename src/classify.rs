@@ -4,11 +4,11 @@
 //! parallel (Web Workers, stateless edge workers); assigning is sequential.
 
 use crate::condition::Computed;
+use crate::decision::step_reason;
 use crate::decision::{AccountMatch, Decision, Outcome, RuleCheck, RunnerUp, Trace, Via};
 use crate::lead::Lead;
 use crate::model::account::AccountHit;
 use crate::model::{Accounts, Router, Target};
-use crate::route::step_reason;
 use crate::text::join;
 
 /// A classified lead, ready to be assigned.

@@ -271,3 +271,36 @@ impl From<crate::model::rep::Unavailable> for CandidateReason {
         }
     }
 }
+
+// How routing writes the trace as it goes: steps and candidates, only when tracing.
+
+/// Records the decision's reason as a step (only when tracing).
+pub(crate) fn step_reason(d: &mut Decision) {
+    if let Some(t) = d.trace.as_mut() {
+        t.steps.push(d.reason.clone());
+    }
+}
+
+pub(crate) fn step(d: &mut Decision, f: impl FnOnce() -> String) {
+    if let Some(t) = d.trace.as_mut() {
+        t.steps.push(f());
+    }
+}
+
+pub(crate) fn candidate<'r>(
+    d: &mut Decision<'r>,
+    rep: &'r str,
+    chosen: bool,
+    reason: CandidateReason,
+    detail: Option<String>,
+) {
+    if let Some(t) = d.trace.as_mut() {
+        t.candidates.push(Candidate {
+            rep,
+            chosen,
+            reason,
+            detail,
+            rank: None,
+        });
+    }
+}

@@ -4,9 +4,8 @@
 use crate::classify::{Next, Ticket};
 use crate::clock::Clock;
 use crate::condition::Computed;
-use crate::decision::{
-    Candidate, CandidateReason, Decision, GroupScore, Outcome, Score, ScoreHit, Via,
-};
+use crate::decision::{candidate, step, step_reason};
+use crate::decision::{CandidateReason, Decision, GroupScore, Outcome, Score, ScoreHit, Via};
 use crate::error::LeadError;
 use crate::lead::Lead;
 use crate::model::account::{AccountHit, Tier};
@@ -146,7 +145,16 @@ impl Router {
                     candidate(&mut d, rep_id, true, CandidateReason::ExistingLead, None);
                     d.reason = join(&["existing lead of ", &key, ": ", self.rep_name(ri)]);
                     step_reason(&mut d);
-                    self.assign(state, &mut d, ri, Via::ExistingLead, lead, None, opts.now);
+                    self.assign(
+                        state,
+                        &mut d,
+                        ri,
+                        Via::ExistingLead,
+                        lead,
+                        caps,
+                        None,
+                        opts.now,
+                    );
                     return d;
                 }
                 Some(u) => {
@@ -178,7 +186,16 @@ impl Router {
                         self.rep_name(ri)
                     );
                     step_reason(&mut d);
-                    self.assign(state, &mut d, ri, Via::AccountOwner, lead, None, opts.now);
+                    self.assign(
+                        state,
+                        &mut d,
+                        ri,
+                        Via::AccountOwner,
+                        lead,
+                        caps,
+                        None,
+                        opts.now,
+                    );
                     return d;
                 }
                 Some(u) => {
@@ -224,6 +241,7 @@ impl Router {
                 state,
                 &mut d,
                 lead,
+                caps,
                 "no routing rule matched",
                 None,
                 opts.now,
@@ -246,6 +264,7 @@ impl Router {
                             ri,
                             Via::Rule,
                             lead,
+                            caps,
                             rule.sla.as_ref(),
                             opts.now,
                         );
@@ -258,7 +277,7 @@ impl Router {
                             self.rep_name(ri),
                             u.describe()
                         );
-                        self.fallback(state, &mut d, lead, &why, rule.sla.as_ref(), opts.now);
+                        self.fallback(state, &mut d, lead, caps, &why, rule.sla.as_ref(), opts.now);
                     }
                 }
             }
@@ -267,9 +286,20 @@ impl Router {
                     .sla
                     .as_ref()
                     .or_else(|| self.teams.get(ti).and_then(|t| t.sla.as_ref()));
-                self.route_to_team(state, &mut d, ti, lead, total, &[], sla, opts.now, &clock);
+                self.route_to_team(
+                    state,
+                    &mut d,
+                    ti,
+                    lead,
+                    caps,
+                    total,
+                    &[],
+                    sla,
+                    opts.now,
+                    &clock,
+                );
             }
-            Target::Pool(pi) => self.pool_lead(state, &mut d, pi, lead, total, opts.now),
+            Target::Pool(pi) => self.pool_lead(state, &mut d, pi, lead, caps, total, opts.now),
             Target::AccountOwner => {}
         }
         d
@@ -312,6 +342,7 @@ impl Router {
                         ri,
                         Via::AccountOwner,
                         lead,
+                        caps,
                         rule.sla.as_ref(),
                         now,
                     );
@@ -354,7 +385,7 @@ impl Router {
             .sla
             .as_ref()
             .or_else(|| self.teams.get(ti).and_then(|t| t.sla.as_ref()));
-        self.route_to_team(state, d, ti, lead, total, &[], sla, now, clock);
+        self.route_to_team(state, d, ti, lead, caps, total, &[], sla, now, clock);
         true
     }
 
@@ -451,6 +482,7 @@ impl Router {
         d: &mut Decision<'r>,
         ti: usize,
         lead: &Lead,
+        caps: LeadCaps,
         score: Option<f64>,
         exclude: &[usize],
         sla: Option<&Sla>,
@@ -458,16 +490,11 @@ impl Router {
         clock: &Clock,
     ) {
         let Some(team) = self.teams.get(ti) else {
-            self.fallback(state, d, lead, "unknown team", sla, now);
+            self.fallback(state, d, lead, caps, "unknown team", sla, now);
             return;
         };
         d.team = Some(&team.id);
         let computed = self.computed(score);
-        let matched_caps = self.matched_caps(lead, &computed);
-        let caps = LeadCaps {
-            rules: &self.cap_rules,
-            matched: &matched_caps,
-        };
         let picked = {
             let input = PickInput {
                 reps: &self.reps,
@@ -510,7 +537,7 @@ impl Router {
                     ")",
                 ]);
                 step_reason(d);
-                self.assign(state, d, ri, Via::Team, lead, sla, now);
+                self.assign(state, d, ri, Via::Team, lead, caps, sla, now);
                 return;
             }
         }
@@ -531,7 +558,7 @@ impl Router {
                     self.rep_name(owner)
                 );
                 step_reason(d);
-                self.assign(state, d, owner, Via::TeamDefaultOwner, lead, sla, now);
+                self.assign(state, d, owner, Via::TeamDefaultOwner, lead, caps, sla, now);
                 return;
             }
             let why = blocked.map_or("excluded".to_string(), |u| u.describe().to_string());
@@ -546,10 +573,10 @@ impl Router {
                 "{no_member}; default owner {} is {why}",
                 self.rep_name(owner)
             );
-            self.fallback(state, d, lead, &msg, sla, now);
+            self.fallback(state, d, lead, caps, &msg, sla, now);
             return;
         }
-        self.fallback(state, d, lead, &no_member, sla, now);
+        self.fallback(state, d, lead, caps, &no_member, sla, now);
     }
 
     /// Score and grade as conditions read them, from a total.
@@ -566,6 +593,14 @@ impl Router {
             score: total,
             grade,
             account: None,
+        }
+    }
+
+    /// The lead's conditional caps, from the rules whose condition holds (`matched`).
+    pub(crate) fn lead_caps<'a>(&'a self, matched: &'a [usize]) -> LeadCaps<'a> {
+        LeadCaps {
+            rules: &self.cap_rules,
+            matched,
         }
     }
 
@@ -594,11 +629,13 @@ impl Router {
 
     /// The fallback owner takes the lead, whatever their availability; its trace step
     /// carries `why`, so callers do not add one of their own.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn fallback<'r>(
         &'r self,
         state: &mut State,
         d: &mut Decision<'r>,
         lead: &Lead,
+        caps: LeadCaps,
         why: &str,
         sla: Option<&Sla>,
         now: i64,
@@ -608,7 +645,7 @@ impl Router {
         candidate(d, rep_id, true, CandidateReason::FallbackOwner, None);
         d.reason = format!("{why}: fallback owner {}", self.rep_name(ri));
         step_reason(d);
-        self.assign(state, d, ri, Via::Fallback, lead, sla, now);
+        self.assign(state, d, ri, Via::Fallback, lead, caps, sla, now);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -619,6 +656,7 @@ impl Router {
         ri: usize,
         via: Via,
         lead: &Lead,
+        caps: LeadCaps,
         sla: Option<&Sla>,
         now: i64,
     ) {
@@ -632,14 +670,9 @@ impl Router {
         d.calendar_url = rep.calendar_url.as_deref();
         let local = self.zone(rep.zone).local(now);
         let keys = crate::model::rep::period_keys(&local);
-        let matched = if self.cap_rules.is_empty() {
-            Vec::new()
-        } else {
-            self.matched_caps(lead, &self.computed(d.score.as_ref().map(|s| s.total)))
-        };
         if let Some(rs) = state.reps.get_mut(ri) {
             rs.add(keys);
-            for k in matched {
+            for &k in caps.matched {
                 if self.cap_rules.get(k).is_some_and(|c| c.applies_to(ri)) {
                     rs.add_capped(k, keys);
                 }
@@ -673,17 +706,19 @@ impl Router {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn pool_lead<'r>(
         &'r self,
         state: &mut State,
         d: &mut Decision<'r>,
         pi: usize,
         lead: &Lead,
+        caps: LeadCaps,
         score: Option<f64>,
         now: i64,
     ) {
         let Some(pool) = self.pools.get(pi) else {
-            self.fallback(state, d, lead, "unknown pool", None, now);
+            self.fallback(state, d, lead, caps, "unknown pool", None, now);
             return;
         };
         let id = d.lead_id.clone().unwrap_or_default();
@@ -764,36 +799,5 @@ impl Router {
 
     pub(crate) fn rep_name(&self, ri: usize) -> &str {
         self.reps.get(ri).map_or("?", |r| r.name.as_str())
-    }
-}
-
-/// Records the decision's reason as a step (only when tracing).
-pub(crate) fn step_reason(d: &mut Decision) {
-    if let Some(t) = d.trace.as_mut() {
-        t.steps.push(d.reason.clone());
-    }
-}
-
-pub(crate) fn step(d: &mut Decision, f: impl FnOnce() -> String) {
-    if let Some(t) = d.trace.as_mut() {
-        t.steps.push(f());
-    }
-}
-
-pub(crate) fn candidate<'r>(
-    d: &mut Decision<'r>,
-    rep: &'r str,
-    chosen: bool,
-    reason: CandidateReason,
-    detail: Option<String>,
-) {
-    if let Some(t) = d.trace.as_mut() {
-        t.candidates.push(Candidate {
-            rep,
-            chosen,
-            reason,
-            detail,
-            rank: None,
-        });
     }
 }

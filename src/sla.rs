@@ -257,11 +257,13 @@ impl Router {
         // undo, instead of cloning the whole state.
         let saved_fallback = state.reps.get(self.fallback).cloned();
         let saved_record = state.assignments.get(&a.lead_id).cloned();
+        let matched = self.matched_caps(&lead, &self.computed(a.score));
         self.route_to_team(
             state,
             &mut d,
             ti,
             &lead,
+            self.lead_caps(&matched),
             a.score,
             &exclude,
             sla.as_ref(),
@@ -315,6 +317,8 @@ impl Router {
                 "unclaimed in pool {}",
                 pool.map_or(p.pool.as_str(), |x| x.name.as_str())
             );
+            let matched = self.matched_caps(&lead, &self.computed(p.score));
+            let caps = self.lead_caps(&matched);
             match pool.and_then(|x| x.expire_to) {
                 Some(ti) => {
                     let sla = self.teams.get(ti).and_then(|t| t.sla.clone());
@@ -324,6 +328,7 @@ impl Router {
                         &mut d,
                         ti,
                         &lead,
+                        caps,
                         p.score,
                         &[],
                         sla.as_ref(),
@@ -331,7 +336,7 @@ impl Router {
                         &clock,
                     );
                 }
-                None => self.fallback(state, &mut d, &lead, &why, None, now),
+                None => self.fallback(state, &mut d, &lead, caps, &why, None, now),
             }
             events.push(Event {
                 kind: EventKind::PoolExpired,
