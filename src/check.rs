@@ -63,12 +63,7 @@ impl Router {
         };
         let mut out = Vec::new();
         match map.get("id") {
-            None | Some(Value::Null) if !self.generate_ids => out.push(problem(
-                "missing_id",
-                "id",
-                "the lead has no \"id\" (set \"lead_ids\": {\"generate\": true} to number leads without one)"
-                    .into(),
-            )),
+            None | Some(Value::Null) if !self.generate_ids => out.push(missing_id()),
             None | Some(Value::Null) => {}
             Some(Value::String(s)) if valid_id(s) => {}
             Some(v) => out.push(problem(
@@ -138,9 +133,26 @@ impl Router {
     }
 }
 
+fn missing_id() -> LeadProblem {
+    problem(
+        "missing_id",
+        "id",
+        "the lead has no \"id\" (set \"lead_ids\": {\"generate\": true} to number leads without one)"
+            .into(),
+    )
+}
+
 impl Router {
     /// Whether leads without an id are numbered instead of refused.
     pub fn generates_ids(&self) -> bool {
         self.generate_ids
+    }
+
+    /// An already read lead's id rule: refused without one unless the config numbers them.
+    pub fn check_id(&self, lead: &crate::lead::Lead) -> Result<(), LeadProblem> {
+        if lead.id().is_none() && !self.generate_ids {
+            return Err(missing_id());
+        }
+        Ok(())
     }
 }

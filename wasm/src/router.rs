@@ -81,10 +81,6 @@ fn interrupted() -> JsValue {
     )
 }
 
-const MISSING_ID: &str = "missing_id";
-const MISSING_ID_MESSAGE: &str =
-    "the lead has no \"id\" (set \"lead_ids\": {\"generate\": true} to number leads without one)";
-
 impl Router {
     /// `route` and `routeAgain`: options and lead read first, then the state borrowed.
     fn route_with(&self, lead: JsValue, options: JsValue, again: bool) -> Result<JsValue, JsValue> {
@@ -96,8 +92,8 @@ impl Router {
             .schema()
             .parse_json(&text)
             .map_err(|e| lead_error(&e))?;
-        if lead.id().is_none() && !self.router.generates_ids() {
-            return Err(error(MISSING_ID, MISSING_ID_MESSAGE));
+        if let Err(p) = self.router.check_id(&lead) {
+            return Err(error(p.code, &p.message));
         }
         if by_created {
             opts.now = self.router.lead_time(&lead, opts.now);
@@ -266,14 +262,13 @@ impl Router {
                     Err(f) => Err(Fail::new(f.code, f.message.clone())),
                 };
                 let lead = match parsed {
-                    Ok(lead) if lead.id().is_none() && !self.router.generates_ids() => {
-                        items.push(failed(
-                            index,
-                            Fail::new(MISSING_ID, MISSING_ID_MESSAGE.to_string()),
-                        ));
-                        continue;
-                    }
-                    Ok(lead) => lead,
+                    Ok(lead) => match self.router.check_id(&lead) {
+                        Ok(()) => lead,
+                        Err(p) => {
+                            items.push(failed(index, Fail::new(p.code, p.message)));
+                            continue;
+                        }
+                    },
                     Err(f) => {
                         items.push(failed(index, f));
                         continue;
