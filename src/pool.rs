@@ -228,12 +228,14 @@ impl Router {
             .reps
             .get(ri)
             .ok_or_else(|| StateError::with_code(StateCode::UnknownRep, "unknown rep"))?;
+        // Conditional caps hold for claims as for pushed leads.
+        let matched = self.pooled_caps(&pooled.fields, pooled.score);
         if let Some(u) = crate::select::availability::unavailable(
             r,
             rs,
             &local,
             crate::select::Checks::ALL,
-            crate::select::LeadCaps::default(),
+            self.lead_caps(&matched),
         ) {
             return Err(StateError::with_code(
                 StateCode::Unavailable,
@@ -289,7 +291,13 @@ impl Router {
             ));
         };
         if let Some(rs) = state.reps.get_mut(ri) {
-            rs.add(crate::model::rep::period_keys(&local));
+            self.count(
+                rs,
+                ri,
+                crate::model::rep::period_keys(&local),
+                &matched,
+                true,
+            );
             let day = local.day_key();
             // Like period counts, an older day never replaces the current one.
             if day >= rs.claims.0 || rs.claims.1 == 0 {
@@ -343,6 +351,14 @@ impl Router {
             (!crate::select::criteria::passes(c, &prep, rep, local))
                 .then(|| format!("does not meet the pool's requirement ({})", c.name()))
         })
+    }
+
+    /// The conditional cap rules a stored lead matches (none to evaluate without rules).
+    fn pooled_caps(&self, fields: &LeadFields, score: Option<f64>) -> Vec<usize> {
+        if self.cap_rules.is_empty() {
+            return Vec::new();
+        }
+        self.matched_caps(&self.lead_from_fields(fields), &self.computed(score))
     }
 
     /// Blind pull: claims the oldest lead in the pool that `rep` may claim.
@@ -400,11 +416,10 @@ impl Router {
             .and_then(|pi| self.pools.get(*pi))
             .and_then(|p| p.expire_after_ms);
         // The claim no longer counts against the rep's caps.
+        let matched = self.pooled_caps(&a.fields, a.score);
         if let (Some(r), Some(rs)) = (self.reps.get(ri), state.reps.get_mut(ri)) {
             let then = crate::model::rep::period_keys(&self.zone(r.zone).local(a.assigned_at));
-            for (counts, key) in rs.periods.iter_mut().zip(then) {
-                counts.remove_one(key);
-            }
+            self.count(rs, ri, then, &matched, false);
         }
         state.pooled.insert(
             a.lead_id.clone(),

@@ -142,11 +142,11 @@ impl Router {
                     .and_then(|e| e.rep.map(|r| (r as usize, e.at))),
             };
             if let Some((ri, at)) = holder {
+                let score = earlier.and_then(|e| e.score);
+                let matched = self.matched_caps(lead, &self.computed(score));
                 if let (Some(rep), Some(rs)) = (self.reps.get(ri), state.reps.get_mut(ri)) {
                     let keys = crate::model::rep::period_keys(&self.zone(rep.zone).local(at));
-                    for (c, key) in rs.periods.iter_mut().zip(keys) {
-                        c.remove_one(key);
-                    }
+                    self.count(rs, ri, keys, &matched, false);
                 }
             }
             state.ledger.forget(id);

@@ -596,6 +596,35 @@ impl Router {
         }
     }
 
+    /// Counts a lead for rep `ri` in its periods (`keys`), and in each matched conditional
+    /// cap rule that applies to the rep; `add: false` takes it back out (a release, a
+    /// re-route on request).
+    pub(crate) fn count(
+        &self,
+        rs: &mut crate::state::RepState,
+        ri: usize,
+        keys: [i64; 3],
+        matched: &[usize],
+        add: bool,
+    ) {
+        if add {
+            rs.add(keys);
+        } else {
+            for (c, key) in rs.periods.iter_mut().zip(keys) {
+                c.remove_one(key);
+            }
+        }
+        for &k in matched {
+            if self.cap_rules.get(k).is_some_and(|c| c.applies_to(ri)) {
+                if add {
+                    rs.add_capped(k, keys);
+                } else {
+                    rs.remove_capped(k, keys);
+                }
+            }
+        }
+    }
+
     /// The lead's conditional caps, from the rules whose condition holds (`matched`).
     pub(crate) fn lead_caps<'a>(&'a self, matched: &'a [usize]) -> LeadCaps<'a> {
         LeadCaps {
@@ -671,12 +700,7 @@ impl Router {
         let local = self.zone(rep.zone).local(now);
         let keys = crate::model::rep::period_keys(&local);
         if let Some(rs) = state.reps.get_mut(ri) {
-            rs.add(keys);
-            for &k in caps.matched {
-                if self.cap_rules.get(k).is_some_and(|c| c.applies_to(ri)) {
-                    rs.add_capped(k, keys);
-                }
-            }
+            self.count(rs, ri, keys, caps.matched, true);
         }
         if sla.is_some() {
             if let Some(id) = d.lead_id.clone() {

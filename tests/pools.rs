@@ -392,3 +392,28 @@ fn pool_requirements_decide_who_sees_and_claims_each_lead() {
     );
     assert_eq!(r.claim(&mut s, "G1", "de", t + 5).unwrap().rep, "de");
 }
+
+#[test]
+fn conditional_caps_hold_for_claims_and_release_gives_the_count_back() {
+    let config = r#"{
+      "fields": {"company_size": "number"},
+      "reps": [{"id": "ana"}, {"id": "mgr"}],
+      "pools": [{"id": "p", "reps": ["ana"]}],
+      "rules": [{"id": "all", "pool": "p"}],
+      "cap_rules": [{"id": "big-daily", "when": "company_size >= 1000", "day": 1}],
+      "fallback": "mgr"
+    }"#;
+    let r = Router::from_json(config).unwrap();
+    let mut s = r.new_state();
+    let t = at("2026-11-02T15:00:00Z");
+    route(&r, &mut s, r#"{"id": "B1", "company_size": 5000}"#, t);
+    route(&r, &mut s, r#"{"id": "B2", "company_size": 5000}"#, t + 1);
+    route(&r, &mut s, r#"{"id": "S1", "company_size": 10}"#, t + 2);
+    r.claim(&mut s, "B1", "ana", t + 3).unwrap();
+    let e = r.claim(&mut s, "B2", "ana", t + 4).unwrap_err();
+    assert_eq!(e.message, "rep \"ana\" cannot claim now: at daily cap");
+    assert_eq!(r.claim(&mut s, "S1", "ana", t + 5).unwrap().lead_id, "S1");
+    // Released, B1 no longer counts: ana may take B2.
+    r.release(&mut s, "B1", "ana", t + 6).unwrap();
+    assert_eq!(r.claim(&mut s, "B2", "ana", t + 7).unwrap().lead_id, "B2");
+}

@@ -139,6 +139,15 @@ impl RepState {
             .and_then(|p| p.get(period))
             .map_or(0, |c| c.count(key))
     }
+    /// Takes one lead back out of conditional cap rule `rule`'s periods.
+    pub fn remove_capped(&mut self, rule: usize, keys: [i64; 3]) {
+        if let Some(p) = self.capped.get_mut(rule) {
+            for (c, key) in p.iter_mut().zip(keys) {
+                c.remove_one(key);
+            }
+        }
+    }
+
     pub fn add_capped(&mut self, rule: usize, keys: [i64; 3]) {
         if self.capped.len() <= rule {
             self.capped.resize(rule + 1, Default::default());
