@@ -99,7 +99,6 @@ impl Router {
             }
         }
         let mut computed = self.computed(total);
-        let matched_caps = self.matched_caps(lead, &computed);
         let account = self.accounts.as_ref().and_then(|acc| {
             let hit = acc.find(lead, self.free_email.as_deref())?;
             computed.account = Some(acc.view(&hit));
@@ -108,6 +107,8 @@ impl Router {
             }
             Some(hit)
         });
+        // After the account lookup: cap rules may test `account.*` too.
+        let matched_caps = self.matched_caps(lead, &computed);
         // Customers are never nurture.
         let skip_mql =
             below_mql && account.is_some() && self.accounts.as_ref().is_some_and(|a| a.skip_mql);

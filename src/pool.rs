@@ -358,7 +358,7 @@ impl Router {
         if self.cap_rules.is_empty() {
             return Vec::new();
         }
-        self.matched_caps(&self.lead_from_fields(fields), &self.computed(score))
+        self.caps_of(&self.lead_from_fields(fields), score)
     }
 
     /// Blind pull: claims the oldest lead in the pool that `rep` may claim.

@@ -143,7 +143,7 @@ impl Router {
             };
             if let Some((ri, at)) = holder {
                 let score = earlier.and_then(|e| e.score);
-                let matched = self.matched_caps(lead, &self.computed(score));
+                let matched = self.caps_of(lead, score);
                 if let (Some(rep), Some(rs)) = (self.reps.get(ri), state.reps.get_mut(ri)) {
                     let keys = crate::model::rep::period_keys(&self.zone(rep.zone).local(at));
                     self.count(rs, ri, keys, &matched, false);

@@ -634,6 +634,22 @@ impl Router {
     }
 
     /// The conditional cap rules whose condition holds for the lead.
+    /// The conditional cap rules a lead matches when it comes back (a claim, a re-route,
+    /// a release): with its account looked up again, as classify saw it (the account
+    /// list does not change under a compiled router).
+    pub(crate) fn caps_of(&self, lead: &Lead, score: Option<f64>) -> Vec<usize> {
+        if self.cap_rules.is_empty() {
+            return Vec::new();
+        }
+        let mut computed = self.computed(score);
+        if let Some(acc) = self.accounts.as_ref() {
+            computed.account = acc
+                .find(lead, self.free_email.as_deref())
+                .map(|hit| acc.view(&hit));
+        }
+        self.matched_caps(lead, &computed)
+    }
+
     pub(crate) fn matched_caps(&self, lead: &Lead, computed: &Computed) -> Vec<usize> {
         self.cap_rules
             .iter()

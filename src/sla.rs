@@ -257,7 +257,7 @@ impl Router {
         // undo, instead of cloning the whole state.
         let saved_fallback = state.reps.get(self.fallback).cloned();
         let saved_record = state.assignments.get(&a.lead_id).cloned();
-        let matched = self.matched_caps(&lead, &self.computed(a.score));
+        let matched = self.caps_of(&lead, a.score);
         self.route_to_team(
             state,
             &mut d,
@@ -317,7 +317,7 @@ impl Router {
                 "unclaimed in pool {}",
                 pool.map_or(p.pool.as_str(), |x| x.name.as_str())
             );
-            let matched = self.matched_caps(&lead, &self.computed(p.score));
+            let matched = self.caps_of(&lead, p.score);
             let caps = self.lead_caps(&matched);
             match pool.and_then(|x| x.expire_to) {
                 Some(ti) => {

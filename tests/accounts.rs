@@ -66,7 +66,7 @@ fn account_fields_are_known_only_in_routing_rules_with_accounts() {
         "fallback": "ana"
     });
     assert!(errors(&no_accounts).contains(
-        "rules[0].when: line 1, column 1: \"account.matched\" is known only in routing rules of a config with accounts"
+        "rules[0].when: line 1, column 1: \"account.matched\" is known only in routing and cap rules of a config with accounts"
     ), "{}", errors(&no_accounts));
     let typo = config(
         json!({"fields": {"tier": "string"}, "list": []}),
@@ -85,7 +85,9 @@ fn account_fields_are_known_only_in_routing_rules_with_accounts() {
         "rules": [],
         "fallback": "ana"
     });
-    assert!(errors(&screening).contains("\"account.matched\" is known only in routing rules"));
+    assert!(
+        errors(&screening).contains("\"account.matched\" is known only in routing and cap rules")
+    );
 }
 
 #[test]

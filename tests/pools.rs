@@ -417,3 +417,36 @@ fn conditional_caps_hold_for_claims_and_release_gives_the_count_back() {
     r.release(&mut s, "B1", "ana", t + 6).unwrap();
     assert_eq!(r.claim(&mut s, "B2", "ana", t + 7).unwrap().lead_id, "B2");
 }
+
+#[test]
+fn cap_rules_on_the_account_hold_for_claims() {
+    // The pooled lead's account is looked up again at claim time, as classify saw it.
+    let config = r#"{
+      "fields": {"email": "string"},
+      "reps": [{"id": "ana"}, {"id": "mgr"}],
+      "accounts": {
+        "owner_first": false,
+        "fields": {"tier": "string"},
+        "list": [{"id": "big", "name": "Stark Industries", "domains": ["stark.com"], "fields": {"tier": "strategic"}}]
+      },
+      "pools": [{"id": "p", "reps": ["ana"]}],
+      "rules": [{"id": "all", "pool": "p"}],
+      "cap_rules": [{"id": "strategic-daily", "when": "account.tier == \"strategic\"", "day": 1}],
+      "fallback": "mgr"
+    }"#;
+    let r = Router::from_json(config).unwrap();
+    let mut s = r.new_state();
+    let t = at("2026-11-02T15:00:00Z");
+    route(&r, &mut s, r#"{"id": "B1", "email": "a@stark.com"}"#, t);
+    route(&r, &mut s, r#"{"id": "B2", "email": "b@stark.com"}"#, t + 1);
+    route(
+        &r,
+        &mut s,
+        r#"{"id": "S1", "email": "c@elsewhere.com"}"#,
+        t + 2,
+    );
+    r.claim(&mut s, "B1", "ana", t + 3).unwrap();
+    let e = r.claim(&mut s, "B2", "ana", t + 4).unwrap_err();
+    assert_eq!(e.message, "rep \"ana\" cannot claim now: at daily cap");
+    assert_eq!(r.claim(&mut s, "S1", "ana", t + 5).unwrap().lead_id, "S1");
+}

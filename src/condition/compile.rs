@@ -347,7 +347,7 @@ impl Ctx<'_> {
             if self.accounts.is_none() {
                 self.errors.push(
                     path,
-                    format!("\"{name}\" is known only in routing rules of a config with accounts"),
+                    format!("\"{name}\" is known only in routing and cap rules of a config with accounts"),
                 );
                 return None;
             }

@@ -193,13 +193,13 @@ fn compile(config: Config, limits: Limits, errors: &mut ConfigErrors) -> Router 
     let scoring = scoring::compile(&config, &ctx, errors);
     let accounts = accounts::compile(&config, &ctx, errors);
     let pools = pools::compile(&config, &ctx, &teams, errors);
-    // Only routing rules read `account.*`: they run after the account is matched.
+    // Routing rules and cap rules read `account.*`: they run after the account is matched.
     let rules_ctx = Ctx {
         account_fields: accounts.as_ref().map(|a| &a.fields),
         ..ctx
     };
     let rules = rules::compile(&config, &rules_ctx, errors);
-    let cap_rules = caps::compile(&config, &ctx, &teams, reps.len(), errors);
+    let cap_rules = caps::compile(&config, &rules_ctx, &teams, reps.len(), errors);
     let fallback = ids
         .rep(&config.fallback, "fallback".into(), errors)
         .unwrap_or(0);
