@@ -65,6 +65,7 @@ impl Router {
             reason: String::new(),
             score: None,
             replayed: false,
+            propensity: None,
             trace: trace.then(Trace::default),
         };
         let done = |d: Decision<'r>| Ticket {

@@ -32,6 +32,8 @@ impl Router {
                 pool: None,
                 rule: None,
                 score: a.score,
+                segment: 0,
+                outcome_recorded: false,
             });
             r.outcome = Outcome::Assigned;
             r.rep = self.rep_index(&a.rep).map(|i| i as u32);
@@ -45,6 +47,8 @@ impl Router {
                 pool: None,
                 rule: None,
                 score: p.score,
+                segment: 0,
+                outcome_recorded: false,
             });
             r.outcome = Outcome::Pooled;
             r.rep = None;
@@ -97,12 +101,13 @@ impl Router {
                 breakdown: Vec::new(),
             }),
             replayed: true,
+            propensity: None,
             trace,
         })
     }
 
     /// Remembers a new decision's placement under its lead id.
-    pub(crate) fn remember(&self, state: &mut State, d: &Decision, now: i64) {
+    pub(crate) fn remember(&self, state: &mut State, d: &Decision, lead: &Lead, now: i64) {
         let Some(id) = d.lead_id.as_deref().filter(|_| self.remember_ms > 0) else {
             return;
         };
@@ -118,6 +123,8 @@ impl Router {
             pool: idx(&self.pool_ids, d.pool),
             rule: idx(&self.rule_ids, d.rule),
             score: d.score.as_ref().map(|s| s.total),
+            segment: self.segment_of(d.team, lead),
+            outcome_recorded: false,
         };
         state
             .ledger
@@ -152,7 +159,7 @@ impl Router {
             state.ledger.forget(id);
         }
         let mut d = self.route_new(state, lead, opts);
-        self.remember(state, &d, opts.now);
+        self.remember(state, &d, lead, opts.now);
         d.reason = join(&["re-routed on request: ", &d.reason]);
         if let Some(t) = d.trace.as_mut() {
             t.steps.push(d.reason.clone());

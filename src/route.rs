@@ -57,7 +57,7 @@ impl Router {
             return d;
         }
         let d = self.route_new(state, lead, opts);
-        self.remember(state, &d, opts.now);
+        self.remember(state, &d, lead, opts.now);
         d
     }
 
@@ -87,7 +87,7 @@ impl Router {
             return d;
         }
         let d = self.assign_new(state, ticket, lead, opts);
-        self.remember(state, &d, opts.now);
+        self.remember(state, &d, lead, opts.now);
         d
     }
 
@@ -506,6 +506,8 @@ impl Router {
                 caps,
                 exclude,
                 stateless: clock.stateless,
+                team: ti as u32,
+                outcomes: &state.outcomes,
             };
             match state.teams.get_mut(ti) {
                 Some(ts) => select::pick(
@@ -518,7 +520,8 @@ impl Router {
             }
         };
         let rule = d.rule.unwrap_or("");
-        if let Some(pos) = picked {
+        if let Some((pos, propensity)) = picked {
+            d.propensity = propensity;
             if let Some(ri) = team.members.get(pos).copied() {
                 let label = if clock.stateless {
                     crate::model::team::Pick::Rendezvous.name()
