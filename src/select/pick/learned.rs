@@ -37,8 +37,9 @@ impl Posterior {
 }
 
 /// The posterior of rep `ri` in team `team` for segment `segment` at `now`. A segment's
-/// prior is the rep's overall posterior mean with the prior's weight, so a rep new to
-/// a segment starts from what they show elsewhere, not from scratch.
+/// prior is the rep's posterior mean from their other segments with the prior's weight,
+/// so a rep new to a segment starts from what they show elsewhere, not from scratch
+/// (and no outcome counts twice).
 pub fn posterior(
     l: &Learned,
     outcomes: &Outcomes,
@@ -68,7 +69,9 @@ pub fn posterior(
         return overall;
     }
     let seg = stat(segment);
-    let m = overall.mean();
+    let other_leads = (all.leads - seg.leads).max(0.0);
+    let other_conversions = (all.conversions - seg.conversions).clamp(0.0, other_leads);
+    let m = (l.prior_rate * l.prior_weight + other_conversions) / (l.prior_weight + other_leads);
     Posterior {
         a: m * l.prior_weight + seg.conversions,
         b: (1.0 - m) * l.prior_weight + (seg.leads - seg.conversions).max(0.0),
