@@ -66,6 +66,7 @@ impl Router {
             score: None,
             replayed: false,
             propensity: None,
+            segment: None,
             trace: trace.then(Trace::default),
         };
         let done = |d: Decision<'r>| Ticket {

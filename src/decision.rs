@@ -119,6 +119,10 @@ pub struct Decision<'r> {
     /// inverse-propensity estimates from logs); absent for every other pick.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub propensity: Option<f64>,
+    /// The learned pick's segment of the lead (hex), for callers that remember the
+    /// placement themselves (`record_placed_outcome`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace<'r>>,
 }

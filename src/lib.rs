@@ -59,7 +59,7 @@ pub use error::{ConfigError, ConfigErrors, LeadError, StateError};
 pub use lead::{Lead, Schema, Val};
 pub use limits::Limits;
 pub use model::Router;
-pub use outcomes::{LeadOutcome, OutcomeRecorded};
+pub use outcomes::{LeadOutcome, OutcomeRecorded, Placement};
 pub use route::RouteOptions;
 pub use snapshot::Snapshot;
 pub use state::State;

@@ -4,8 +4,6 @@
 
 use crate::decision::Outcome;
 use crate::error::{StateCode, StateError};
-use crate::lead::Lead;
-use crate::model::team::Pick;
 use crate::model::Router;
 use crate::state::State;
 use serde::Serialize;
@@ -39,6 +37,64 @@ pub struct OutcomeRecorded {
     pub duplicate: bool,
 }
 
+impl LeadOutcome {
+    /// `{"converted": true, "value": 1200, "at": 1767603600000}` as the binding and the
+    /// edge take it: `converted` and `at` (plausible ms) required, `value` at least 0.
+    pub fn from_json(text: &str) -> Result<LeadOutcome, StateError> {
+        let bad = |m: String| StateError::with_code(StateCode::InvalidOutcome, m);
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("invalid outcome: {e}")))?;
+        let Some(o) = v.as_object() else {
+            return Err(bad(format!(
+                "an outcome must be an object like {{ converted: true, at: Date.now() }}, found {}",
+                crate::config::found(&v)
+            )));
+        };
+        if let Some(k) = o
+            .keys()
+            .find(|k| !["converted", "value", "at"].contains(&k.as_str()))
+        {
+            let shown = crate::lead::preview(k);
+            return Err(bad(format!(
+                "unknown key \"{shown}\" in an outcome (it takes converted, value, at)"
+            )));
+        }
+        let converted = match o.get("converted") {
+            Some(serde_json::Value::Bool(b)) => *b,
+            other => {
+                return Err(bad(format!(
+                    "outcome.converted must be true or false, found {}",
+                    other.map_or("nothing".to_string(), crate::config::found)
+                )))
+            }
+        };
+        let at = match o.get("at").and_then(serde_json::Value::as_f64) {
+            Some(n) => crate::clock::check_now(n)
+                .map_err(|m| bad(format!("outcome.{}", m.replacen("now", "at", 1))))?,
+            None => {
+                return Err(bad(
+                    "outcome.at is required: ms since the epoch of the close (e.g. Date.now())"
+                        .to_string(),
+                ))
+            }
+        };
+        let value = match o.get("value") {
+            None | Some(serde_json::Value::Null) => 0.0,
+            Some(v) => v.as_f64().ok_or_else(|| {
+                bad(format!(
+                    "outcome.value must be a number, found {}",
+                    crate::config::found(v)
+                ))
+            })?,
+        };
+        Ok(LeadOutcome {
+            converted,
+            value,
+            at,
+        })
+    }
+}
+
 impl Router {
     /// Records the outcome of a routed lead. Idempotent per lead: the first outcome
     /// counts and a repeat (a retried webhook, a later status change) returns
@@ -51,15 +107,7 @@ impl Router {
         lead_id: &str,
         outcome: LeadOutcome,
     ) -> Result<OutcomeRecorded, StateError> {
-        if !outcome.value.is_finite() || outcome.value < 0.0 {
-            return Err(StateError::with_code(
-                StateCode::InvalidOutcome,
-                format!(
-                    "an outcome's value must be a number of at least 0, found {}",
-                    outcome.value
-                ),
-            ));
-        }
+        check_value(outcome.value)?;
         let shown = crate::lead::preview(lead_id);
         let Some(routed) = state.ledger.get(lead_id).copied() else {
             return Err(StateError::with_code(
@@ -92,19 +140,8 @@ impl Router {
         if routed.outcome_recorded {
             return Ok(done);
         }
-        if let (Some(ti), Some(team)) = (routed.team, team) {
-            let half_life = team
-                .select
-                .learned
-                .as_ref()
-                .map_or(DEFAULT_HALF_LIFE_MS, |l| l.half_life_ms);
-            let (converted, value, at) = (outcome.converted, outcome.value, outcome.at);
-            let key = (ti, ri as u32, 0);
-            state.outcomes.add(key, converted, value, at, half_life);
-            if routed.segment != 0 {
-                let key = (ti, ri as u32, routed.segment);
-                state.outcomes.add(key, converted, value, at, half_life);
-            }
+        if let Some(ti) = routed.team {
+            learn(self, state, ti as usize, ri, routed.segment, outcome);
         }
         let mut marked = routed;
         marked.outcome_recorded = true;
@@ -112,13 +149,115 @@ impl Router {
         Ok(done)
     }
 
-    /// The lead's segment for the `learned` pick of the team it went to (0: none).
-    pub(crate) fn segment_of(&self, team: Option<&str>, lead: &Lead) -> u64 {
-        let learned = team
-            .and_then(|t| self.team_ids.get(t))
-            .and_then(|ti| self.teams.get(*ti))
-            .filter(|t| t.select.pick == Pick::Learned)
-            .and_then(|t| t.select.learned.as_deref());
-        learned.map_or(0, |l| crate::select::pick::learned::segment(l, lead))
+    /// Records an outcome for a placement the caller remembers instead of the state
+    /// (the edge keeps every lead id itself and runs the engine with `remember_days: 0`):
+    /// the rep, the team and the decision's `segment`. Idempotency is then the caller's.
+    pub fn record_placed_outcome(
+        &self,
+        state: &mut State,
+        placement: &Placement,
+        outcome: LeadOutcome,
+    ) -> Result<(), StateError> {
+        check_value(outcome.value)?;
+        let ri = self.rep_index(&placement.rep).ok_or_else(|| {
+            StateError::with_code(
+                StateCode::UnknownRep,
+                format!("unknown rep \"{}\"", crate::lead::preview(&placement.rep)),
+            )
+        })?;
+        let Some(team) = placement.team.as_deref() else {
+            return Ok(());
+        };
+        let ti = *self.team_ids.get(team).ok_or_else(|| {
+            StateError::with_code(
+                StateCode::NotFound,
+                format!("unknown team \"{}\"", crate::lead::preview(team)),
+            )
+        })?;
+        let segment = placement
+            .segment
+            .as_deref()
+            .and_then(|s| u64::from_str_radix(s, 16).ok())
+            .unwrap_or(0);
+        learn(self, state, ti, ri, segment, outcome);
+        Ok(())
+    }
+}
+
+impl Router {
+    /// The JSON entry point of the binding and the edge: `outcome` as
+    /// [`LeadOutcome::from_json`] reads it; with `placement` (`{rep, team?, segment?}`, the
+    /// decision's own fields) the caller's memory of the lead is used, not the state's.
+    pub fn record_outcome_json(
+        &self,
+        state: &mut State,
+        lead_id: &str,
+        outcome: &str,
+        placement: Option<&str>,
+    ) -> Result<OutcomeRecorded, StateError> {
+        let outcome = LeadOutcome::from_json(outcome)?;
+        let Some(text) = placement else {
+            return self.record_outcome(state, lead_id, outcome);
+        };
+        let bad = |m: &str| StateError::with_code(StateCode::InvalidOutcome, m);
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(&format!("invalid placement: {e}")))?;
+        let field = |k: &str| match v.get(k) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(x) => Err(bad(&format!(
+                "placement.{k} must be a string, found {}",
+                crate::config::found(x)
+            ))),
+        };
+        let placement = Placement {
+            rep: field("rep")?.ok_or_else(|| bad("placement.rep is required"))?,
+            team: field("team")?,
+            segment: field("segment")?,
+        };
+        self.record_placed_outcome(state, &placement, outcome)?;
+        Ok(OutcomeRecorded {
+            lead_id: lead_id.to_string(),
+            rep: placement.rep,
+            team: placement.team,
+            duplicate: false,
+        })
+    }
+}
+
+/// Where a lead went, as the caller remembers it (`record_placed_outcome`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub rep: String,
+    pub team: Option<String>,
+    /// The decision's `segment` (hex).
+    pub segment: Option<String>,
+}
+
+fn check_value(value: f64) -> Result<(), StateError> {
+    if value.is_finite() && value >= 0.0 {
+        return Ok(());
+    }
+    Err(StateError::with_code(
+        StateCode::InvalidOutcome,
+        format!("an outcome's value must be a number of at least 0, found {value}"),
+    ))
+}
+
+/// Adds the outcome to the rep's statistic in the team, overall and in its segment.
+fn learn(router: &Router, state: &mut State, ti: usize, ri: usize, segment: u64, o: LeadOutcome) {
+    let half_life = router
+        .teams
+        .get(ti)
+        .and_then(|t| t.select.learned.as_ref())
+        .map_or(DEFAULT_HALF_LIFE_MS, |l| l.half_life_ms);
+    let (ti, ri) = (ti as u32, ri as u32);
+    state
+        .outcomes
+        .add((ti, ri, 0), o.converted, o.value, o.at, half_life);
+    if segment != 0 {
+        state
+            .outcomes
+            .add((ti, ri, segment), o.converted, o.value, o.at, half_life);
     }
 }

@@ -102,12 +102,13 @@ impl Router {
             }),
             replayed: true,
             propensity: None,
+            segment: None,
             trace,
         })
     }
 
     /// Remembers a new decision's placement under its lead id.
-    pub(crate) fn remember(&self, state: &mut State, d: &Decision, lead: &Lead, now: i64) {
+    pub(crate) fn remember(&self, state: &mut State, d: &Decision, now: i64) {
         let Some(id) = d.lead_id.as_deref().filter(|_| self.remember_ms > 0) else {
             return;
         };
@@ -123,7 +124,11 @@ impl Router {
             pool: idx(&self.pool_ids, d.pool),
             rule: idx(&self.rule_ids, d.rule),
             score: d.score.as_ref().map(|s| s.total),
-            segment: self.segment_of(d.team, lead),
+            segment: d
+                .segment
+                .as_deref()
+                .and_then(|s| u64::from_str_radix(s, 16).ok())
+                .unwrap_or(0),
             outcome_recorded: false,
         };
         state
@@ -159,7 +164,7 @@ impl Router {
             state.ledger.forget(id);
         }
         let mut d = self.route_new(state, lead, opts);
-        self.remember(state, &d, lead, opts.now);
+        self.remember(state, &d, opts.now);
         d.reason = join(&["re-routed on request: ", &d.reason]);
         if let Some(t) = d.trace.as_mut() {
             t.steps.push(d.reason.clone());

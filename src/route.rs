@@ -57,7 +57,7 @@ impl Router {
             return d;
         }
         let d = self.route_new(state, lead, opts);
-        self.remember(state, &d, lead, opts.now);
+        self.remember(state, &d, opts.now);
         d
     }
 
@@ -87,7 +87,7 @@ impl Router {
             return d;
         }
         let d = self.assign_new(state, ticket, lead, opts);
-        self.remember(state, &d, lead, opts.now);
+        self.remember(state, &d, opts.now);
         d
     }
 
@@ -522,6 +522,10 @@ impl Router {
         let rule = d.rule.unwrap_or("");
         if let Some((pos, propensity)) = picked {
             d.propensity = propensity;
+            if let Some(l) = team.select.learned.as_deref() {
+                let segment = select::pick::learned::segment(l, lead);
+                d.segment = (segment != 0).then(|| format!("{segment:016x}"));
+            }
             if let Some(ri) = team.members.get(pos).copied() {
                 let label = if clock.stateless {
                     crate::model::team::Pick::Rendezvous.name()

@@ -355,6 +355,7 @@ fn scratch_decision<'r>(lead_id: &str, rule: Option<&'r str>) -> Decision<'r> {
     Decision {
         replayed: false,
         propensity: None,
+        segment: None,
         lead_id: Some(lead_id.to_string()),
         outcome: Outcome::Assigned,
         via: Via::Reroute,

@@ -363,3 +363,68 @@ fn version_3_snapshot_fixture_loads() {
     };
     assert_eq!(r.record_outcome(&mut s, "L1", o).unwrap().rep, "ana");
 }
+
+/// The edge keeps lead ids itself and runs the engine with `remember_days: 0`: an
+/// outcome given with the decision's placement learns exactly what the remembered
+/// path learns.
+#[test]
+fn a_placed_outcome_learns_what_a_remembered_one_does() {
+    let cfg = config(3, 0.0, None);
+    let remembered = Router::from_json(&cfg.to_string()).unwrap();
+    let mut forgetful_cfg = cfg.clone();
+    forgetful_cfg["lead_ids"] = json!({"remember_days": 0});
+    let forgetful = Router::from_json(&forgetful_cfg.to_string()).unwrap();
+    let (mut a, mut b) = (remembered.new_state(), forgetful.new_state());
+    for i in 0..40 {
+        let now = START + i * 60 * 60_000;
+        let lead = format!(
+            r#"{{"id": "L{i}", "industry": "{}"}}"#,
+            ["saas", "retail"][i as usize % 2]
+        );
+        let da = remembered
+            .route_json(&mut a, &lead, RouteOptions::at(now))
+            .unwrap();
+        let db = forgetful
+            .route_json(&mut b, &lead, RouteOptions::at(now))
+            .unwrap();
+        assert_eq!((da.rep, da.propensity), (db.rep, db.propensity));
+        let outcome = format!(
+            r#"{{"converted": {}, "value": 10, "at": {}}}"#,
+            i % 3 == 0,
+            now + DAY
+        );
+        let placement = json!({"rep": db.rep, "team": db.team, "segment": db.segment}).to_string();
+        assert!(db.segment.is_some());
+        let id = format!("L{i}");
+        remembered
+            .record_outcome_json(&mut a, &id, &outcome, None)
+            .unwrap();
+        let e = forgetful
+            .record_outcome_json(&mut b, &id, &outcome, None)
+            .unwrap_err();
+        assert_eq!(e.code.as_str(), "unknown_lead");
+        forgetful
+            .record_outcome_json(&mut b, &id, &outcome, Some(&placement))
+            .unwrap();
+    }
+    let outcomes = |r: &Router, s: &State| -> Value {
+        serde_json::from_str::<Value>(&r.snapshot_json(s)).unwrap()["outcomes"].clone()
+    };
+    assert_eq!(outcomes(&remembered, &a), outcomes(&forgetful, &b));
+    assert_eq!(outcomes(&remembered, &a).as_array().unwrap().len(), 9);
+}
+
+#[test]
+fn outcome_json_is_checked_in_the_core() {
+    let r = small();
+    let mut s = r.new_state();
+    for (text, want) in [
+        (r#"{"converted": "yes", "at": 1767603600000}"#, "outcome.converted must be true or false, found the string \"yes\""),
+        (r#"{"converted": true}"#, "outcome.at is required: ms since the epoch of the close (e.g. Date.now())"),
+        (r#"{"converted": true, "at": 1767603600}"#, "outcome.at must be ms since the epoch between 2000-01-01 and 2200-01-01, found 1767603600 (that looks like seconds: multiply by 1000)"),
+        (r#"{"converted": true, "at": 1767603600000, "amount": 5}"#, "unknown key \"amount\" in an outcome (it takes converted, value, at)"),
+    ] {
+        let e = r.record_outcome_json(&mut s, "L1", text, None).unwrap_err();
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("invalid_outcome", want));
+    }
+}
