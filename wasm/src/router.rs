@@ -402,7 +402,9 @@ impl Router {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "OutcomeInput")] outcome: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Placement")] placement: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Placement | null")] placement: Option<
+            JsValue,
+        >,
     ) -> Result<JsValue, JsValue> {
         let max = max_id(&self.router);
         let lead_id = input::string_arg(&lead_id, "recordOutcome", "leadId", max)?;
