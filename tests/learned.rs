@@ -428,3 +428,42 @@ fn outcome_json_is_checked_in_the_core() {
         assert_eq!((e.code.as_str(), e.message.as_str()), ("invalid_outcome", want));
     }
 }
+
+/// With `segment: ["industry"]` each industry learns its own best rep: ana converts
+/// saas leads and ben retail ones, and each ends up with most of their industry.
+#[test]
+fn each_segment_learns_its_own_best_rep() {
+    let router = Router::from_json(&config(2, 0.0, None).to_string()).unwrap();
+    let mut s = router.new_state();
+    let rate = |rep: &str, industry: &str| match (rep, industry) {
+        ("r0", "saas") | ("r1", "retail") => 0.5,
+        _ => 0.05,
+    };
+    let mut late: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for i in 0..800 {
+        let industry = ["saas", "retail"][i % 2];
+        let now = START + i as i64 * 30 * 60_000;
+        let lead = format!(r#"{{"id": "L{i}", "industry": "{industry}"}}"#);
+        let d = router
+            .route_json(&mut s, &lead, RouteOptions::at(now))
+            .unwrap();
+        let rep = d.rep.unwrap().to_string();
+        let converted = unit(i as u64) < rate(&rep, industry);
+        let o = LeadOutcome {
+            converted,
+            value: 0.0,
+            at: now,
+        };
+        router.record_outcome(&mut s, &format!("L{i}"), o).unwrap();
+        if i >= 600 {
+            *late.entry((industry.to_string(), rep)).or_default() += 1;
+        }
+    }
+    let got = |i: &str, r: &str| {
+        late.get(&(i.to_string(), r.to_string()))
+            .copied()
+            .unwrap_or(0)
+    };
+    assert!(got("saas", "r0") >= 85, "{late:?}");
+    assert!(got("retail", "r1") >= 85, "{late:?}");
+}
