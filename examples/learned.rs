@@ -6,7 +6,7 @@
 //! random numbers), so the differences are the policies':
 //!
 //! - `learned`: the learned pick, segment by industry, a 90-day half-life, a 5% floor,
-//!   starting with no history at all;
+//!   128 propensity draws (for the off-policy estimate), starting with no history at all;
 //! - `static top performer`: the weighted pick with `performance` set once to each rep's
 //!   conversion rate measured over the quarter before the year (routed round robin);
 //! - `round robin`.
@@ -19,6 +19,7 @@
 //!
 //! `cargo run --release --example learned` prints the markdown tables in the README.
 
+use leadroute::report::off_policy::{estimate, Logged};
 use leadroute::select::pick::sample::Rng;
 use leadroute::{LeadOutcome, RouteOptions, Router};
 use serde_json::json;
@@ -129,10 +130,9 @@ struct Tally {
     regret: f64,
     regret_by_quarter: [f64; 4],
     per_rep: [usize; 5],
-    /// Inverse propensity estimate of a uniform choice among the eligible reps.
-    ips: f64,
-    /// The sum of the weights, for the self-normalised estimate.
-    ips_weight: f64,
+    /// The learned log, for an off-policy estimate of a uniform choice among the
+    /// eligible reps, and that choice's true expected conversions.
+    log: Vec<Logged>,
     uniform_truth: f64,
 }
 
@@ -194,8 +194,11 @@ fn run(router: &Router, leads: &[Lead], learn: bool) -> Tally {
                 .filter_map(|c| REPS.iter().position(|x| *x == c.rep))
                 .collect();
             let k = eligible.len().max(1) as f64;
-            t.ips += f64::from(u8::from(converted)) / k / q;
-            t.ips_weight += 1.0 / k / q;
+            t.log.push(Logged {
+                propensity: q,
+                target: 1.0 / k,
+                reward: f64::from(u8::from(converted)),
+            });
             t.uniform_truth += eligible
                 .iter()
                 .map(|x| truth(*x, lead.industry, lead.month))
@@ -250,7 +253,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|(n, c)| *c as f64 / (*n).max(1) as f64)
         .collect();
     let learned = Router::from_json(&config(
-        json!({"type": "learned", "segment": ["industry"], "half_life_days": 90, "floor": 0.05}),
+        json!({"type": "learned", "segment": ["industry"], "half_life_days": 90, "floor": 0.05, "draws": 128}),
         None,
     ))?;
     let weighted = Router::from_json(&config(json!({"type": "weighted"}), Some(&weights)))?;
@@ -311,12 +314,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         println!("| {name} | {} |", cells.join(" | "));
     }
-    let l = a;
-    println!(
-        "\nOff-policy estimate, from the learned log alone, of a uniform choice among the eligible reps: inverse propensity {:.1}%, self-normalised {:.1}% (its true expectation {:.1}%)",
-        100.0 * l.ips / l.leads as f64,
-        100.0 * l.ips / l.ips_weight.max(f64::MIN_POSITIVE),
-        100.0 * l.uniform_truth / l.leads as f64
-    );
+    if let Some(e) = estimate(&a.log) {
+        println!(
+            "\nOff-policy estimate, from the learned log alone, of a uniform choice among the eligible reps: inverse propensity {:.1}%, self-normalised {:.1}% (worth {:.0} of {} decisions); its true expectation {:.1}%",
+            100.0 * e.ips,
+            100.0 * e.snips,
+            e.effective_n,
+            e.n,
+            100.0 * a.uniform_truth / a.log.len().max(1) as f64
+        );
+    }
     Ok(())
 }
