@@ -65,6 +65,8 @@ impl Router {
             reason: String::new(),
             score: None,
             replayed: false,
+            propensity: None,
+            segment: None,
             trace: trace.then(Trace::default),
         };
         let done = |d: Decision<'r>| Ticket {

@@ -22,6 +22,9 @@ impl<'r> Clock<'r> {
             stateless: false,
         }
     }
+    pub fn now(&self) -> i64 {
+        self.now
+    }
     pub fn rep(&self, rep: usize) -> LocalTime {
         let zone = self.router.reps.get(rep).map_or(0, |r| r.zone);
         if let Some(t) = self.cache.get(zone).and_then(std::cell::Cell::get) {

@@ -115,6 +115,14 @@ pub struct Decision<'r> {
     /// True when the lead id was routed before: this is that earlier placement, and
     /// nothing was counted again.
     pub replayed: bool,
+    /// The learned pick's probability of choosing this rep for this lead (for
+    /// inverse-propensity estimates from logs); absent for every other pick.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub propensity: Option<f64>,
+    /// The learned pick's segment of the lead (hex), for callers that remember the
+    /// placement themselves (`record_placed_outcome`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace<'r>>,
 }
@@ -255,6 +263,14 @@ pub enum CandidateReason {
     LowerHash,
     /// Missed the SLA on this lead already.
     MissedSla,
+    /// Learned pick: the highest Thompson draw for this lead.
+    HighestDraw,
+    /// Learned pick: owed a lead under the fairness floor, chosen over the highest draw.
+    FairnessFloor,
+    /// Learned pick: a lower draw than the chosen rep's.
+    LowerDraw,
+    /// Learned pick: the highest draw, but another rep was owed a lead by the floor.
+    OverriddenByFloor,
 }
 
 impl From<crate::model::rep::Unavailable> for CandidateReason {

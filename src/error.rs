@@ -232,6 +232,11 @@ pub enum StateCode {
     OutOfOrder,
     /// The lead was contacted already and cannot be released.
     AlreadyContacted,
+    /// An outcome for a lead that went to no rep (pooled and unclaimed, nurture,
+    /// rejected).
+    NotAssigned,
+    /// An outcome whose value is negative or not a number.
+    InvalidOutcome,
 }
 
 impl StateCode {
@@ -253,6 +258,8 @@ impl StateCode {
             StateCode::NotEligible => "not_eligible",
             StateCode::OutOfOrder => "out_of_order",
             StateCode::AlreadyContacted => "already_contacted",
+            StateCode::NotAssigned => "not_assigned",
+            StateCode::InvalidOutcome => "invalid_outcome",
         }
     }
 }

@@ -44,6 +44,7 @@ pub mod select;
 
 pub mod check;
 pub mod classify;
+pub mod outcomes;
 pub mod pool;
 pub mod replay;
 pub mod route;
@@ -58,6 +59,7 @@ pub use error::{ConfigError, ConfigErrors, LeadError, StateError};
 pub use lead::{Lead, Schema, Val};
 pub use limits::Limits;
 pub use model::Router;
+pub use outcomes::{LeadOutcome, OutcomeRecorded, Placement};
 pub use route::RouteOptions;
 pub use snapshot::Snapshot;
 pub use state::State;

@@ -32,6 +32,8 @@ impl Router {
                 pool: None,
                 rule: None,
                 score: a.score,
+                segment: 0,
+                outcome_recorded: false,
             });
             r.outcome = Outcome::Assigned;
             r.rep = self.rep_index(&a.rep).map(|i| i as u32);
@@ -45,6 +47,8 @@ impl Router {
                 pool: None,
                 rule: None,
                 score: p.score,
+                segment: 0,
+                outcome_recorded: false,
             });
             r.outcome = Outcome::Pooled;
             r.rep = None;
@@ -97,6 +101,8 @@ impl Router {
                 breakdown: Vec::new(),
             }),
             replayed: true,
+            propensity: None,
+            segment: None,
             trace,
         })
     }
@@ -118,6 +124,12 @@ impl Router {
             pool: idx(&self.pool_ids, d.pool),
             rule: idx(&self.rule_ids, d.rule),
             score: d.score.as_ref().map(|s| s.total),
+            segment: d
+                .segment
+                .as_deref()
+                .and_then(|s| u64::from_str_radix(s, 16).ok())
+                .unwrap_or(0),
+            outcome_recorded: false,
         };
         state
             .ledger

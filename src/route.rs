@@ -506,6 +506,8 @@ impl Router {
                 caps,
                 exclude,
                 stateless: clock.stateless,
+                team: ti as u32,
+                outcomes: &state.outcomes,
             };
             match state.teams.get_mut(ti) {
                 Some(ts) => select::pick(
@@ -518,7 +520,12 @@ impl Router {
             }
         };
         let rule = d.rule.unwrap_or("");
-        if let Some(pos) = picked {
+        if let Some((pos, propensity)) = picked {
+            d.propensity = propensity;
+            if let Some(l) = team.select.learned.as_deref() {
+                let segment = select::pick::learned::segment(l, lead);
+                d.segment = (segment != 0).then(|| format!("{segment:016x}"));
+            }
             if let Some(ri) = team.members.get(pos).copied() {
                 let label = if clock.stateless {
                     crate::model::team::Pick::Rendezvous.name()

@@ -354,6 +354,8 @@ impl Router {
 fn scratch_decision<'r>(lead_id: &str, rule: Option<&'r str>) -> Decision<'r> {
     Decision {
         replayed: false,
+        propensity: None,
+        segment: None,
         lead_id: Some(lead_id.to_string()),
         outcome: Outcome::Assigned,
         via: Via::Reroute,

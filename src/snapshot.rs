@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, VecDeque};
 use tsify::Tsify;
 
 /// The snapshot format written today. Older versions are migrated on load.
-pub const SNAPSHOT_VERSION: u32 = 3;
+pub const SNAPSHOT_VERSION: u32 = 4;
 
 /// The JSON form of `State`, keyed by ids so it survives config edits.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -38,6 +38,24 @@ pub struct Snapshot {
     /// Lead-to-lead: who has each recent person's and company's lead, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub existing_leads: Vec<ExistingLead>,
+    /// Recorded outcomes as decayed sums per team, rep and segment (version 4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<OutcomeStat>,
+}
+
+/// Decayed evidence as of `at`: leads with an outcome, conversions, their value.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+pub struct OutcomeStat {
+    pub team: String,
+    pub rep: String,
+    /// The segment's hash in hex; absent for all of the rep's leads in the team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    pub leads: f64,
+    pub conversions: f64,
+    pub value: f64,
+    pub at: i64,
 }
 
 /// The rep who has a person's (`person:EMAIL`) or company's (`company:DOMAIN`) latest
@@ -64,6 +82,12 @@ pub struct RoutedLead {
     pub pool: Option<String>,
     pub rule: Option<String>,
     pub score: Option<f64>,
+    /// The learned pick's segment hash in hex (version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// An outcome was recorded: another one is a duplicate (version 4).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outcome_recorded: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -132,6 +156,7 @@ impl Router {
             assignments: BTreeMap::new(),
             ledger: Default::default(),
             existing: Default::default(),
+            outcomes: Default::default(),
         }
     }
 
@@ -224,6 +249,8 @@ impl Router {
                         pool: name(self.pools.iter().map(|x| x.id.as_str()).collect(), r.pool),
                         rule: name(self.rules.iter().map(|x| x.id.as_str()).collect(), r.rule),
                         score: r.score,
+                        segment: (r.segment != 0).then(|| format!("{:016x}", r.segment)),
+                        outcome_recorded: r.outcome_recorded,
                     }
                 })
                 .collect(),
@@ -235,6 +262,21 @@ impl Router {
                         key: key.to_string(),
                         rep: self.reps.get(h.rep as usize)?.id.clone(),
                         at: h.at,
+                    })
+                })
+                .collect(),
+            outcomes: state
+                .outcomes
+                .iter()
+                .filter_map(|((ti, ri, seg), st)| {
+                    Some(OutcomeStat {
+                        team: self.teams.get(*ti as usize)?.id.clone(),
+                        rep: self.reps.get(*ri as usize)?.id.clone(),
+                        segment: (*seg != 0).then(|| format!("{seg:016x}")),
+                        leads: st.leads,
+                        conversions: st.conversions,
+                        value: st.value,
+                        at: st.at,
                     })
                 })
                 .collect(),
@@ -363,6 +405,8 @@ impl Router {
                 pool: idx(&self.pool_ids, &l.pool),
                 rule: idx(&self.rule_ids, &l.rule),
                 score: l.score,
+                segment: hex(&l.segment),
+                outcome_recorded: l.outcome_recorded,
             };
             state
                 .ledger
@@ -376,6 +420,19 @@ impl Router {
                     rep: *ri as u32,
                 };
                 state.existing.record(&e.key, holder, i64::MAX, usize::MAX);
+            }
+        }
+        // A team or rep no longer in the config takes its evidence with it.
+        for o in &snap.outcomes {
+            if let (Some(ti), Some(ri)) = (self.team_ids.get(&o.team), self.rep_ids.get(&o.rep)) {
+                let stat = crate::state::Stat {
+                    leads: o.leads,
+                    conversions: o.conversions,
+                    value: o.value,
+                    at: o.at,
+                };
+                let key = (*ti as u32, *ri as u32, hex(&o.segment));
+                state.outcomes.insert(key, stat);
             }
         }
         Ok(state)
@@ -425,6 +482,13 @@ impl Router {
     }
 }
 
+/// A segment hash from its hex (0, "no segment", for anything else).
+fn hex(s: &Option<String>) -> u64 {
+    s.as_deref()
+        .and_then(|s| u64::from_str_radix(s, 16).ok())
+        .unwrap_or(0)
+}
+
 fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option<Snapshot> {
     use crate::config::found;
     let o = r.obj(
@@ -439,6 +503,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             "assignments",
             "routed_leads",
             "existing_leads",
+            "outcomes",
         ],
         &["version"],
     )?;
@@ -602,7 +667,17 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             v,
             p,
             &[
-                "lead_id", "at", "outcome", "via", "rep", "team", "pool", "rule", "score",
+                "lead_id",
+                "at",
+                "outcome",
+                "via",
+                "rep",
+                "team",
+                "pool",
+                "rule",
+                "score",
+                "segment",
+                "outcome_recorded",
             ],
             &["lead_id", "at", "outcome", "via"],
         )?;
@@ -616,6 +691,38 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             pool: r.string(&l, "pool"),
             rule: r.string(&l, "rule"),
             score: r.f64(&l, "score"),
+            segment: r.string(&l, "segment"),
+            outcome_recorded: r.bool(&l, "outcome_recorded").unwrap_or(false),
+        })
+    });
+    let outcomes = r.list(&o, "outcomes", |r, v, p| {
+        let s = r.obj(
+            v,
+            p,
+            &[
+                "team",
+                "rep",
+                "segment",
+                "leads",
+                "conversions",
+                "value",
+                "at",
+            ],
+            &["team", "rep", "leads", "conversions", "value", "at"],
+        )?;
+        let num = |r: &mut crate::config::Reader, k: &str| {
+            r.f64(&s, k)
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .unwrap_or(0.0)
+        };
+        Some(OutcomeStat {
+            team: r.req_string(&s, "team"),
+            rep: r.req_string(&s, "rep"),
+            segment: r.string(&s, "segment"),
+            leads: num(r, "leads"),
+            conversions: num(r, "conversions"),
+            value: num(r, "value"),
+            at: r.i64(&s, "at").unwrap_or(0),
         })
     });
     let existing_leads = r.list(&o, "existing_leads", |r, v, p| {
@@ -629,6 +736,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
     Some(Snapshot {
         routed_leads,
         existing_leads,
+        outcomes,
         version: r.uint(&o, "version", u64::from(u32::MAX)).unwrap_or(0) as u32,
         routed: r.uint(&o, "routed", u64::MAX).unwrap_or(0),
         reps,
@@ -650,7 +758,8 @@ fn migrate(mut value: serde_json::Value) -> Result<serde_json::Value, StateError
                 "invalid snapshot: missing \"version\"",
             )
         })?;
-    if version == 2 {
+    // Version 4 only added keys (outcomes, a lead's segment and outcome flag).
+    if version == 2 || version == 3 {
         if let Some(obj) = value.as_object_mut() {
             obj.insert("version".into(), SNAPSHOT_VERSION.into());
         }

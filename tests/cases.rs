@@ -163,6 +163,28 @@ fn routing_cases() {
                     .unwrap();
                 continue;
             }
+            if let Some(o) = step.get("outcome") {
+                let outcome = leadroute::LeadOutcome {
+                    converted: o["converted"].as_bool().unwrap(),
+                    value: o["value"].as_f64().unwrap_or(0.0),
+                    at: ms(&o["at"]),
+                };
+                let id = o["lead"].as_str().unwrap();
+                let done = router.record_outcome(&mut state, id, outcome);
+                let quiet_done = router.record_outcome(&mut quiet, id, outcome);
+                assert_eq!(
+                    done, quiet_done,
+                    "{file} step {i}: untraced outcome differs"
+                );
+                let got = match done {
+                    Ok(d) => serde_json::to_value(&d).unwrap(),
+                    Err(e) => serde_json::json!({"error": e.code.as_str()}),
+                };
+                if let Some(want) = step.get("expect") {
+                    problems.extend(check(&file, i, &got, want));
+                }
+                continue;
+            }
             if step.get("restore").is_some() {
                 let json = router.snapshot_json(&state);
                 let fresh = Router::from_json(&case["config"].to_string()).unwrap();

@@ -500,12 +500,12 @@ fn snapshot_versions_outside_the_known_range_are_refused() {
     let r = Router::from_json(&fixture("v1-config.json")).unwrap();
     for (json, want) in [
         (
-            r#"{"version": 4}"#,
-            "snapshot version 4 is not supported (this build reads versions 1 to 3)",
+            r#"{"version": 5}"#,
+            "snapshot version 5 is not supported (this build reads versions 1 to 4)",
         ),
         (
             r#"{"version": 0}"#,
-            "snapshot version 0 is not supported (this build reads versions 1 to 3)",
+            "snapshot version 0 is not supported (this build reads versions 1 to 4)",
         ),
         (r#"{"version": "1"}"#, "invalid snapshot: missing \"version\""),
         (

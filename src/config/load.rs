@@ -563,6 +563,7 @@ fn read_pick(r: &mut Reader, v: &Value, path: &str) -> Option<PickSpec> {
         ("weighted", 1),
         ("least_loaded", 2),
         ("rendezvous", 3),
+        ("learned", 4),
     ];
     let kind = match v.get("type") {
         Some(t) => r.choice_value(t, &child(path, "type"), TYPES)?,
@@ -575,6 +576,18 @@ fn read_pick(r: &mut Reader, v: &Value, path: &str) -> Option<PickSpec> {
         0 => &["type", "skipped"],
         1 => &["type", "hot_score"],
         2 => &["type", "period"],
+        4 => &[
+            "type",
+            "objective",
+            "prior_rate",
+            "prior_weight",
+            "prior_value",
+            "half_life_days",
+            "floor",
+            "segment",
+            "bands",
+            "draws",
+        ],
         _ => &["type"],
     };
     let o = r.obj(v, path, keys, &[])?;
@@ -588,6 +601,31 @@ fn read_pick(r: &mut Reader, v: &Value, path: &str) -> Option<PickSpec> {
         2 => PickSpec::LeastLoaded {
             period: r.choice(&o, "period", PERIODS).unwrap_or_default(),
         },
+        4 => PickSpec::Learned(crate::config::Learned {
+            objective: r
+                .choice(
+                    &o,
+                    "objective",
+                    &[
+                        ("conversion", Objective::Conversion),
+                        ("value", Objective::Value),
+                    ],
+                )
+                .unwrap_or_default(),
+            prior_rate: r.f64(&o, "prior_rate"),
+            prior_weight: r.f64(&o, "prior_weight"),
+            prior_value: r.f64(&o, "prior_value"),
+            half_life_days: r.f64(&o, "half_life_days"),
+            floor: r.f64(&o, "floor"),
+            segment: r.strings(&o, "segment"),
+            bands: r.list(&o, "bands", |r, v, p| {
+                v.as_f64().or_else(|| {
+                    r.expected(p, "a number", v);
+                    None
+                })
+            }),
+            draws: r.uint(&o, "draws", 1000).map(|n| n as u32),
+        }),
         _ => PickSpec::Rendezvous,
     })
 }

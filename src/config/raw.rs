@@ -367,7 +367,7 @@ pub enum Criterion {
 }
 
 /// The pick among the best-ranked members.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -389,6 +389,57 @@ pub enum PickSpec {
     },
     /// Weighted rendezvous hashing of the lead id: no rotation state.
     Rendezvous,
+    /// Thompson sampling on each member's conversion rate learned from recorded
+    /// outcomes, within the caps and a fairness floor.
+    Learned(Learned),
+}
+
+/// The `learned` pick's settings; every one has a default.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Learned {
+    /// `conversion` (default): the conversion rate; `value`: the rate times the mean
+    /// value of a conversion.
+    #[serde(default)]
+    pub objective: Objective,
+    /// The conversion rate a rep without outcomes is assumed to have (default 0.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_rate: Option<f64>,
+    /// How many leads' worth of evidence the prior counts as (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_weight: Option<f64>,
+    /// The value of a conversion assumed before any is recorded (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_value: Option<f64>,
+    /// An outcome this many days old counts half (default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_life_days: Option<f64>,
+    /// The share of leads every eligible member gets at least (0 to 1, default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<f64>,
+    /// Lead fields that split the statistics (industry, company size, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segment: Vec<String>,
+    /// Band edges for the number fields of `segment` (`[50, 200]`: under 50, 50 to
+    /// 199, 200 and over).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bands: Vec<f64>,
+    /// Extra seeded draws that estimate the chosen rep's sampling probability
+    /// (default 32; 0 records none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draws: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    #[default]
+    Conversion,
+    Value,
 }
 
 impl Default for PickSpec {

@@ -2,7 +2,7 @@
 //! pipeline (requirements, ordered preferences, the pick, overflow) and its SLA.
 
 use crate::condition::Cond;
-use crate::config::{Attribute, Period, SkipPolicy};
+use crate::config::{Attribute, Objective, Period, SkipPolicy};
 
 #[derive(Debug, Clone)]
 pub struct Team {
@@ -33,6 +33,8 @@ pub struct Selection {
     /// Preferences summed by weight instead of compared in order.
     pub weighted: bool,
     pub pick: Pick,
+    /// The `learned` pick's settings (set exactly when `pick` is `Learned`).
+    pub learned: Option<Box<Learned>>,
     pub overflow: Overflow,
     /// How reasons name the pipeline: "round robin", "territory", ...
     pub label: &'static str,
@@ -114,9 +116,31 @@ pub struct TerritorySlots {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Pick {
     RoundRobin(SkipPolicy),
-    Weighted { hot_score: Option<f64> },
+    Weighted {
+        hot_score: Option<f64>,
+    },
     LeastLoaded(Period),
     Rendezvous,
+    /// Thompson sampling on learned conversion rates; settings in `Selection::learned`.
+    Learned,
+}
+
+/// The compiled `learned` pick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Learned {
+    pub objective: Objective,
+    /// Beta prior pseudo-counts for a rep with no outcomes: `rate × weight` conversions
+    /// in `weight` leads.
+    pub prior_rate: f64,
+    pub prior_weight: f64,
+    pub prior_value: f64,
+    pub half_life_ms: f64,
+    /// The fairness floor in thousandths of a lead per eligible lead (credit units).
+    pub floor_milli: i64,
+    pub draws: u32,
+    /// Lead slots whose values split the statistics, with their names.
+    pub segment: Vec<(usize, String)>,
+    pub bands: Vec<f64>,
 }
 
 impl Pick {
@@ -126,6 +150,7 @@ impl Pick {
             Pick::Weighted { .. } => "top performer",
             Pick::LeastLoaded(_) => "least loaded",
             Pick::Rendezvous => "rendezvous hash",
+            Pick::Learned => "learned",
         }
     }
 }

@@ -38,23 +38,27 @@ pub struct PickInput<'r, 'a, 'l> {
     pub exclude: &'a [usize],
     /// Use rendezvous hashing on the lead id instead of the team's rotation.
     pub stateless: bool,
+    /// The team's index and the recorded outcomes, for the learned pick.
+    pub team: u32,
+    pub outcomes: &'a crate::state::Outcomes,
 }
 
 /// Picks a member position, updating the team's rotation; pushes one candidate entry
-/// per member when `trace` is given.
+/// per member when `trace` is given. The second value is the learned pick's sampling
+/// probability of the chosen member.
 pub fn pick<'r>(
     sel: &Selection,
     team: &mut TeamState,
     input: &PickInput<'r, '_, '_>,
     trace: Option<&mut Vec<Candidate<'r>>>,
-) -> Option<usize> {
+) -> Option<(usize, Option<f64>)> {
     let checks = Checks {
         hours: sel.hours,
         ..Checks::ALL
     };
     if trace.is_none() && !input.stateless && sel.is_plain_round_robin() {
         if let Pick::RoundRobin(skipped) = sel.pick {
-            return first_in_line(skipped, checks, team, input);
+            return first_in_line(skipped, checks, team, input).map(|p| (p, None));
         }
     }
     let tracing = trace.is_some();
@@ -200,8 +204,19 @@ pub fn pick<'r>(
         } else {
             sel.pick
         };
-        pick::pick(p, hot, team, input, &tier, &mut why, tracing)
+        pick::pick(
+            p,
+            sel.learned.as_deref(),
+            hot,
+            team,
+            input,
+            &tier,
+            &mut why,
+            tracing,
+        )
     });
+    let propensity = chosen.and_then(|(_, q)| q);
+    let chosen = chosen.map(|(p, _)| p);
     if let Some(trace) = trace {
         let ranked = !relaxed_names.is_empty() || !sel.prefer.is_empty();
         for (pos, &ri) in input.members.iter().enumerate() {
@@ -236,7 +251,7 @@ pub fn pick<'r>(
             });
         }
     }
-    chosen
+    chosen.map(|p| (p, propensity))
 }
 
 /// Round robin with nothing to rank, without a trace: check members in line order and

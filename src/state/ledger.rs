@@ -17,6 +17,10 @@ pub struct Routed {
     pub pool: Option<u32>,
     pub rule: Option<u32>,
     pub score: Option<f64>,
+    /// The lead's segment for the `learned` pick (0: none).
+    pub segment: u64,
+    /// An outcome was recorded for the lead: a second one changes nothing.
+    pub outcome_recorded: bool,
 }
 
 /// An entry of a [`Ledger`]: it knows when it was recorded.
@@ -86,6 +90,13 @@ impl<T: Timed> Ledger<T> {
                     self.by_id.remove(&id);
                 }
             }
+        }
+    }
+
+    /// Replaces an entry in place, keeping its place in the forgetting order.
+    pub fn mark(&mut self, id: &str, r: T) {
+        if let Some(e) = self.by_id.get_mut(id) {
+            *e = r;
         }
     }
 

@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, VecDeque};
 
 pub mod existing;
 mod ledger;
+pub mod outcomes;
 mod records;
 
 pub use existing::{ExistingLeads, Holder};
 pub use ledger::{Ledger, Routed, Timed};
+pub use outcomes::{Outcomes, Stat};
 pub use records::{Assignment, LeadFields, PooledLead};
 
 /// How many periods of each kind (day, week, month) a rep's counters remember. A call
@@ -194,6 +196,8 @@ pub struct State {
     pub(crate) ledger: Ledger,
     /// Who has each recent person's and company's lead (lead-to-lead).
     pub(crate) existing: ExistingLeads,
+    /// Recorded outcomes, decayed, per team, rep and segment (the `learned` pick).
+    pub(crate) outcomes: Outcomes,
 }
 
 impl State {
@@ -202,5 +206,8 @@ impl State {
     }
     pub fn rep(&self, i: usize) -> Option<&RepState> {
         self.reps.get(i)
+    }
+    pub fn outcomes(&self) -> &Outcomes {
+        &self.outcomes
     }
 }

@@ -122,7 +122,7 @@ describe("dev.mjs: the worker in workerd with the user's config", () => {
       reps: 2,
       teams: 1,
       pools: 1,
-      endpoints: ["POST /leads", "GET /public-config", "GET /health"],
+      endpoints: ["POST /leads", "POST /outcomes", "GET /public-config", "GET /health"],
     });
     for (const secret of [dev.adminToken, REP_SECRET, "ana.silva@example.com", "ben.okafor@example.com", "Ana Silva"]) {
       assert.ok(!text.includes(secret), `GET / shows ${secret}`);

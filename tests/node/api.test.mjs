@@ -164,6 +164,30 @@ test("snapshot(): a fresh router's snapshot restores to the same start", () => {
   r.free();
 });
 
+test("recordOutcome(): learned from once per lead, with typed errors, kept in the snapshot", () => {
+  const config = { ...rrConfig(), fields: { industry: "string" } };
+  config.teams = config.teams.map((t) => ({ ...t, strategy: undefined, select: { pick: { type: "learned", segment: ["industry"] } } }));
+  const r = new Router(config);
+  const d = r.route({ id: "W1", industry: "saas" }, { now: NOW });
+  assert.ok(d.propensity > 0 && d.propensity <= 1);
+  assert.match(d.segment, /^[0-9a-f]{16}$/);
+  const won = { converted: true, value: 900, at: NOW + 1000 };
+  assert.deepEqual(r.recordOutcome("W1", won), { lead_id: "W1", rep: d.rep, team: d.team, duplicate: false });
+  assert.equal(r.recordOutcome("W1", { ...won, converted: false }).duplicate, true);
+  const stats = r.snapshot().outcomes;
+  assert.deepEqual(stats.map((s) => [s.rep, s.conversions, s.value, Boolean(s.segment)]), [[d.rep, 1, 900, false], [d.rep, 1, 900, true]]);
+  for (const [args, code] of [
+    [["nobody", won], "unknown_lead"],
+    [["W1", { converted: "yes", at: NOW }], "invalid_outcome"],
+    [["W1", { converted: true, at: NOW, value: -1 }, { rep: d.rep, team: d.team }], "invalid_outcome"],
+    [["W2", won, { rep: "zed" }], "unknown_rep"],
+  ]) {
+    assert.throws(() => r.recordOutcome(...args), (e) => e.code === code, code);
+  }
+  assert.throws(() => r.recordOutcome(7, won), (e) => e instanceof TypeError && e.code === "invalid_argument");
+  r.free();
+});
+
 test("Simulation: JSONL and CSV as bytes (cut inside characters) report exactly as text", () => {
   const { Simulation } = loadNodePkg();
   const config = readFileSync(join(ROOT, "data/default-config.json"), "utf8");

@@ -68,6 +68,10 @@ export interface Problem { code: ConfigCode; path: string; message: string; help
 export interface LeadCheck { ok: boolean; errors: LeadProblem[] }
 export interface ValidationResult { ok: boolean; errors: Problem[]; warnings: ConfigWarning[] }
 export type RepStatus = "available" | "busy" | "away" | "out_of_office";
+/** What `recordOutcome` takes: did the lead convert, for how much, and when (ms). */
+export interface OutcomeInput { converted: boolean; value?: number; at: number }
+/** Where a lead went, from its decision, for callers that remember leads themselves. */
+export interface Placement { rep: string; team?: string | null; segment?: string | null }
 // wasm-bindgen declares `[Symbol.dispose]()` on every class; declared here too so the
 // types compile without the esnext lib (es2020 + dom), and merge with it when present.
 declare global { interface SymbolConstructor { readonly dispose: unique symbol } }

@@ -394,6 +394,35 @@ impl Router {
         to_js(&events)
     }
 
+    /// Records a routed lead's outcome for the `learned` pick; a second one for the same
+    /// lead returns `duplicate: true` and changes nothing. `placement` (the decision's
+    /// `rep`, `team`, `segment`) is for callers that remember leads themselves.
+    #[wasm_bindgen(js_name = recordOutcome, unchecked_return_type = "OutcomeRecorded")]
+    pub fn record_outcome(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] lead_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OutcomeInput")] outcome: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Placement | null")] placement: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let max = max_id(&self.router);
+        let lead_id = input::string_arg(&lead_id, "recordOutcome", "leadId", max)?;
+        let text = |v: &JsValue, what| input::json_text(v, what, 4 * max, code::INVALID_ARGUMENT);
+        let outcome = text(&outcome, "outcome")?;
+        let placement = match placement.filter(|p| !p.is_undefined() && !p.is_null()) {
+            Some(p) => Some(text(&p, "placement")?),
+            None => None,
+        };
+        let done = {
+            let mut state = self.state_mut(0)?;
+            let p = placement.as_deref();
+            self.router
+                .record_outcome_json(&mut state, &lead_id, &outcome, p)
+        };
+        to_js(&done.map_err(|e| state_error(&e))?)
+    }
+
     /// Sets a rep's live status; `null` returns to the config's status.
     #[wasm_bindgen(js_name = setStatus)]
     pub fn set_status(

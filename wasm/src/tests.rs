@@ -137,7 +137,7 @@ fn snapshot_restores_the_rotation() {
         .unwrap();
     assert_eq!(
         message(&bad),
-        "snapshot version 99 is not supported (this build reads versions 1 to 3)"
+        "snapshot version 99 is not supported (this build reads versions 1 to 4)"
     );
 }
 

@@ -49,6 +49,7 @@ const modules :List(Workerd.Worker.Module) = [
   (name = "crm/webhook.js", esModule = embed "crm/webhook.js"),
   (name = "crm/check.js", esModule = embed "crm/check.js"),
   (name = "auth.js", esModule = embed "auth.js"),
+  (name = "outcomes.js", esModule = embed "outcomes.js"),
   # The npm package's route module (web build), under the names `import "leadroute/route/web"` resolves to.
   (name = "leadroute/route/web", esModule = embed "../../pkg/route/web/leadroute_wasm.js"),
   (name = "leadroute/route/web/leadroute_wasm_bg.wasm", wasm = embed "../../pkg/route/web/leadroute_wasm_bg.wasm"),

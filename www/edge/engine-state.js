@@ -34,6 +34,7 @@ export function apply(router, call) {
   else if (call.op === "claimNext") router.claimNext(call.pool, call.rep, opts);
   else if (call.op === "touch") router.touch(call.lead_id, call.rep, opts);
   else if (call.op === "tick") router.tick(opts);
+  else if (call.op === "outcome") router.recordOutcome(call.lead_id, call.outcome, call.placement);
 }
 
 export class EngineState {

@@ -25,6 +25,7 @@ export const STATUS = {
   rep_unavailable: 409,
   refused: 409,
   lead_id_reused: 409,
+  not_assigned: 409,
   too_large: 413,
   unsupported_media_type: 415,
   wrong_type: 422,
@@ -35,6 +36,7 @@ export const STATUS = {
   missing_id: 422,
   invalid_lead: 422,
   idempotency_key_reused: 422,
+  invalid_outcome: 422,
   claim_limit: 429,
   internal: 500,
   config_error: 500,
@@ -61,6 +63,8 @@ const CORE_CODES = {
   pool_empty: "pool_empty",
   invalid_lead: "invalid_lead",
   missing_id: "missing_id",
+  invalid_outcome: "invalid_outcome",
+  not_assigned: "not_assigned",
 };
 
 /** `{ code, field }` of an error thrown by the engine (`field` when it names one). */

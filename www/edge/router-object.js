@@ -9,6 +9,7 @@ import { Idempotency } from "./idempotency.js";
 import { Outbox } from "./outbox.js";
 import { fingerprint, planMigration } from "./migration.js";
 import { coreFailure, failure } from "./errors.js";
+import { recordOutcomes } from "./outcomes.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -26,6 +27,8 @@ export function slim(d) {
     rule: d.rule ?? null,
     reason: d.reason,
     score: d.score ? { total: d.score.total, grade: d.score.grade ?? null, mql: d.score.mql } : null,
+    // The learned pick's: the chosen rep's sampling probability and the lead's segment.
+    ...(d.propensity != null ? { propensity: d.propensity, segment: d.segment ?? null } : {}),
   };
 }
 
@@ -308,6 +311,11 @@ export class LeadRouter extends DurableObject {
       state_leads: this.engine.leads,
       last_migration: this.migration?.report ?? (await this.store.get(["engine:migration"])).get("engine:migration") ?? null,
     };
+  }
+
+  /** POST /outcomes (outcomes.js). */
+  outcomes(items) {
+    return recordOutcomes(this, items);
   }
 
   async snapshot() {

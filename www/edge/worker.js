@@ -5,6 +5,7 @@ import { loadSettings, sha256 } from "./settings.js";
 import { readBody } from "./body.js";
 import { checkLead, canonical } from "./validate.js";
 import { repOf, adminRefusal } from "./auth.js";
+import { readOutcomes } from "./outcomes.js";
 import { deliverWithRetries } from "./delivery.js";
 import { LeadRouter, slim } from "./router-object.js";
 import { fingerprint, stateName } from "./migration.js";
@@ -151,7 +152,7 @@ async function status(settings) {
     reps: c.reps?.length ?? 0,
     teams: c.teams?.length ?? 0,
     pools: c.pools?.length ?? 0,
-    endpoints: ["POST /leads", "GET /public-config", "GET /health"],
+    endpoints: ["POST /leads", "POST /outcomes", "GET /public-config", "GET /health"],
   };
 }
 
@@ -174,6 +175,15 @@ async function handle(request, env, ctx, settings) {
   if (path === "/leads") {
     if (method !== "POST") return errorResponse("method_not_allowed", "use POST /leads");
     return submitLead(request, env, ctx, settings);
+  }
+
+  if (path === "/outcomes") {
+    if (method !== "POST") return errorResponse("method_not_allowed", "use POST /outcomes");
+    const refusal = adminRefusal(request, env);
+    if (refusal) return errorResponse(refusal.code, refusal.message);
+    if (settings.mode === "stateless") return errorResponse("needs_durable_object", "outcomes need the Durable Object");
+    const read = await readOutcomes(request, Date.now());
+    return fromObject(read.error ?? (await stubOf(env, settings).outcomes(read.items)));
   }
 
   // Rep endpoints: /pools/:pool/leads, /pools/:pool/claim, /leads/:id/claim, /leads/:id/touch

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod caps;
+mod learned;
 mod pools;
 mod reps;
 mod rules;

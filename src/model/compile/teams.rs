@@ -44,6 +44,9 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
             Some(s) => selection(s, &format!("{path}.select"), ctx, errors),
             None => strategy(&t.strategy, &format!("{path}.strategy"), ctx, errors),
         };
+        if let Some(l) = select.learned.as_deref() {
+            super::learned::check_floor(l, members.len(), &path, t.select.is_some(), errors);
+        }
         if select.overflow != Overflow::default() && default_owner.is_none() {
             errors.push(
                 format!("{path}.select.overflow"),
@@ -81,6 +84,7 @@ fn plain(pick: Pick, label: &'static str) -> Selection {
         prefer: Vec::new(),
         weighted: false,
         pick,
+        learned: None,
         overflow: Overflow::default(),
         label,
     }
@@ -238,11 +242,19 @@ fn selection(s: &config::Selection, path: &str, ctx: &Ctx, errors: &mut ConfigEr
             });
         }
     }
-    let pick = match s.pick {
-        PickSpec::RoundRobin { skipped } => Pick::RoundRobin(skipped),
-        PickSpec::Weighted { hot_score } => Pick::Weighted { hot_score },
-        PickSpec::LeastLoaded { period } => Pick::LeastLoaded(period),
+    let mut learned = None;
+    let pick = match &s.pick {
+        PickSpec::RoundRobin { skipped } => Pick::RoundRobin(*skipped),
+        PickSpec::Weighted { hot_score } => Pick::Weighted {
+            hot_score: *hot_score,
+        },
+        PickSpec::LeastLoaded { period } => Pick::LeastLoaded(*period),
         PickSpec::Rendezvous => Pick::Rendezvous,
+        PickSpec::Learned(l) => {
+            learned =
+                super::learned::compile(l, &format!("{path}.pick"), ctx, errors).map(Box::new);
+            Pick::Learned
+        }
     };
     Selection {
         hours,
@@ -250,6 +262,7 @@ fn selection(s: &config::Selection, path: &str, ctx: &Ctx, errors: &mut ConfigEr
         prefer,
         weighted,
         pick,
+        learned,
         overflow: Overflow {
             ignore_caps: s.overflow.ignore_caps,
             ignore_availability: s.overflow.ignore_availability,

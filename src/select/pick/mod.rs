@@ -1,14 +1,17 @@
 //! The final pick among the best-ranked members, one file each: round robin (a queue
-//! with pointer semantics), smooth weighted round robin, least loaded, rendezvous hash.
+//! with pointer semantics), smooth weighted round robin, least loaded, rendezvous hash,
+//! learned (Thompson sampling on recorded outcomes).
 
+pub mod learned;
 pub mod least_loaded;
 pub mod rendezvous;
 pub mod round_robin;
+pub mod sample;
 pub mod weighted;
 
 use super::{PickInput, Why};
 use crate::decision::CandidateReason;
-use crate::model::team::Pick;
+use crate::model::team::{Learned, Pick};
 use crate::state::TeamState;
 
 pub use rendezvous::hash2;
@@ -16,22 +19,29 @@ pub use weighted::weight;
 
 /// Picks a member position among `tier` (positions that may take the lead), updating
 /// the team's rotation, and marks why the other tier members were passed over.
-/// `hot`: the lead's score is at the weighted pick's `hot_score`.
+/// `hot`: the lead's score is at the weighted pick's `hot_score`. Returns the position
+/// and, for the learned pick, the chosen member's sampling probability.
+#[allow(clippy::too_many_arguments)]
 pub fn pick(
     p: Pick,
+    learned: Option<&Learned>,
     hot: bool,
     team: &mut TeamState,
     input: &PickInput<'_, '_, '_>,
     tier: &[bool],
     why: &mut [Why],
     tracing: bool,
-) -> Option<usize> {
-    match p {
-        Pick::Rendezvous => rendezvous::pick(input, tier, why),
-        Pick::RoundRobin(skipped) => round_robin::pick(skipped, team, tier, why),
-        Pick::Weighted { .. } => weighted::pick(hot, team, input, tier, why),
-        Pick::LeastLoaded(period) => least_loaded::pick(period, team, input, tier, why, tracing),
-    }
+) -> Option<(usize, Option<f64>)> {
+    let pos = match (p, learned) {
+        (Pick::Learned, Some(l)) => return learned::pick(l, team, input, tier, why, tracing),
+        (Pick::Rendezvous | Pick::Learned, _) => rendezvous::pick(input, tier, why),
+        (Pick::RoundRobin(skipped), _) => round_robin::pick(skipped, team, tier, why),
+        (Pick::Weighted { .. }, _) => weighted::pick(hot, team, input, tier, why),
+        (Pick::LeastLoaded(period), _) => {
+            least_loaded::pick(period, team, input, tier, why, tracing)
+        }
+    }?;
+    Some((pos, None))
 }
 
 /// Marks the chosen tier member `winner` and the rest of the tier `loser`.

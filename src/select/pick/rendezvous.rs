@@ -36,7 +36,7 @@ pub fn pick(input: &PickInput<'_, '_, '_>, tier: &[bool], why: &mut [Why]) -> Op
 }
 
 /// A stable 64-bit key for the lead: its id, or all of its values when it has none.
-fn lead_key(lead: &crate::lead::Lead) -> u64 {
+pub(super) fn lead_key(lead: &crate::lead::Lead) -> u64 {
     use crate::lead::Val;
     match lead.id() {
         Some(id) => hash2(0, id.as_bytes()),
