@@ -197,8 +197,11 @@ impl fmt::Display for TicketError {
 
 impl std::error::Error for TicketError {}
 
-/// FNV-1a (64 bits) of the serialized config and the core's version: the same config
-/// text compiled by the same core gives the same fingerprint on every instance.
+/// FNV-1a (64 bits) of what classifying reads of the config, and the core's version: the
+/// same config compiled by the same core gives the same fingerprint on every instance.
+/// Reps, teams and pools count by id and order only (tickets point at them by index), so
+/// configs that differ in caps, availability, strategies, members or the CRM share one:
+/// each team's object may run its own share of the caps and still take the tickets.
 pub(crate) fn fingerprint(config: &crate::Config) -> u64 {
     struct Fnv(u64);
     impl std::io::Write for Fnv {
@@ -215,8 +218,28 @@ pub(crate) fn fingerprint(config: &crate::Config) -> u64 {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     let _ = std::io::Write::write_all(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
     // Serializing a config that came from JSON cannot fail; a failure would only make
-    // the fingerprint weaker, never wrong for an identical config.
-    let _ = serde_json::to_writer(&mut h, config);
+    // the fingerprint weaker, never different for an identical config.
+    let mut v = serde_json::to_value(config).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        for key in ["lead_ids", "crm", "timezone"] {
+            o.remove(key);
+        }
+        for key in ["reps", "teams", "pools"] {
+            if let Some(list) = o.get_mut(key).and_then(|l| l.as_array_mut()) {
+                for item in list.iter_mut() {
+                    if let Some(item) = item.as_object_mut() {
+                        item.retain(|k, _| k == "id");
+                    }
+                }
+            }
+        }
+        if let Some(list) = o.get_mut("cap_rules").and_then(|l| l.as_array_mut()) {
+            for item in list.iter_mut().filter_map(|i| i.as_object_mut()) {
+                item.retain(|k, _| !matches!(k.as_str(), "day" | "week" | "month"));
+            }
+        }
+    }
+    let _ = serde_json::to_writer(&mut h, &v);
     h.0
 }
 
