@@ -154,6 +154,13 @@ export async function teamsOverview(env, settings, withSnapshots) {
   return { status: 200, objects };
 }
 
+/** `POST /admin/teams/tick?time=<ms>`: every object ticks at `time` (default now), as its alarm would. */
+export async function tickAll(env, settings, now) {
+  const keys = objectKeys(settings.config);
+  const objects = await Promise.all(keys.map(async (k) => ({ key: k, ...(await teamStub(env, settings, k).tickIn(k, now)) })));
+  return { status: 200, objects: objects.map(({ status: _s, ...o }) => o) };
+}
+
 /** A rep call in the per-team design: pools live in `rest`; a touch asks every object. */
 export async function repCall(env, settings, kind, id, action, rep) {
   const rest = teamStub(env, settings, "rest");

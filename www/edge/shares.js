@@ -25,7 +25,10 @@ export function homes(config) {
   for (const rule of config.rules ?? []) if (rule.rep) rest.add(rule.rep);
   for (const p of config.pools ?? []) {
     for (const r of p.reps ?? []) rest.add(r);
-    for (const t of p.teams ?? []) for (const m of config.teams?.find((x) => x.id === t)?.members ?? []) rest.add(m);
+    // A pool's leads expire into its `expire_to` team inside `rest`, where the pool is.
+    for (const t of [...(p.teams ?? []), ...(p.expire_to ? [p.expire_to] : [])]) {
+      for (const m of config.teams?.find((x) => x.id === t)?.members ?? []) rest.add(m);
+    }
   }
   for (const [rep, list] of out) if (rest.has(rep) || !list.length) list.push("rest");
   return out;

@@ -71,7 +71,8 @@ export class TeamRouter extends LeadRouter {
     // The tick commits its state before it releases what it sends, so a retried alarm
     // finds the reminders already made: each goes out once.
     await this.tick(Date.now());
-    if (this.engine.leads > 0) await this.ctx.storage.setAlarm(Date.now() + tickMs(this.env));
+    const snap = this.router.snapshot();
+    if (snap.assignments?.length || snap.pooled?.length) await this.ctx.storage.setAlarm(Date.now() + tickMs(this.env));
   }
 
   /** What the admin view gathers: counts, the snapshot and the next alarm. */
@@ -91,6 +92,12 @@ export class TeamRouter extends LeadRouter {
       ...this.store.stats,
       ...(withSnapshot ? { snapshot: snap, leads } : {}),
     };
+  }
+
+  /** A tick at `now` (the admin's stand-in for the alarm, as the cron stand-in is for the cron). */
+  async tickIn(objectKey, now) {
+    await this.bind(objectKey);
+    return this.tick(now);
   }
 
   async claimIn(objectKey, target, rep) {

@@ -11,7 +11,7 @@ import { fingerprint, stateName } from "./migration.js";
 import pkg from "leadroute/package.json";
 import { STATUS, coreFailure } from "./errors.js";
 import { TeamRouter, KeyDirectory } from "./team-object.js";
-import { bulkImport, placeOne, repCall, teamsOverview } from "./per-team.js";
+import { bulkImport, placeOne, repCall, teamsOverview, tickAll } from "./per-team.js";
 
 export { LeadRouter, TeamRouter, KeyDirectory };
 
@@ -213,6 +213,11 @@ async function handle(request, env, ctx, settings) {
     const sub = parts.slice(1).join("/");
     if (settings.mode === "per_team") {
       if (sub === "teams" && method === "GET") return fromObject(await teamsOverview(env, settings, url.searchParams.get("snapshots") === "1"));
+      if (sub === "teams/tick" && method === "POST") {
+        const time = Number(url.searchParams.get("time") ?? Date.now());
+        if (!Number.isFinite(time)) return errorResponse("wrong_type", "time must be ms since the epoch", "time");
+        return fromObject(await tickAll(env, settings, time));
+      }
       return errorResponse("not_found", `no endpoint ${method} ${path} in the per-team design (GET /admin/teams gathers every object)`);
     }
     const stub = stubOf(env, settings);
