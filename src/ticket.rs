@@ -7,7 +7,8 @@ use crate::decision::{GroupScore, RuleCheck, Score, ScoreHit, Trace};
 use crate::lead::Lead;
 use crate::model::account::{AccountHit, Tier};
 use crate::model::{Router, Target};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use std::fmt;
 
 #[cfg(feature = "ts")]
@@ -18,9 +19,8 @@ pub const TICKET_FORMAT: u32 = 1;
 
 /// A classified lead on the wire. Indexes (`rule`, `caps`, the score's groups) point into
 /// the compiled config named by `config`; the lead itself travels alongside.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
 pub struct TicketWire {
     /// [`TICKET_FORMAT`].
     pub format: u32,
@@ -34,24 +34,24 @@ pub struct TicketWire {
     /// the classifier may answer without calling any object.
     pub needs_state: bool,
     /// Rejected by screening: the rule (`required` for a missing field) and why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub screened: Option<Screened>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<WireScore>,
     /// What assigning still has to do (absent when screened).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<WireRoute>,
     /// Conditional cap rules the lead matches.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub caps: Vec<u32>,
     /// The trace so far, when classified with one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<WireTrace>,
 }
 
 /// The team, pool or rep whose state decides, as config ids; `nurture` and `rejected`
 /// have no id, `fallback` is the fallback owner when no rule matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum TicketTarget {
@@ -78,64 +78,59 @@ impl TicketTarget {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
 pub struct Screened {
     pub rule: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
 pub struct WireScore {
     pub total: f64,
     /// Index of the grade in the config's `scoring.grades` (highest first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<u32>,
     pub mql: bool,
     /// `[group, raw, points]`, when classified with a trace.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<(u32, f64, f64)>,
     /// `[group, rule in the group, points]`, when classified with a trace.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breakdown: Vec<(u32, u32, f64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
 pub struct WireRoute {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<WireAccount>,
     pub below_mql: bool,
     /// The first matching routing rule (absent: the fallback owner).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_rule: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
 pub struct WireAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<u32>,
     pub matched: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<u32>,
     /// `domain`, `name` or `fuzzy`.
     pub tier: String,
     pub score: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runner_up: Option<(u32, f64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(Tsify))]
-#[serde(deny_unknown_fields)]
 pub struct WireTrace {
     /// `[rule, matched]` in the order checked.
     pub rules: Vec<(u32, bool)>,
@@ -384,9 +379,7 @@ impl Router {
         json: &str,
         lead: &Lead,
     ) -> Result<Ticket<'r>, TicketError> {
-        let wire: TicketWire = serde_json::from_str(json)
-            .map_err(|e| TicketError::invalid(format!("invalid ticket: {e}")))?;
-        self.ticket_from_wire(&wire, lead)
+        self.ticket_from_wire(&TicketWire::from_json(json)?, lead)
     }
 
     /// The ticket again, for [`Router::assign_ticket`]: refused when another config or
@@ -587,4 +580,216 @@ impl Router {
             runner_up: a.runner_up,
         })
     }
+}
+
+// Reading the wire by hand from a JSON tree, as the config is read: the route module
+// already holds the tree reader, and a derived deserializer would add tens of KB to it.
+
+impl TicketWire {
+    /// Reads a ticket's JSON text: every field of its type, no field it does not have.
+    pub fn from_json(json: &str) -> Result<TicketWire, TicketError> {
+        let v: Value = serde_json::from_str(json)
+            .map_err(|e| TicketError::invalid(format!("invalid ticket: {e}")))?;
+        let o = object(&v, "ticket", &TICKET_FIELDS)?;
+        let target = required(o, "target")?;
+        let t = object(target, "target", &["kind", "id"])?;
+        let id = || text(required(t, "id")?, "target.id");
+        let target = match text(required(t, "kind")?, "target.kind")?.as_str() {
+            "team" => TicketTarget::Team(id()?),
+            "pool" => TicketTarget::Pool(id()?),
+            "rep" => TicketTarget::Rep(id()?),
+            "fallback" => TicketTarget::Fallback(id()?),
+            "nurture" => TicketTarget::Nurture,
+            "rejected" => TicketTarget::Rejected,
+            other => {
+                return Err(TicketError::invalid(format!(
+                    "invalid ticket: unknown target kind `{other}`"
+                )))
+            }
+        };
+        Ok(TicketWire {
+            format: number_u32(required(o, "format")?, "format")?,
+            config: text(required(o, "config")?, "config")?,
+            lead_id: optional(o, "lead_id", |v| text(v, "lead_id"))?,
+            target,
+            needs_state: boolean(required(o, "needs_state")?, "needs_state")?,
+            screened: optional(o, "screened", |v| {
+                let s = object(v, "screened", &["rule", "reason"])?;
+                Ok(Screened {
+                    rule: text(required(s, "rule")?, "screened.rule")?,
+                    reason: text(required(s, "reason")?, "screened.reason")?,
+                })
+            })?,
+            score: optional(o, "score", read_score)?,
+            route: optional(o, "route", read_route)?,
+            caps: list(o, "caps", |v| number_u32(v, "caps"))?,
+            trace: optional(o, "trace", |v| {
+                let t = object(v, "trace", &["rules", "steps"])?;
+                Ok(WireTrace {
+                    rules: list(t, "rules", |v| {
+                        let [i, m] = tuple(v, "trace.rules")?;
+                        Ok((number_u32(i, "trace.rules")?, boolean(m, "trace.rules")?))
+                    })?,
+                    steps: list(t, "steps", |v| text(v, "trace.steps"))?,
+                })
+            })?,
+        })
+    }
+}
+
+const TICKET_FIELDS: [&str; 10] = [
+    "format",
+    "config",
+    "lead_id",
+    "target",
+    "needs_state",
+    "screened",
+    "score",
+    "route",
+    "caps",
+    "trace",
+];
+
+fn read_score(v: &Value) -> Result<WireScore, TicketError> {
+    let s = object(
+        v,
+        "score",
+        &["total", "grade", "mql", "groups", "breakdown"],
+    )?;
+    Ok(WireScore {
+        total: number(required(s, "total")?, "score.total")?,
+        grade: optional(s, "grade", |v| number_u32(v, "score.grade"))?,
+        mql: boolean(required(s, "mql")?, "score.mql")?,
+        groups: list(s, "groups", |v| {
+            let [g, raw, points] = tuple(v, "score.groups")?;
+            Ok((
+                number_u32(g, "score.groups")?,
+                number(raw, "score.groups")?,
+                number(points, "score.groups")?,
+            ))
+        })?,
+        breakdown: list(s, "breakdown", |v| {
+            let [g, r, points] = tuple(v, "score.breakdown")?;
+            Ok((
+                number_u32(g, "score.breakdown")?,
+                number_u32(r, "score.breakdown")?,
+                number(points, "score.breakdown")?,
+            ))
+        })?,
+    })
+}
+
+fn read_route(v: &Value) -> Result<WireRoute, TicketError> {
+    let r = object(
+        v,
+        "route",
+        &["account", "below_mql", "rule", "account_rule"],
+    )?;
+    Ok(WireRoute {
+        account: optional(r, "account", |v| {
+            let a = object(
+                v,
+                "route.account",
+                &["account", "matched", "owner", "tier", "score", "runner_up"],
+            )?;
+            Ok(WireAccount {
+                account: optional(a, "account", |v| number_u32(v, "account.account"))?,
+                matched: text(required(a, "matched")?, "account.matched")?,
+                owner: optional(a, "owner", |v| number_u32(v, "account.owner"))?,
+                tier: text(required(a, "tier")?, "account.tier")?,
+                score: number(required(a, "score")?, "account.score")?,
+                runner_up: optional(a, "runner_up", |v| {
+                    let [i, score] = tuple(v, "account.runner_up")?;
+                    Ok((
+                        number_u32(i, "account.runner_up")?,
+                        number(score, "account.runner_up")?,
+                    ))
+                })?,
+            })
+        })?,
+        below_mql: boolean(required(r, "below_mql")?, "route.below_mql")?,
+        rule: optional(r, "rule", |v| number_u32(v, "route.rule"))?,
+        account_rule: optional(r, "account_rule", |v| number_u32(v, "route.account_rule"))?,
+    })
+}
+
+fn wrong(what: &str, expected: &str) -> TicketError {
+    TicketError::invalid(format!("invalid ticket: `{what}` must be {expected}"))
+}
+
+fn object<'v>(
+    v: &'v Value,
+    what: &str,
+    fields: &[&str],
+) -> Result<&'v Map<String, Value>, TicketError> {
+    let o = v.as_object().ok_or_else(|| wrong(what, "an object"))?;
+    if let Some(k) = o.keys().find(|k| !fields.contains(&k.as_str())) {
+        return Err(TicketError::invalid(format!(
+            "invalid ticket: unknown field `{k}` in `{what}`"
+        )));
+    }
+    Ok(o)
+}
+
+fn required<'v>(o: &'v Map<String, Value>, key: &str) -> Result<&'v Value, TicketError> {
+    o.get(key)
+        .ok_or_else(|| TicketError::invalid(format!("invalid ticket: missing field `{key}`")))
+}
+
+/// An absent or null field is `None`.
+fn optional<T>(
+    o: &Map<String, Value>,
+    key: &str,
+    read: impl FnOnce(&Value) -> Result<T, TicketError>,
+) -> Result<Option<T>, TicketError> {
+    o.get(key).filter(|v| !v.is_null()).map(read).transpose()
+}
+
+/// An absent field is an empty list.
+fn list<T>(
+    o: &Map<String, Value>,
+    key: &str,
+    read: impl Fn(&Value) -> Result<T, TicketError>,
+) -> Result<Vec<T>, TicketError> {
+    match o.get(key) {
+        None => Ok(Vec::new()),
+        Some(v) => v
+            .as_array()
+            .ok_or_else(|| wrong(key, "a list"))?
+            .iter()
+            .map(read)
+            .collect(),
+    }
+}
+
+fn tuple<'v, const N: usize>(v: &'v Value, what: &str) -> Result<[&'v Value; N], TicketError> {
+    let items = v.as_array().ok_or_else(|| wrong(what, "a list"))?;
+    let mut out = [&Value::Null; N];
+    if items.len() != N {
+        return Err(wrong(what, &format!("a list of {N} items")));
+    }
+    for (slot, item) in out.iter_mut().zip(items) {
+        *slot = item;
+    }
+    Ok(out)
+}
+
+fn text(v: &Value, what: &str) -> Result<String, TicketError> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| wrong(what, "a string"))
+}
+
+fn boolean(v: &Value, what: &str) -> Result<bool, TicketError> {
+    v.as_bool().ok_or_else(|| wrong(what, "true or false"))
+}
+
+fn number(v: &Value, what: &str) -> Result<f64, TicketError> {
+    v.as_f64().ok_or_else(|| wrong(what, "a number"))
+}
+
+fn number_u32(v: &Value, what: &str) -> Result<u32, TicketError> {
+    v.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| wrong(what, "a whole number"))
 }

@@ -127,7 +127,8 @@ fn wire_equals_route(r: &Router, leads: &[(i64, String)], trace: bool) -> Vec<Ti
         };
         let ticket = r.classify(&lead, trace);
         let text = serde_json::to_string(&r.ticket_wire(&ticket)).unwrap();
-        let wire: TicketWire = serde_json::from_str(&text).unwrap();
+        let wire = TicketWire::from_json(&text).unwrap();
+        assert_eq!(wire, r.ticket_wire(&r.classify(&lead, trace)), "{text}");
         targets.push(wire.target.clone());
         let back = r.ticket_from_json(&text, &lead).unwrap();
         let x = serde_json::to_value(r.assign_ticket(&mut split, back, &lead, opts)).unwrap();
@@ -285,6 +286,25 @@ fn foreign_wrong_and_broken_tickets_are_typed_errors() {
 
     let e = r.ticket_from_json("[1]", &lead).unwrap_err();
     assert_eq!(e.code, TicketCode::InvalidTicket);
+    assert_eq!(e.message, "invalid ticket: `ticket` must be an object");
+
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["route"]["below_mql"] = "no".into();
+    let e = r.ticket_from_json(&v.to_string(), &lead).unwrap_err();
+    assert_eq!(
+        e.message,
+        "invalid ticket: `route.below_mql` must be true or false"
+    );
+
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v.as_object_mut().unwrap().remove("needs_state");
+    let e = r.ticket_from_json(&v.to_string(), &lead).unwrap_err();
+    assert_eq!(e.message, "invalid ticket: missing field `needs_state`");
+
+    // JSON.stringify writes 40.0 as 40: the same ticket.
+    let js = text.replace(".0,", ",").replace(".0]", "]");
+    assert_ne!(js, text);
+    assert!(r.ticket_from_json(&js, &lead).is_ok());
 }
 
 #[test]
