@@ -62,17 +62,24 @@ export class TeamRouter extends LeadRouter {
 
   /** One alarm per object while it holds leads: its own SLA reminders, re-routes, expiries. */
   async keepTicking() {
+    // Known set: no storage call per submission (the alarm clears it when it runs).
+    if (this.alarmSet) return;
     if ((await this.ctx.storage.getAlarm()) == null) await this.ctx.storage.setAlarm(Date.now() + tickMs(this.env));
+    this.alarmSet = true;
   }
 
   async alarm() {
+    this.alarmSet = false;
     if (!this.key) return;
     await this.ensureLoaded();
     // The tick commits its state before it releases what it sends, so a retried alarm
     // finds the reminders already made: each goes out once.
     await this.tick(Date.now());
     const snap = this.router.snapshot();
-    if (snap.assignments?.length || snap.pooled?.length) await this.ctx.storage.setAlarm(Date.now() + tickMs(this.env));
+    if (snap.assignments?.length || snap.pooled?.length) {
+      await this.ctx.storage.setAlarm(Date.now() + tickMs(this.env));
+      this.alarmSet = true;
+    }
   }
 
   /** What the admin view gathers: counts, the snapshot and the next alarm. */
