@@ -92,3 +92,22 @@ test("each object ticks itself, and a tick's reminders and re-routes happen once
   const second = await tick();
   assert.deepEqual(second.map((o) => o.events), [0, 0, 0]);
 });
+
+test("an object's alarm fires and re-arms itself while it holds leads", async () => {
+  const fast = await startWorkerd({ config, env: { TICK_INTERVAL_MS: "1000" } });
+  try {
+    assert.equal((await postLead(fast.teamsUrl, { id: "A1", country: "US" })).status, 201);
+    const alarm = async () => (await admin(fast.teamsUrl, "GET", "/admin/teams")).body.objects.find((o) => o.key === "team:us").next_alarm;
+    const first = await alarm();
+    assert.ok(first > 0);
+    const t0 = Date.now();
+    let next = first;
+    while (next === first && Date.now() - t0 < 10_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      next = await alarm();
+    }
+    assert.ok(next > first, `the alarm did not run again (${first} -> ${next})`);
+  } finally {
+    await fast.stop();
+  }
+});
