@@ -6,7 +6,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { admin, postLead, startWorkerd } from "./harness.mjs";
-import { homes, shareConfig } from "../../www/edge/shares.js";
+import { createRequire } from "node:module";
+import { DEFAULT_CAPS, homes, shareConfig } from "../../www/edge/shares.js";
 
 const config = {
   fields: { country: "string", email: "string" },
@@ -36,10 +37,21 @@ after(() => w?.stop());
 test("a rep's caps are split between the objects of the teams they are in", () => {
   assert.deepEqual(homes(config).get("ana"), ["team:us", "team:eu"]);
   assert.deepEqual(homes(config).get("dev"), ["rest"]);
-  const caps = (key) => shareConfig(config, key).reps.map((r) => r.caps?.day ?? null);
-  assert.deepEqual(caps("team:us"), [3, 3, null, null]);
-  assert.deepEqual(caps("team:eu"), [2, 0, null, null]);
-  assert.deepEqual(caps("rest"), [0, 0, null, null]);
+  const caps = (key) => shareConfig(config, key).reps.map((r) => r.caps.day ?? r.caps.month);
+  // cho and dev have no caps: the core's default month cap, split the same way.
+  assert.deepEqual(caps("team:us"), [3, 3, 0, 0]);
+  assert.deepEqual(caps("team:eu"), [2, 0, 150, 0]);
+  assert.deepEqual(caps("rest"), [0, 0, 0, 150]);
+});
+
+test("the default cap shares.js splits is the core's", () => {
+  const { Router } = createRequire(import.meta.url)("../../pkg/node/leadroute_wasm.js");
+  const r = new Router({ reps: [{ id: "a" }, { id: "b", caps: {} }], teams: [{ id: "t", members: ["a"] }], rules: [{ id: "all", team: "t" }], fallback: "b" });
+  const now = Date.UTC(2026, 10, 2, 15);
+  const reps = Array.from({ length: DEFAULT_CAPS.month + 1 }, (_, i) => r.route({ id: `d${i}` }, { now, trace: false }).rep);
+  assert.equal(reps.filter((x) => x === "a").length, DEFAULT_CAPS.month);
+  assert.equal(reps.at(-1), "b");
+  r.free();
 });
 
 test("ana, in both teams, takes at most her cap across both objects", async () => {

@@ -11,7 +11,7 @@ export const DAY_CAP = 25;
 /**
  * bench/reference-config.json (40 reps, 5 teams) without working hours, every rep capped
  * at DAY_CAP a day, the first member of each team also in the next team, overflow to an
- * uncapped fallback rep, and Brazil's leads to a pool that emea's reps claim from.
+ * uncapped fallback rep, and Brazil's leads to a pool that emea's reps and it claim from.
  */
 export function scaleConfig() {
   const c = readJson(join(ROOT, "bench", "reference-config.json"));
@@ -24,10 +24,12 @@ export function scaleConfig() {
   c.teams.forEach((t, i) => t.members.push(firsts[(i + c.teams.length - 1) % c.teams.length]));
   // Overflow goes to one uncapped rep, so every capped rep's count is checkable.
   for (const t of c.teams) delete t.default_owner;
-  c.reps.push({ id: "overflow", name: "Overflow Desk" });
+  // `caps: {}`: no cap at all (without `caps` the core caps a rep at 150 a month).
+  c.reps.push({ id: "overflow", name: "Overflow Desk", caps: {} });
   c.fallback = "overflow";
   const emea = c.teams.find((t) => t.id === "emea").members;
-  c.pools = [{ id: "br", reps: emea }];
+  // The uncapped desk claims too, so claims race in both designs whatever the caps left.
+  c.pools = [{ id: "br", reps: [...emea, "overflow"] }];
   c.rules.unshift({ id: "brazil", when: 'country == "BR"', pool: "br" });
   return c;
 }
@@ -155,7 +157,7 @@ export async function checkExactlyOnce({ base, design, config, leads, answers, w
     perRepDay.set(k, (perRepDay.get(k) ?? 0) + 1);
   }
   for (const list of winners?.values() ?? []) {
-    for (const { rep, at } of list) {
+    for (const { rep, at } of list.filter((c) => c.rep !== config.fallback)) {
       const k = `${rep} ${dayKey(at, tz.get(rep))}`;
       perRepDay.set(k, (perRepDay.get(k) ?? 0) + 1);
     }

@@ -28,6 +28,7 @@ for (const design of ["durable", "per_team"]) {
     const winners = await claimAll(base, config);
     const counts = await checkExactlyOnce({ base, design, config, leads, answers: r.answers, winners });
     assert.ok(counts.assigned > 0 && counts.pooled > 0 && counts.rejected > 0, JSON.stringify(counts));
+    assert.equal(winners.size, counts.pooled, "every pooled lead claimed once");
     console.log(`# ${design}: ${r.sent} posts in ${(r.ms / 1000).toFixed(1)} s: ${r.leadsPerS.toFixed(0)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ${JSON.stringify(counts)}, ${winners.size} claimed`);
   });
 }

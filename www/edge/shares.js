@@ -6,6 +6,10 @@
 // cannot be used by another (README, "The cap protocol").
 
 const PERIODS = ["day", "week", "month"];
+// The core's cap for a rep without `caps` (DEFAULT_MONTH_CAP in src/model/rep.rs): it is
+// split like any other, or each object would grant it whole (tests/edge/per-team.test.mjs
+// checks the core still applies it).
+export const DEFAULT_CAPS = { month: 150 };
 
 /** `team:<id>` for a ticket sent to a team, `rest` for everything else that needs state. */
 export function objectKey(ticket) {
@@ -47,11 +51,11 @@ function share(cap, n, i) {
 export function shareConfig(config, key) {
   const h = homes(config);
   const reps = (config.reps ?? []).map((r) => {
-    if (!r.caps) return r;
+    const given = r.caps ?? DEFAULT_CAPS;
     const mine = h.get(r.id) ?? [];
     const i = mine.indexOf(key);
     const caps = {};
-    for (const p of PERIODS) if (r.caps[p] != null) caps[p] = i < 0 ? 0 : share(r.caps[p], mine.length, i);
+    for (const p of PERIODS) if (given[p] != null) caps[p] = i < 0 ? 0 : share(given[p], mine.length, i);
     return { ...r, caps };
   });
   const capRules = (config.cap_rules ?? []).map((c) => {
