@@ -6,6 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import { LeadRouter } from "./router-object.js";
 import { objectConfig } from "./engine-state.js";
 import { shareConfig } from "./shares.js";
+import { Store } from "./storage.js";
 
 const KEY = "object:key";
 
@@ -126,27 +127,35 @@ export class TeamRouter extends LeadRouter {
 /**
  * One shard of the idempotency directory: key -> `{ lead_id, hash, object }`, the first
  * binding wins. A key finds its object whichever team its lead went to, and a key reused
- * for another lead is refused before any team object is called.
+ * for another lead is refused before any team object is called. Writes go through the
+ * group-commit Store (one storage write for many calls, the input gate left open): a
+ * shard that awaited each write alone served one call at a time.
  */
 export class KeyDirectory extends DurableObject {
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.store = new Store(ctx.storage);
+    this.turn = Promise.resolve();
+  }
+
   /** Binds each `{ key, lead_id, hash, object }` (or finds its earlier binding), in order. */
   async bindMany(items) {
-    const keys = items.map((i) => `key:${i.key}`);
-    const found = new Map();
-    for (let i = 0; i < keys.length; i += 128) {
-      for (const [k, v] of await this.ctx.storage.get(keys.slice(i, i + 128))) found.set(k, v);
-    }
-    const writes = {};
-    const out = items.map((it) => {
-      const k = `key:${it.key}`;
-      const had = found.get(k) ?? writes[k];
-      if (had) return had;
-      const rec = { lead_id: it.lead_id, hash: it.hash, object: it.object };
-      writes[k] = rec;
-      return rec;
+    // Reads and binds one call at a time (the read lets other calls run): two calls for one
+    // key never both find it free. The commit that makes the bindings durable is shared.
+    const mine = this.turn.then(async () => {
+      const keys = items.map((i) => `key:${i.key}`);
+      const found = await this.store.get(keys);
+      return items.map((it, j) => {
+        const had = found.get(keys[j]) ?? this.store.pending.get(keys[j]);
+        if (had) return had;
+        const rec = { lead_id: it.lead_id, hash: it.hash, object: it.object };
+        this.store.put(keys[j], rec);
+        return rec;
+      });
     });
-    const entries = Object.entries(writes);
-    for (let i = 0; i < entries.length; i += 128) await this.ctx.storage.put(Object.fromEntries(entries.slice(i, i + 128)));
+    this.turn = mine.catch(() => {});
+    const out = await mine;
+    await this.store.commit(this.store.bump());
     return out;
   }
 }
