@@ -51,7 +51,8 @@ export async function placeMany(env, settings, router, checked) {
   const pending = [];
   for (const [i, { lead, key }] of checked.entries()) {
     const ticket = router.classify(lead, { trace: false });
-    if (!ticket.needs_state) {
+    // A rejected or nurture lead the CRM wants goes to `rest` for its outbox.
+    if (!ticket.needs_state && !settings.crm?.forward.includes(ticket.target.kind)) {
       answers[i] = { status: 201, decision: finalDecision(settings, ticket, lead, now), replayed: false, routed_at: now, crm: "not_forwarded" };
       continue;
     }
