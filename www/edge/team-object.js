@@ -29,9 +29,13 @@ export class TeamRouter extends LeadRouter {
   async bind(key) {
     if (this.key === key && this.store) return;
     if (this.key && this.key !== key) throw new Error(`object ${this.key} was called as ${key}`);
-    this.key = key;
-    await this.ctx.storage.put(KEY, key);
-    await this.ctx.blockConcurrencyWhile(() => this.load());
+    // Calls that arrive together on a new object load it once.
+    this.binding ??= (async () => {
+      this.key = key;
+      await this.ctx.storage.put(KEY, key);
+      await this.ctx.blockConcurrencyWhile(() => this.load());
+    })();
+    await this.binding;
   }
 
   /**
