@@ -93,6 +93,11 @@ for (const design of ["durable", "per_team"]) {
     d ? d.exactly_once : null,
     d ? `${workerd.designs.leads} submissions, ${workerd.designs.in_flight} in flight: p50 ${fmt(d.p50_ms, 1)} ms, p99 ${fmt(d.p99_ms, 1)} ms` : "");
 }
+{
+  const b = workerd?.designs?.bulk;
+  target("edge bulk import, per-team, workerd", b ? `${fmt(b.leads_per_s)} leads/s` : "n/a", "—", null,
+    b ? `${b.leads} leads in one POST /leads/bulk: one call per team object` : "");
+}
 // The size of the .wasm the Node benchmark ran (pkg/ as it is now when that is missing).
 const wasmFile = join(ROOT, "pkg/web/leadroute_wasm_bg.wasm");
 let wasmGz = node?.download?.leadroute?.wasm_gz ?? null;

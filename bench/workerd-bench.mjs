@@ -43,6 +43,15 @@ async function designs() {
       out[design] = { leads_per_s: r.leadsPerS, p50_ms: r.p50, p99_ms: r.p99, seconds: r.ms / 1000, failed: r.failed, counts, claimed: winners.size, exactly_once: true };
       console.log(`workerd-bench: ${design}: ${r.sent} submissions in ${(r.ms / 1000).toFixed(1)} s: ${r.leadsPerS.toFixed(0)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, exactly once ${JSON.stringify(counts)}`);
     }
+    // A burst through the bulk endpoint: one call per team object for the whole batch.
+    const batch = scaleLeads(QUICK ? 1000 : 5000, "BULK");
+    const t0 = performance.now();
+    const res = await fetch(`${w.teamsUrl}/leads/bulk`, { method: "POST", body: batch.map((l) => JSON.stringify(l)).join("\n") });
+    const bulk = await res.json();
+    const ms = performance.now() - t0;
+    if (res.status !== 200 || bulk.leads !== batch.length || bulk.replayed !== 0) throw new Error(`bulk import: ${res.status} ${JSON.stringify(bulk).slice(0, 300)}`);
+    out.bulk = { leads: batch.length, seconds: ms / 1000, leads_per_s: (batch.length / ms) * 1000, placed: bulk.placed, failed: bulk.failed };
+    console.log(`workerd-bench: per_team bulk import: ${batch.length} leads in ${(ms / 1000).toFixed(2)} s: ${out.bulk.leads_per_s.toFixed(0)}/s`);
   } finally {
     await w.stop();
   }
