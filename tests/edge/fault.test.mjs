@@ -3,6 +3,8 @@
 // again. Every lead is then in exactly one object, each answered before the crash is
 // replayed with the same placement, no rep is over a cap, and each object's engine counts
 // (caps and rotation state) hold every assignment it made, before and after the crash.
+// Then a bulk import killed mid-batch (after the key directory bound its keys, before the
+// team objects committed) and sent again: every lead placed once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -53,6 +55,51 @@ test("per_team: killed mid-load and restarted, nothing lost or placed twice, cou
         }
       }
       console.log(`# killed after ${before.sent} answers (${before.failed} cut off); after the restart: ${JSON.stringify(counts)}`);
+    } finally {
+      await w.stop({ keepStorage: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("per_team: a bulk import cut off by a kill and sent again places every lead once", async (t) => {
+  const config = scaleConfig();
+  const dir = mkdtempSync(join(tmpdir(), "leadroute-fault-bulk-"));
+  try {
+    const leads = scaleLeads(3000, "FB");
+    const body = leads.map((l) => JSON.stringify(l)).join("\n");
+    let w = await startWorkerd({ config, storageDir: dir });
+    // As long as a batch like it takes here, so the kill lands inside the real one.
+    // (The first warm batch also starts every object; the second is timed.)
+    let took = 0;
+    for (const prefix of ["FW1", "FW2"]) {
+      const warm = performance.now();
+      const r = await fetch(`${w.teamsUrl}/leads/bulk`, { method: "POST", body: scaleLeads(3000, prefix).map((l) => JSON.stringify(l)).join("\n") });
+      assert.equal(r.status, 200);
+      await r.json();
+      took = performance.now() - warm;
+    }
+    const cut = fetch(`${w.teamsUrl}/leads/bulk`, { method: "POST", body }).then(
+      (r) => r.status,
+      () => "cut off",
+    );
+    await new Promise((r) => setTimeout(r, took * 0.6));
+    process.kill(w.pid, "SIGKILL");
+    assert.equal(await cut, "cut off");
+    await w.stop({ keepStorage: true });
+    w = await startWorkerd({ config, storageDir: dir });
+    try {
+      const res = await fetch(`${w.teamsUrl}/leads/bulk`, { method: "POST", body });
+      assert.equal(res.status, 200);
+      const again = await res.json();
+      t.diagnostic(`killed ${Math.round(took * 0.6)} ms into a batch; sent again: ${again.placed} placed, ${again.replayed} replayed`);
+      // Line i is lead i: each result as the single-post answer it stands for.
+      assert.equal(again.results.length, leads.length);
+      const answers = new Map(
+        again.results.map((r, i) => [leads[i].id, [{ status: r.ok ? (r.replayed ? 200 : 201) : 422, body: r.ok ? { ...r, routed_at: Date.now() } : { error: r.error } }]]),
+      );
+      await checkExactlyOnce({ base: w.teamsUrl, design: "per_team", config, leads, answers, retried: true });
     } finally {
       await w.stop({ keepStorage: true });
     }
