@@ -87,6 +87,17 @@ target("compile reference config (wasm, Node)", comp ? `${fmt(comp.object)} µs`
 target("module start, workerd", workerd ? `${fmt(workerd.module_start_ms, 2)} ms` : "n/a", "≤ 10 ms",
   workerd ? le(workerd.module_start_ms, 10) : null,
   workerd ? `initSync + compile + first lead; median of ${workerd.runs} (fastest ${fmt(workerd.module_start_min_ms, 2)} ms)` : "");
+for (const design of ["durable", "per_team"]) {
+  const d = workerd?.designs?.[design];
+  target(`edge ${design === "durable" ? "single object" : "per-team objects"}, workerd`, d ? `${fmt(d.leads_per_s)} leads/s` : "n/a", "exactly once",
+    d ? d.exactly_once : null,
+    d ? `${workerd.designs.leads} submissions, ${workerd.designs.in_flight} in flight: p50 ${fmt(d.p50_ms, 1)} ms, p99 ${fmt(d.p99_ms, 1)} ms` : "");
+}
+{
+  const b = workerd?.designs?.bulk;
+  target("edge bulk import, per-team, workerd", b ? `${fmt(b.leads_per_s)} leads/s` : "n/a", "—", null,
+    b ? `${b.leads} leads in one POST /leads/bulk: one call per team object` : "");
+}
 // The size of the .wasm the Node benchmark ran (pkg/ as it is now when that is missing).
 const wasmFile = join(ROOT, "pkg/web/leadroute_wasm_bg.wasm");
 let wasmGz = node?.download?.leadroute?.wasm_gz ?? null;

@@ -3,6 +3,10 @@
 // compiles the reference config and routes one lead. Module start = that first request
 // minus a warm /route request (the HTTP round trip). Each sample is a fresh workerd process.
 //
+// Then the two edge designs side by side in one real workerd (www/edge/config.capnp): the
+// same 10,000 submissions across 5 teams, 200 in flight, to the single Durable Object and
+// to the per-team objects, with the exactly-once checks of tests/edge/scale.test.mjs.
+//
 //   node bench/workerd-bench.mjs [--quick] [--out target/bench/workerd.json]
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +23,40 @@ const outIdx = argv.indexOf("--out");
 const OUT = outIdx >= 0 ? argv[outIdx + 1] : join(ROOT, "target/bench/workerd.json");
 const RUNS = QUICK ? 3 : 7;
 const WORKERD = workerd.default ?? workerd;
+const DESIGN_LEADS = QUICK ? 2000 : 10_000;
+const IN_FLIGHT = 200;
+
+/** Both edge designs under the same load; `{ leads, in_flight, durable: {...}, per_team: {...} }`. */
+async function designs() {
+  const { startWorkerd } = await import("../tests/edge/harness.mjs");
+  const { checkExactlyOnce, claimAll, load, scaleConfig, scaleLeads } = await import("../tests/edge/scale-run.mjs");
+  const config = scaleConfig();
+  const w = await startWorkerd({ config });
+  const out = { leads: DESIGN_LEADS, in_flight: IN_FLIGHT, teams: config.teams.length };
+  try {
+    for (const design of ["durable", "per_team"]) {
+      const base = design === "per_team" ? w.teamsUrl : w.url;
+      const leads = scaleLeads(DESIGN_LEADS, "W");
+      const r = await load(base, leads, { inFlight: IN_FLIGHT });
+      const winners = await claimAll(base, config);
+      const counts = await checkExactlyOnce({ base, design, config, leads, answers: r.answers, winners });
+      out[design] = { leads_per_s: r.leadsPerS, p50_ms: r.p50, p99_ms: r.p99, seconds: r.ms / 1000, failed: r.failed, counts, claimed: winners.size, exactly_once: true };
+      console.log(`workerd-bench: ${design}: ${r.sent} submissions in ${(r.ms / 1000).toFixed(1)} s: ${r.leadsPerS.toFixed(0)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, exactly once ${JSON.stringify(counts)}`);
+    }
+    // A burst through the bulk endpoint: one call per team object for the whole batch.
+    const batch = scaleLeads(QUICK ? 1000 : 5000, "BULK");
+    const t0 = performance.now();
+    const res = await fetch(`${w.teamsUrl}/leads/bulk`, { method: "POST", body: batch.map((l) => JSON.stringify(l)).join("\n") });
+    const bulk = await res.json();
+    const ms = performance.now() - t0;
+    if (res.status !== 200 || bulk.leads !== batch.length || bulk.replayed !== 0) throw new Error(`bulk import: ${res.status} ${JSON.stringify(bulk).slice(0, 300)}`);
+    out.bulk = { leads: batch.length, seconds: ms / 1000, leads_per_s: (batch.length / ms) * 1000, placed: bulk.placed, failed: bulk.failed };
+    console.log(`workerd-bench: per_team bulk import: ${batch.length} leads in ${(ms / 1000).toFixed(2)} s: ${out.bulk.leads_per_s.toFixed(0)}/s`);
+  } finally {
+    await w.stop();
+  }
+  return out;
+}
 
 const WORKER = `
 import { initSync, Router } from "./leadroute_wasm.js";
@@ -133,6 +171,7 @@ try {
     process_ready_ms: med("readyMs"),
     rep: runs[0].rep,
     workerd: JSON.parse(readFileSync(join(ROOT, "node_modules/workerd/package.json"), "utf8")).version,
+    designs: await designs(),
   };
   console.log(`workerd-bench: module start ${result.module_start_ms.toFixed(2)} ms (first /route ${result.first_request_ms.toFixed(2)} ms - warm ${result.warm_request_ms.toFixed(2)} ms; median of ${runs.length} fresh processes; process ready in ${result.process_ready_ms.toFixed(0)} ms)`);
   mkdirSync(dirname(OUT), { recursive: true });

@@ -67,7 +67,8 @@ export function requirePkg() {
 
 /**
  * Starts workerd. `env` adds to the worker environment (LEADROUTE_CONFIG etc.).
- * Resolves with `{ url, statelessUrl, cronUrl, readyMs, storageDir, logs, stop }`.
+ * Resolves with `{ url, statelessUrl, teamsUrl, cronUrl, readyMs, storageDir, logs, stop }`
+ * (`teamsUrl`: the per-team design, MODE=per_team).
  */
 export async function startWorkerd({ config, crm, env = {}, storageDir } = {}) {
   requirePkg();
@@ -114,7 +115,7 @@ export async function startWorkerd({ config, crm, env = {}, storageDir } = {}) {
         } catch {
           // Not a control message.
         }
-        if (ports.http && ports.stateless && ports.cron) {
+        if (ports.http && ports.stateless && ports.cron && ports.teams) {
           clearTimeout(timer);
           resolve();
         }
@@ -130,6 +131,7 @@ export async function startWorkerd({ config, crm, env = {}, storageDir } = {}) {
   return {
     url: `http://127.0.0.1:${ports.http}`,
     statelessUrl: `http://127.0.0.1:${ports.stateless}`,
+    teamsUrl: `http://127.0.0.1:${ports.teams}`,
     cronUrl: `http://127.0.0.1:${ports.cron}`,
     pid: proc.pid,
     readyMs,

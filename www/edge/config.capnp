@@ -15,6 +15,7 @@ const config :Workerd.Config = (
   services = [
     (name = "leadroute", worker = .durableWorker),
     (name = "leadroute-stateless", worker = .statelessWorker),
+    (name = "leadroute-teams", worker = .perTeamWorker),
     (name = "cron", worker = .cronTrigger),
     # Outbound fetches (CRM, notifications). Local and private addresses are allowed so
     # a stand-in CRM on 127.0.0.1 is reachable; production runs on Cloudflare, not this.
@@ -24,6 +25,7 @@ const config :Workerd.Config = (
   sockets = [
     (name = "http", address = "127.0.0.1:0", http = (), service = "leadroute"),
     (name = "stateless", address = "127.0.0.1:0", http = (), service = "leadroute-stateless"),
+    (name = "teams", address = "127.0.0.1:0", http = (), service = "leadroute-teams"),
     (name = "cron", address = "127.0.0.1:0", http = (), service = "cron"),
   ],
 );
@@ -50,6 +52,9 @@ const modules :List(Workerd.Worker.Module) = [
   (name = "crm/check.js", esModule = embed "crm/check.js"),
   (name = "auth.js", esModule = embed "auth.js"),
   (name = "outcomes.js", esModule = embed "outcomes.js"),
+  (name = "team-object.js", esModule = embed "team-object.js"),
+  (name = "per-team.js", esModule = embed "per-team.js"),
+  (name = "shares.js", esModule = embed "shares.js"),
   # The npm package's route module (web build), under the names `import "leadroute/route/web"` resolves to.
   (name = "leadroute/route/web", esModule = embed "../../pkg/route/web/leadroute_wasm.js"),
   (name = "leadroute/route/web/leadroute_wasm_bg.wasm", wasm = embed "../../pkg/route/web/leadroute_wasm_bg.wasm"),
@@ -88,6 +93,49 @@ const durableWorker :Workerd.Worker = (
     (name = "THANK_YOU_URL", fromEnvironment = "THANK_YOU_URL"),
   ],
   durableObjectNamespaces = [(className = "LeadRouter", uniqueKey = "leadroute-router")],
+  durableObjectStorage = (localDisk = "do-storage"),
+);
+
+# The per-team design (MODE=per_team): the Worker classifies, one TeamRouter object per team
+# assigns, KeyDirectory shards bind idempotency keys to objects (per-team.js, team-object.js).
+const perTeamWorker :Workerd.Worker = (
+  modules = .modules,
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "MODE", text = "per_team"),
+    (name = "TEAMS", durableObjectNamespace = "TeamRouter"),
+    (name = "KEYS", durableObjectNamespace = "KeyDirectory"),
+    (name = "TICK_INTERVAL_MS", fromEnvironment = "TICK_INTERVAL_MS"),
+    (name = "LEADROUTE_CONFIG", fromEnvironment = "LEADROUTE_CONFIG"),
+    (name = "LEADROUTE_CRM", fromEnvironment = "LEADROUTE_CRM"),
+    (name = "STATE_NAME", fromEnvironment = "STATE_NAME"),
+    (name = "CRM_URL", fromEnvironment = "CRM_URL"),
+    (name = "CRM_TOKEN", fromEnvironment = "CRM_TOKEN"),
+    (name = "CRM_CLIENT_ID", fromEnvironment = "CRM_CLIENT_ID"),
+    (name = "CRM_CLIENT_SECRET", fromEnvironment = "CRM_CLIENT_SECRET"),
+    (name = "CRM_REFRESH_TOKEN", fromEnvironment = "CRM_REFRESH_TOKEN"),
+    (name = "WEBHOOK_SECRET", fromEnvironment = "WEBHOOK_SECRET"),
+    (name = "NOTIFY_URL", fromEnvironment = "NOTIFY_URL"),
+    (name = "NOTIFY_TOKEN", fromEnvironment = "NOTIFY_TOKEN"),
+    (name = "ADMIN_TOKEN", fromEnvironment = "ADMIN_TOKEN"),
+    (name = "REP_TOKEN_SECRET", fromEnvironment = "REP_TOKEN_SECRET"),
+    (name = "ALLOWED_ORIGINS", fromEnvironment = "ALLOWED_ORIGINS"),
+    (name = "MAX_BODY_BYTES", fromEnvironment = "MAX_BODY_BYTES"),
+    (name = "CRM_MAX_ATTEMPTS", fromEnvironment = "CRM_MAX_ATTEMPTS"),
+    (name = "CRM_RETRY_BASE_MS", fromEnvironment = "CRM_RETRY_BASE_MS"),
+    (name = "CRM_RETRY_MAX_MS", fromEnvironment = "CRM_RETRY_MAX_MS"),
+    (name = "CRM_TIMEOUT_MS", fromEnvironment = "CRM_TIMEOUT_MS"),
+    (name = "CRM_CONCURRENCY", fromEnvironment = "CRM_CONCURRENCY"),
+    (name = "CRM_RETRY_BUDGET_HOURS", fromEnvironment = "CRM_RETRY_BUDGET_HOURS"),
+    (name = "CRM_TIMER_MAX_MS", fromEnvironment = "CRM_TIMER_MAX_MS"),
+    (name = "IDEMPOTENCY_TTL_HOURS", fromEnvironment = "IDEMPOTENCY_TTL_HOURS"),
+    (name = "STATE_HORIZON_HOURS", fromEnvironment = "STATE_HORIZON_HOURS"),
+    (name = "THANK_YOU_URL", fromEnvironment = "THANK_YOU_URL"),
+  ],
+  durableObjectNamespaces = [
+    (className = "TeamRouter", uniqueKey = "leadroute-team-router"),
+    (className = "KeyDirectory", uniqueKey = "leadroute-key-directory"),
+  ],
   durableObjectStorage = (localDisk = "do-storage"),
 );
 

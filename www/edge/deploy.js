@@ -3,7 +3,7 @@
 // by `node deploy.mjs --config FILE` (or wrangler's [build] step with LEADROUTE_CONFIG=FILE)
 // only after the core accepted it; its `crm` object is the CRM mapping.
 import config from "./.deploy/config.json";
-import worker, { LeadRouter as Base } from "./worker.js";
+import worker, { LeadRouter as Base, TeamRouter as TeamBase, KeyDirectory } from "./worker.js";
 import { checkCrm } from "./settings.js";
 
 // Runs when Cloudflare starts the uploaded Worker: a mapping that misses a rep or pool, has
@@ -17,6 +17,14 @@ export class LeadRouter extends Base {
     super(ctx, withConfig(env));
   }
 }
+
+export class TeamRouter extends TeamBase {
+  constructor(ctx, env) {
+    super(ctx, withConfig(env));
+  }
+}
+
+export { KeyDirectory };
 
 export default {
   fetch: (request, env, ctx) => worker.fetch(request, withConfig(env), ctx),

@@ -30,6 +30,7 @@ export function objectConfig(config) {
 export function apply(router, call) {
   const opts = { now: call.now };
   if (call.op === "route") router.route(call.lead, { ...opts, trace: false });
+  else if (call.op === "assign") router.assignTicket(call.ticket, call.lead, { ...opts, trace: false });
   else if (call.op === "claim") router.claim(call.lead_id, call.rep, opts);
   else if (call.op === "claimNext") router.claimNext(call.pool, call.rep, opts);
   else if (call.op === "touch") router.touch(call.lead_id, call.rep, opts);

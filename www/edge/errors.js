@@ -39,6 +39,11 @@ export const STATUS = {
   invalid_outcome: 422,
   claim_limit: 429,
   internal: 500,
+  // Per-team design: a ticket the object's config did not make (a config roll-out in
+  // progress: retry), or a ticket that is not one (a bug between Worker and object).
+  foreign_ticket: 503,
+  invalid_ticket: 500,
+  wrong_lead: 500,
   config_error: 500,
   needs_durable_object: 501,
   disabled: 503,

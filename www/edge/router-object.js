@@ -168,7 +168,7 @@ export class LeadRouter extends DurableObject {
   }
 
   /** The answer for a submission, with the version that must be stored before it is given. */
-  async decide(lead, key, hash) {
+  async decide(lead, key, hash, ticket = null) {
     const now = Date.now();
     const seen = await this.idem.check(lead, key, hash, now);
     if (seen.error) return { answer: seen, version: 0 };
@@ -178,7 +178,8 @@ export class LeadRouter extends DurableObject {
     }
     let decision;
     try {
-      decision = slim(this.router.route(lead, { now, trace: false }));
+      // A ticket (per-team design) was classified by the Worker: only its assignment is left.
+      decision = slim(ticket ? this.router.assignTicket(ticket, lead, { now, trace: false }) : this.router.route(lead, { now, trace: false }));
     } catch (e) {
       return { answer: coreFailure(e, "invalid_lead"), version: 0 };
     }
@@ -190,7 +191,7 @@ export class LeadRouter extends DurableObject {
       : null;
     const crm = item ? "queued" : "not_forwarded";
     this.idem.record(lead, key, hash, decision, now, crm);
-    this.engine.record({ op: "route", lead, now });
+    this.engine.record(ticket ? { op: "assign", ticket, lead, now } : { op: "route", lead, now });
     return { answer: { status: 201, decision, replayed: false, routed_at: now, crm }, item, version: this.store.bump() };
   }
 

@@ -69,7 +69,9 @@ export function loadSettings(env) {
     configText,
     crm,
     publicConfig: publicConfig(config),
-    mode: text(env.MODE) === "stateless" ? "stateless" : "durable",
+    // MODE=per_team: classify in the Worker, assign in one object per team (per-team.js);
+    // the single-object design stays the default for the side-by-side comparison.
+    mode: ["stateless", "per_team"].includes(text(env.MODE)) ? text(env.MODE) : "durable",
     stateName: text(env.STATE_NAME),
     maxBodyBytes: int(env.MAX_BODY_BYTES, 16 * 1024, 256),
     crmUrl,

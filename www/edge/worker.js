@@ -11,8 +11,10 @@ import { LeadRouter, slim } from "./router-object.js";
 import { fingerprint, stateName } from "./migration.js";
 import pkg from "leadroute/package.json";
 import { STATUS, coreFailure } from "./errors.js";
+import { TeamRouter, KeyDirectory } from "./team-object.js";
+import { bulkImport, placeOne, repCall, teamsOverview, tickAll } from "./per-team.js";
 
-export { LeadRouter };
+export { LeadRouter, TeamRouter, KeyDirectory };
 
 // Stateless mode keeps no shared state; the isolate's router is renewed so pooled leads
 // and counters it accumulates stay bounded.
@@ -90,6 +92,8 @@ async function submitLead(request, env, ctx, settings) {
   let r;
   if (settings.mode === "stateless") {
     r = submitStateless(lead, env, ctx, settings);
+  } else if (settings.mode === "per_team") {
+    r = await placeOne(env, settings, checkerFor(settings), lead, key);
   } else {
     const hash = await sha256(canonical(lead));
     r = await stubOf(env, settings).submit(lead, key, hash);
@@ -147,7 +151,7 @@ async function status(settings) {
   return {
     name: pkg.name,
     version: pkg.version,
-    mode: settings.mode === "stateless" ? "stateless" : "durable_object",
+    mode: { stateless: "stateless", per_team: "per_team" }[settings.mode] ?? "durable_object",
     config_hash: await fingerprint(settings),
     reps: c.reps?.length ?? 0,
     teams: c.teams?.length ?? 0,
@@ -171,6 +175,11 @@ async function handle(request, env, ctx, settings) {
   if (path === "/health" && method === "GET") return json(200, { ok: true, mode: settings.mode });
   if (path === "/public-config" && method === "GET") {
     return json(200, settings.publicConfig, { "cache-control": "public, max-age=300" });
+  }
+  if (path === "/leads/bulk") {
+    if (method !== "POST") return errorResponse("method_not_allowed", "use POST /leads/bulk");
+    if (settings.mode !== "per_team") return errorResponse("not_found", "POST /leads/bulk needs MODE=per_team");
+    return fromObject(await bulkImport(request, env, settings, checkerFor(settings)));
   }
   if (path === "/leads") {
     if (method !== "POST") return errorResponse("method_not_allowed", "use POST /leads");
@@ -198,8 +207,9 @@ async function handle(request, env, ctx, settings) {
     }
     const who = await repOf(request, env);
     if (!who.rep) return errorResponse(who.code, who.message);
-    const stub = stubOf(env, settings);
     const [kind, id, action] = parts;
+    if (settings.mode === "per_team") return fromObject(await repCall(env, settings, kind, id, action, who.rep));
+    const stub = stubOf(env, settings);
     if (kind === "pools" && action === "leads") return fromObject(await stub.listPool(id, who.rep));
     if (kind === "pools") return fromObject(await stub.claim({ pool: id }, who.rep));
     if (action === "claim") return fromObject(await stub.claim({ leadId: id }, who.rep));
@@ -210,8 +220,17 @@ async function handle(request, env, ctx, settings) {
     const refusal = adminRefusal(request, env);
     if (refusal) return errorResponse(refusal.code, refusal.message);
     if (settings.mode === "stateless") return errorResponse("needs_durable_object", "admin endpoints need the Durable Object");
-    const stub = stubOf(env, settings);
     const sub = parts.slice(1).join("/");
+    if (settings.mode === "per_team") {
+      if (sub === "teams" && method === "GET") return fromObject(await teamsOverview(env, settings, url.searchParams.get("snapshots") === "1"));
+      if (sub === "teams/tick" && method === "POST") {
+        const time = Number(url.searchParams.get("time") ?? Date.now());
+        if (!Number.isFinite(time)) return errorResponse("wrong_type", "time must be ms since the epoch", "time");
+        return fromObject(await tickAll(env, settings, time));
+      }
+      return errorResponse("not_found", `no endpoint ${method} ${path} in the per-team design (GET /admin/teams gathers every object)`);
+    }
+    const stub = stubOf(env, settings);
     if (sub === "dead-letters" && method === "GET") return fromObject(await stub.deadLetters());
     if (sub === "dead-letters/replay" && method === "POST") {
       let ids;
@@ -260,7 +279,8 @@ export default {
   /** Cron trigger: `tick` at the trigger's time; due events go to NOTIFY_URL. */
   async scheduled(controller, env) {
     const settings = loadSettings(env);
-    if (settings.mode === "stateless") return;
+    // The per-team objects tick themselves with alarms (team-object.js).
+    if (settings.mode === "stateless" || settings.mode === "per_team") return;
     const r = await stubOf(env, settings).tick(Number(controller.scheduledTime));
     console.log(`leadroute: tick ${JSON.stringify(r)}`);
   },
