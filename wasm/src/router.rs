@@ -16,11 +16,13 @@ pub(crate) const UPDATE_HEADROOM: usize = 1 << 20;
 /// A compiled router together with its routing state.
 #[wasm_bindgen]
 pub struct Router {
-    router: leadroute::Router,
+    pub(crate) router: leadroute::Router,
     // Methods take `&self`: the glue's borrow of `Router` is shared, so even a throw
     // from JS in the middle of reading arguments never locks the object. The state is
     // borrowed only while no JS runs.
     state: RefCell<leadroute::State>,
+    /// The buffers of `leadroute/fast` (fields.rs).
+    pub(crate) lane: crate::fields::Lane,
 }
 
 /// Largest id, pool or rep argument: no id can be longer than a lead string value.
@@ -29,7 +31,7 @@ fn max_id(r: &leadroute::Router) -> usize {
 }
 
 /// Largest lead JSON text (fields times the string limit, with room for escapes).
-fn max_lead(r: &leadroute::Router) -> usize {
+pub(crate) fn max_lead(r: &leadroute::Router) -> usize {
     let l = r.limits();
     l.lead_fields
         .saturating_mul(l.lead_string_bytes)
@@ -47,7 +49,10 @@ pub(crate) fn config_text(config: &JsValue) -> Result<String, Fail> {
 
 impl Router {
     /// The state for an update, after checking the memory the update may need.
-    fn state_mut(&self, input_bytes: usize) -> Result<RefMut<'_, leadroute::State>, JsValue> {
+    pub(crate) fn state_mut(
+        &self,
+        input_bytes: usize,
+    ) -> Result<RefMut<'_, leadroute::State>, JsValue> {
         ensure_free(UPDATE_HEADROOM.saturating_add(input_bytes.saturating_mul(2)))?;
         self.state.try_borrow_mut().map_err(|_| interrupted())
     }
@@ -142,6 +147,7 @@ impl Router {
         Ok(Router {
             router,
             state: RefCell::new(state),
+            lane: crate::fields::Lane::default(),
         })
     }
 
