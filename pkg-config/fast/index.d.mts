@@ -9,8 +9,8 @@ export interface LaneRouter {
   laneLayout(): unknown;
   laneReserve(entries: number, nums: number, bytes: number): void;
   laneNames(from: number): string[];
-  laneRoute(n: number, now: number, flags: number, again: boolean): void;
-  laneBatch(n: number, now: number, flags: number, first: number): void;
+  laneRoute(n: number, used: number, now: number, flags: number, again: boolean): void;
+  laneBatch(n: number, used: number, now: number, flags: number, first: number): void;
 }
 
 /**
@@ -28,6 +28,8 @@ export declare class FastDecision {
   /** The score total, or null when the lead was not scored. */
   readonly score: number | null;
   readonly replayed: boolean;
+  /** True when the lead crossed without JSON (false: it took the JSON path, same result). */
+  readonly fromLane: boolean;
   readonly repName: string | null;
   readonly calendarUrl: string | null;
   readonly reason: string;
@@ -39,7 +41,7 @@ export declare class FastDecision {
 }
 
 export type FastBatchItem =
-  | { ok: true; decision: FastDecision | Decision }
+  | { ok: true; decision: FastDecision }
   | { ok: false; index: number; code: string; error: string };
 
 /** The fast lane of one Router: the same decisions, state and errors as its JSON methods. */
@@ -47,8 +49,8 @@ export declare class FastRouter {
   constructor(router: LaneRouter);
   readonly router: LaneRouter;
   /** Same as `router.route`; a lead the lane does not carry as is takes `router.route` itself. */
-  route(lead: Lead, options: RouteOptionsInput): FastDecision | Decision;
-  routeAgain(lead: Lead, options: RouteOptionsInput): FastDecision | Decision;
+  route(lead: Lead, options: RouteOptionsInput): FastDecision;
+  routeAgain(lead: Lead, options: RouteOptionsInput): FastDecision;
   routeBatch(leads: Lead[], options: RouteOptionsInput): FastBatchItem[];
 }
 

@@ -23,6 +23,7 @@ const P_NAMES = 5;
 const P_ENTRIES_CAP = 6;
 const P_NUMS_CAP = 7;
 const P_BYTES_CAP = 8;
+const P_EXTRA = 9;
 // Fields of a decision record (wasm/src/fields.rs `rec`).
 const R_STATUS = 0;
 const R_OUTCOME = 1;
@@ -40,6 +41,8 @@ const R_REASON = 12;
 const R_LEAD_ID = 13;
 const R_DETAIL = 14;
 const R_INDEX = 15;
+const R_EXTRA = 16;
+const R_EXTRA_LEN = 17;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -53,25 +56,65 @@ const wellFormed = typeof String.prototype.isWellFormed === "function"
 /** Thrown inside the lane when a lead must take the JSON path instead. */
 const FALLBACK = Symbol("fallback");
 
-/** The lazy parts of one or more decisions: their bytes in wasm memory until the next call. */
-class Bytes {
-  constructor(lane, base) {
+/**
+ * Where kept bytes (or numbers) go: slices of one JS-owned array, so keeping a decision's
+ * few dozen bytes costs a copy, not a new ArrayBuffer.
+ */
+class Arena {
+  constructor(Type, size) {
+    this.Type = Type;
+    this.size = size;
+    this.buf = new Type(size);
+    this.pos = 0;
+  }
+  /** Copies `len` items of `from` at `at`; returns [array, position]. */
+  put(from, at, len) {
+    if (this.pos + len > this.buf.length) {
+      this.buf = new this.Type(Math.max(this.size, len));
+      this.pos = 0;
+    }
+    const buf = this.buf;
+    const pos = this.pos;
+    if (len <= 128) {
+      for (let i = 0; i < len; i++) buf[pos + i] = from[at + i];
+    } else {
+      buf.set(from.subarray(at, at + len), pos);
+    }
+    this.pos = pos + len;
+    return [buf, pos];
+  }
+}
+
+/**
+ * The lazy parts of the decisions of one call (texts as bytes, scores as numbers): in wasm
+ * memory until the next call of the lane, then copied out (`FastRouter.keep`).
+ */
+class Lazy {
+  constructor(lane, base, extraBase) {
     this.lane = lane;
     this.base = base;
+    this.extraBase = extraBase;
+    this.length = 0;
+    this.extraLength = 0;
     this.copy = null;
+    this.copyAt = 0;
+    this.extraCopy = null;
+    this.extraCopyAt = 0;
   }
-  view() {
-    if (this.copy) return this.copy;
-    this.lane.views();
-    return this.lane.u8;
-  }
-  offset() {
-    return this.copy ? 0 : this.base;
+  keep() {
+    const lane = this.lane;
+    [this.copy, this.copyAt] = lane.arena.put(lane.u8, this.base, this.length);
+    [this.extraCopy, this.extraCopyAt] = lane.extraArena.put(lane.f64, this.extraBase, this.extraLength);
   }
   text(at, len) {
     if (len === 0) return "";
-    const b = this.view();
-    const o = this.offset() + at;
+    let b = this.copy;
+    let o = this.copyAt + at;
+    if (b === null) {
+      this.lane.views();
+      b = this.lane.u8;
+      o = this.base + at;
+    }
     // Short ASCII texts (ids, most reasons) decode faster by hand than through TextDecoder.
     if (len <= 64) {
       let s = "";
@@ -84,62 +127,105 @@ class Bytes {
     }
     return decoder.decode(b.subarray(o, o + len));
   }
+  /** The score object `route` returns, from its numbers at `at`. */
+  score(at, total, names) {
+    let x = this.extraCopy;
+    let o = this.extraCopyAt + at;
+    if (x === null) {
+      this.lane.views();
+      x = this.lane.f64;
+      o = this.extraBase + at;
+    }
+    const groups = new Array(x[o + 2]);
+    const breakdown = new Array(x[o + 3]);
+    let k = o + 4;
+    for (let i = 0; i < groups.length; i++, k += 3) groups[i] = { group: names[x[k] | 0], raw: x[k + 1], points: x[k + 2] };
+    for (let i = 0; i < breakdown.length; i++, k += 3) {
+      breakdown[i] = { group: names[x[k] | 0], rule: names[x[k + 1] | 0], points: x[k + 2] };
+    }
+    return { total, grade: names[x[o] | 0], mql: x[o + 1] === 1, groups, breakdown };
+  }
 }
 
 /** A decision of the fast lane: the routing fields at once, the rest read on demand. */
 export class FastDecision {
   constructor(lane, recs, r, bytes) {
     const names = lane.names;
-    this.outcome = lane.outcomes[recs[r + R_OUTCOME]];
-    this.via = lane.vias[recs[r + R_VIA]];
-    this.rep = names[recs[r + R_REP]];
-    this.team = names[recs[r + R_TEAM]];
-    this.pool = names[recs[r + R_POOL]];
-    this.rule = names[recs[r + R_RULE]];
+    this.outcome = lane.outcomes[recs[r + R_OUTCOME] | 0];
+    this.via = lane.vias[recs[r + R_VIA] | 0];
+    this.rep = names[recs[r + R_REP] | 0];
+    this.team = names[recs[r + R_TEAM] | 0];
+    this.pool = names[recs[r + R_POOL] | 0];
+    this.rule = names[recs[r + R_RULE] | 0];
     const score = recs[r + R_SCORE];
     this.score = score === score ? score : null;
     const flags = recs[r + R_FLAGS];
     this.replayed = (flags & 1) === 1;
     this._flags = flags;
-    this._repName = recs[r + R_REP_NAME];
-    this._calendar = recs[r + R_CALENDAR];
+    this._repName = recs[r + R_REP_NAME] | 0;
+    this._calendar = recs[r + R_CALENDAR] | 0;
     this._names = names;
-    this._bytes = bytes;
+    this._lazy = bytes;
     this._at = recs[r + R_OFFSET];
     this._reason = recs[r + R_REASON];
     this._id = recs[r + R_LEAD_ID];
     this._detail = recs[r + R_DETAIL];
-    this._cache = null;
+    this._extra = recs[r + R_EXTRA];
+    this._trace = undefined;
+    this._score = undefined;
+    this._plain = null;
+  }
+  /** The same interface over a decision of the JSON path (a lead the lane did not carry). */
+  static of(d) {
+    const f = Object.create(FastDecision.prototype);
+    f.outcome = d.outcome;
+    f.via = d.via;
+    f.rep = d.rep;
+    f.team = d.team;
+    f.pool = d.pool;
+    f.rule = d.rule;
+    f.score = d.score === null ? null : d.score.total;
+    f.replayed = d.replayed;
+    f._plain = d;
+    return f;
+  }
+  /** True when the lead crossed without JSON (false: it took the JSON path, same result). */
+  get fromLane() {
+    return this._plain === null;
   }
   get repName() {
-    return this._names[this._repName];
+    return this._plain !== null ? this._plain.rep_name : this._names[this._repName];
   }
   get calendarUrl() {
-    return this._names[this._calendar];
+    return this._plain !== null ? this._plain.calendar_url : this._names[this._calendar];
   }
   /** One line a person can read. */
   get reason() {
-    return this._bytes.text(this._at, this._reason);
+    return this._plain !== null ? this._plain.reason : this._lazy.text(this._at, this._reason);
   }
   get leadId() {
-    return this._flags & 4 ? this._bytes.text(this._at + this._reason, this._id) : null;
-  }
-  _parsed() {
-    if (this._cache === null) {
-      this._cache = JSON.parse(this._bytes.text(this._at + this._reason + this._id, this._detail));
-    }
-    return this._cache;
+    if (this._plain !== null) return this._plain.lead_id;
+    return this._flags & 4 ? this._lazy.text(this._at + this._reason, this._id) : null;
   }
   /** The full score (total, grade, groups, breakdown), or null. */
   get scoreDetail() {
-    return this._parsed().score;
+    if (this._plain !== null) return this._plain.score;
+    if (this._score === undefined) {
+      this._score = this.score === null ? null : this._lazy.score(this._extra, this.score, this._names);
+    }
+    return this._score;
   }
   /** The trace when routed with `trace` on, else undefined. */
   get trace() {
-    return this._parsed().trace;
+    if (this._plain !== null) return this._plain.trace;
+    if (this._trace === undefined && this._flags & 2) {
+      this._trace = JSON.parse(this._lazy.text(this._at + this._reason + this._id, this._detail));
+    }
+    return this._trace;
   }
   /** The decision exactly as `Router.route` returns it. */
   toDecision() {
+    if (this._plain !== null) return this._plain;
     const d = {
       lead_id: this.leadId,
       outcome: this.outcome,
@@ -184,6 +270,13 @@ export class FastRouter {
     this.names = [null];
     this.buffer = null;
     this.pending = null;
+    this.cursor = { e: 0, n: 0, b: 0 };
+    this.arena = new Arena(Uint8Array, 1 << 16);
+    this.extraArena = new Arena(Float64Array, 1 << 12);
+    // The slots of the last lead's keys by position: leads of one source share their
+    // keys and order, so most keys are found by one identity test.
+    this.lastKeys = [];
+    this.lastSlots = [];
     this.refresh();
   }
 
@@ -226,7 +319,7 @@ export class FastRouter {
     const b = this.pending;
     if (b !== null) {
       this.pending = null;
-      b.copy = this.u8.slice(b.base, b.base + b.length);
+      b.keep();
     }
   }
 
@@ -245,6 +338,8 @@ export class FastRouter {
     const keys = Object.keys(lead);
     if (keys.length > this.maxKeys) throw FALLBACK;
     const slots = this.slots;
+    const lastKeys = this.lastKeys;
+    const lastSlots = this.lastSlots;
     // Entry word index; views are read from `this` after every write that may grow memory.
     let e = this.entriesAt + c.e * 4;
     let n = c.n;
@@ -253,7 +348,14 @@ export class FastRouter {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const v = lead[key];
-      const slot = slots.get(key);
+      let slot;
+      if (lastKeys[i] === key) {
+        slot = lastSlots[i];
+      } else {
+        slot = slots.get(key);
+        lastKeys[i] = key;
+        lastSlots[i] = slot;
+      }
       text += key.length + 4;
       switch (typeof v) {
         case "string": {
@@ -346,7 +448,10 @@ export class FastRouter {
     this.keep();
     let flags;
     let now;
-    const c = { e: 0, n: 0, b: 0 };
+    const c = this.cursor;
+    c.e = 0;
+    c.n = 0;
+    c.b = 0;
     try {
       flags = FastRouter.flags(options);
       if (flags < 0) throw FALLBACK;
@@ -354,10 +459,17 @@ export class FastRouter {
       this.put(lead, c);
     } catch (err) {
       if (err !== FALLBACK) throw err;
-      return again ? this.router.routeAgain(lead, options) : this.router.route(lead, options);
+      return FastDecision.of(again ? this.router.routeAgain(lead, options) : this.router.route(lead, options));
     }
-    this.router.laneRoute(c.e, now, flags, again);
-    return this.result(1)[0];
+    this.router.laneRoute(c.e, c.b, now, flags, again);
+    this.refresh();
+    const at = this.f64[this.ptrsAt + P_RECS] / 8;
+    const lazy = new Lazy(this, this.f64[this.ptrsAt + P_OUT], this.f64[this.ptrsAt + P_EXTRA] / 8);
+    const recs = this.f64;
+    lazy.length = recs[at + R_OFFSET] + recs[at + R_REASON] + recs[at + R_LEAD_ID] + recs[at + R_DETAIL];
+    lazy.extraLength = recs[at + R_EXTRA] + recs[at + R_EXTRA_LEN];
+    this.pending = lazy;
+    return new FastDecision(this, recs, at, lazy);
   }
 
   /** Records 0..count of the last call as decisions or batch failures. */
@@ -366,20 +478,23 @@ export class FastRouter {
     const recs = this.f64;
     const at = this.f64[this.ptrsAt + P_RECS] / 8;
     const size = this.recordSize;
-    const bytes = new Bytes(this, this.f64[this.ptrsAt + P_OUT]);
+    const bytes = new Lazy(this, this.f64[this.ptrsAt + P_OUT], this.f64[this.ptrsAt + P_EXTRA] / 8);
     let length = 0;
+    let extraLength = 0;
     const out = new Array(count);
     for (let i = 0; i < count; i++) {
       const r = at + i * size;
       length = recs[r + R_OFFSET] + recs[r + R_REASON] + recs[r + R_LEAD_ID] + recs[r + R_DETAIL];
+      extraLength = Math.max(extraLength, recs[r + R_EXTRA] + recs[r + R_EXTRA_LEN]);
       out[i] = recs[r + R_STATUS] === 0 ? new FastDecision(this, recs, r, bytes) : {
         ok: false,
         index: recs[r + R_INDEX],
-        code: this.names[recs[r + R_OUTCOME]],
+        code: this.names[recs[r + R_OUTCOME] | 0],
         error: bytes.text(recs[r + R_OFFSET], recs[r + R_REASON]),
       };
     }
     bytes.length = length;
+    bytes.extraLength = extraLength;
     this.pending = bytes;
     return out;
   }
@@ -410,7 +525,7 @@ export class FastRouter {
     const flush = (upto) => {
       if (upto === first) return;
       this.keep();
-      this.router.laneBatch(c.e, now, flags, first);
+      this.router.laneBatch(c.e, c.b, now, flags, first);
       const got = this.result(upto - first);
       for (let k = 0; k < got.length; k++) {
         const g = got[k];
@@ -434,7 +549,7 @@ export class FastRouter {
         c.b = mark.b;
         flush(i);
         const [item] = this.router.routeBatch([leads[i]], options);
-        items[i] = item.ok ? item : { ...item, index: i };
+        items[i] = item.ok ? { ok: true, decision: FastDecision.of(item.decision) } : { ...item, index: i };
         first = i + 1;
       }
     }

@@ -113,7 +113,7 @@ for (const [name, lr] of Object.entries(modules)) {
       assert.deepStrictEqual(b, a, `lead ${i}: ${show(lead)} ${show(options)}`);
       if (a.error) errors += 1;
       // Some decisions are kept unread, to be read after later calls.
-      if (got instanceof FastDecision) {
+      if (got?.fromLane) {
         laned += 1;
         if (i % 5 === 0) kept.push([got, a.ok]);
       }
@@ -162,7 +162,7 @@ test("the fast lane carries typed fields: names resolved, score and reason read"
   const lr = modules.full;
   const lane = fast(new lr.Router(config));
   const d = lane.route({ ...sample[0], id: "fast-1" }, { now: NOW, trace: false });
-  assert.ok(d instanceof FastDecision, "a plain lead takes the fast lane");
+  assert.ok(d instanceof FastDecision && d.fromLane, "a plain lead takes the fast lane");
   const expected = new lr.Router(config).route({ ...sample[0], id: "fast-1" }, { now: NOW, trace: false });
   assert.equal(d.outcome, expected.outcome);
   assert.equal(d.rep, expected.rep);
@@ -175,4 +175,8 @@ test("the fast lane carries typed fields: names resolved, score and reason read"
   assert.throws(() => lane.route({ id: "x", company_size: "many" }, { now: NOW }), (e) => e.code === "invalid_lead"
     && e.message === 'invalid lead: field "company_size": expected a number, found "many"');
   assert.throws(() => lane.route({ company: "Acme" }, { now: NOW }), (e) => e.code === "missing_id");
+  // A value the lane does not carry (a nested object) takes the JSON path: same interface.
+  const nested = lane.route({ ...sample[0], id: "fast-2", meta: { utm: "x" } }, { now: NOW, trace: false });
+  assert.ok(nested instanceof FastDecision && !nested.fromLane);
+  assert.equal(nested.reason, nested.toDecision().reason);
 });

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 /// u32 words per input entry: `[slot, kind, a, b]`.
 const ENTRY: usize = 4;
 /// f64s per output record (see `Record`).
-pub(crate) const REC: usize = 16;
+pub(crate) const REC: usize = 18;
 
 /// Entry kinds as the glue writes them.
 mod kind {
@@ -44,7 +44,8 @@ mod at {
     pub const ENTRIES_CAP: usize = 6;
     pub const NUMS_CAP: usize = 7;
     pub const BYTES_CAP: usize = 8;
-    pub const LEN: usize = 9;
+    pub const EXTRA: usize = 9;
+    pub const LEN: usize = 10;
 }
 
 #[derive(Default)]
@@ -81,6 +82,9 @@ impl Names {
 struct Output {
     recs: Vec<f64>,
     bytes: Vec<u8>,
+    /// Each score's grade, groups and breakdown as numbers (names interned): no float
+    /// formatting on the hot path.
+    extra: Vec<f64>,
     names: Names,
 }
 
@@ -101,19 +105,12 @@ impl Default for Lane {
     }
 }
 
-/// What the glue reads besides the record: the score and trace, serialised once per
-/// decision so a later read is still this decision's.
-#[derive(Serialize)]
-struct Detail<'d, 'r> {
-    score: &'d Option<leadroute::decision::Score<'r>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    trace: &'d Option<leadroute::decision::Trace<'r>>,
-}
-
 /// Record layout (f64 each): status (0 decision, 1 error), outcome (or error code name),
 /// via, rep, team, pool, rule, rep name, calendar url (names + 1, 0 none), score total
-/// (NaN none), flags (1 replayed, 2 trace), byte offset, reason length (or message), lead id
-/// length, detail length.
+/// (NaN none), flags (1 replayed, 2 trace, 4 lead id), byte offset, reason length (or
+/// message), lead id length, trace JSON length, index in the batch, and where the score's
+/// numbers are (`Output::extra`: grade, mql, groups, hits, then group, raw, points per group
+/// and group, rule, points per hit).
 mod rec {
     pub const STATUS: usize = 0;
     pub const OUTCOME: usize = 1;
@@ -131,6 +128,8 @@ mod rec {
     pub const LEAD_ID: usize = 13;
     pub const DETAIL: usize = 14;
     pub const INDEX: usize = 15;
+    pub const EXTRA: usize = 16;
+    pub const EXTRA_LEN: usize = 17;
 }
 
 fn set(r: &mut [f64], i: usize, v: f64) {
@@ -143,6 +142,25 @@ impl Output {
     fn begin(&mut self) {
         self.recs.clear();
         self.bytes.clear();
+        self.extra.clear();
+    }
+    fn push_score(&mut self, s: &leadroute::decision::Score) {
+        let grade = self.names.id(s.grade);
+        self.extra.extend_from_slice(&[
+            grade,
+            f64::from(u8::from(s.mql)),
+            s.groups.len() as f64,
+            s.breakdown.len() as f64,
+        ]);
+        for g in &s.groups {
+            let group = self.names.id(Some(g.group));
+            self.extra.extend_from_slice(&[group, g.raw, g.points]);
+        }
+        for h in &s.breakdown {
+            let group = self.names.id(Some(h.group));
+            let rule = self.names.id(Some(h.rule));
+            self.extra.extend_from_slice(&[group, rule, h.points]);
+        }
     }
     fn push_decision(&mut self, index: usize, d: &Decision) {
         let mut r = [0.0; REC];
@@ -151,13 +169,17 @@ impl Output {
         let id = d.lead_id.as_deref().unwrap_or("");
         self.bytes.extend_from_slice(id.as_bytes());
         let before = self.bytes.len();
-        let detail = Detail {
-            score: &d.score,
-            trace: &d.trace,
-        };
-        // Writing into a Vec cannot fail; a failure would only shorten the detail.
-        let _ = serde_json::to_writer(&mut self.bytes, &detail);
+        if let Some(t) = &d.trace {
+            // Writing into a Vec cannot fail; a failure would only shorten the trace.
+            let _ = serde_json::to_writer(&mut self.bytes, t);
+        }
         let detail_len = self.bytes.len() - before;
+        let extra = self.extra.len();
+        if let Some(s) = &d.score {
+            self.push_score(s);
+        }
+        set(&mut r, rec::EXTRA, extra as f64);
+        set(&mut r, rec::EXTRA_LEN, (self.extra.len() - extra) as f64);
         set(&mut r, rec::STATUS, 0.0);
         set(&mut r, rec::OUTCOME, position(&Outcome::ALL, d.outcome));
         set(&mut r, rec::VIA, position(&Via::ALL, d.via));
@@ -234,11 +256,21 @@ fn bad_entry() -> leadroute::LeadError {
     )
 }
 
+/// The strings the glue wrote (`used` bytes), checked as UTF-8 once for all of them.
+fn strings(input: &Input, used: u32) -> Result<&str, leadroute::LeadError> {
+    input
+        .bytes
+        .get(..used as usize)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(bad_entry)
+}
+
 /// The fields of one lead from `entries` (whole entries, no END), checked as the JSON
 /// path checks them.
 fn read_lead<'a>(
     router: &leadroute::Router,
-    input: &'a Input,
+    input: &Input,
+    text: &'a str,
     entries: &[u32],
 ) -> Result<leadroute::Lead<'a>, leadroute::LeadError> {
     let mut bad = false;
@@ -247,11 +279,7 @@ fn read_lead<'a>(
         let (a, b) = (a as usize, b as usize);
         let v = match k {
             kind::NULL => Some(FieldValue::Null),
-            kind::STR => input
-                .bytes
-                .get(a..a.saturating_add(b))
-                .and_then(|s| std::str::from_utf8(s).ok())
-                .map(FieldValue::Str),
+            kind::STR => text.get(a..a.saturating_add(b)).map(FieldValue::Str),
             kind::NUM => input
                 .nums
                 .get(a)
@@ -284,6 +312,7 @@ impl Router {
         put(at::ENTRIES_CAP, input.entries.len() / ENTRY);
         put(at::NUMS_CAP, input.nums.len());
         put(at::BYTES_CAP, input.bytes.len());
+        put(at::EXTRA, out.extra.as_ptr() as usize);
     }
 
     fn lane_borrow(
@@ -383,17 +412,26 @@ impl Router {
             .unwrap_or_default()
     }
 
-    /// `route` (or `routeAgain`) of the lead in the first `n` entries: one record out.
+    /// `route` (or `routeAgain`) of the lead in the first `n` entries (its strings in the
+    /// first `used` bytes): one record out.
     /// Throws exactly what `route` throws for the same lead and options.
     #[wasm_bindgen(js_name = laneRoute)]
-    pub fn lane_route(&self, n: u32, now: f64, flags: u32, again: bool) -> Result<(), JsValue> {
+    pub fn lane_route(
+        &self,
+        n: u32,
+        used: u32,
+        now: f64,
+        flags: u32,
+        again: bool,
+    ) -> Result<(), JsValue> {
         let (mut opts, by_created) = options(now, flags)?;
         let (input, mut out) = self.lane_borrow()?;
+        let text = strings(&input, used).map_err(|e| lead_error(&e))?;
         let entries = input
             .entries
             .get(..(n as usize) * ENTRY)
             .ok_or_else(|| lead_error(&bad_entry()))?;
-        let lead = read_lead(&self.router, &input, entries).map_err(|e| lead_error(&e))?;
+        let lead = read_lead(&self.router, &input, text, entries).map_err(|e| lead_error(&e))?;
         if let Err(p) = self.router.check_id(&lead) {
             return Err(error(p.code, &p.message));
         }
@@ -419,9 +457,17 @@ impl Router {
     /// one record per lead, a decision or the lead's error, as `routeBatch` lists them.
     /// `first` numbers the records' indices (the glue may split a batch).
     #[wasm_bindgen(js_name = laneBatch)]
-    pub fn lane_batch(&self, n: u32, now: f64, flags: u32, first: u32) -> Result<(), JsValue> {
+    pub fn lane_batch(
+        &self,
+        n: u32,
+        used: u32,
+        now: f64,
+        flags: u32,
+        first: u32,
+    ) -> Result<(), JsValue> {
         let (opts, by_created) = options(now, flags)?;
         let (input, mut out) = self.lane_borrow()?;
+        let text = strings(&input, used).map_err(|e| lead_error(&e))?;
         let entries = input
             .entries
             .get(..(n as usize) * ENTRY)
@@ -439,7 +485,7 @@ impl Router {
                 start = i + 1;
                 let this = index;
                 index += 1;
-                let lead = match read_lead(&self.router, &input, lead_entries) {
+                let lead = match read_lead(&self.router, &input, text, lead_entries) {
                     Ok(lead) => lead,
                     Err(e) => {
                         out.push_failure(this, &Fail::new(e.code.as_str(), e.to_string()));
