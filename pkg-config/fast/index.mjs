@@ -67,7 +67,7 @@ class Arena {
     this.buf = new Type(size);
     this.pos = 0;
   }
-  /** Copies `len` items of `from` at `at`; returns [array, position]. */
+  /** Copies `len` items of `from` at `at`; returns their position in `this.buf`. */
   put(from, at, len) {
     if (this.pos + len > this.buf.length) {
       this.buf = new this.Type(Math.max(this.size, len));
@@ -81,7 +81,7 @@ class Arena {
       buf.set(from.subarray(at, at + len), pos);
     }
     this.pos = pos + len;
-    return [buf, pos];
+    return pos;
   }
 }
 
@@ -103,8 +103,10 @@ class Lazy {
   }
   keep() {
     const lane = this.lane;
-    [this.copy, this.copyAt] = lane.arena.put(lane.u8, this.base, this.length);
-    [this.extraCopy, this.extraCopyAt] = lane.extraArena.put(lane.f64, this.extraBase, this.extraLength);
+    this.copyAt = lane.arena.put(lane.u8, this.base, this.length);
+    this.copy = lane.arena.buf;
+    this.extraCopyAt = lane.extraArena.put(lane.f64, this.extraBase, this.extraLength);
+    this.extraCopy = lane.extraArena.buf;
   }
   text(at, len) {
     if (len === 0) return "";
