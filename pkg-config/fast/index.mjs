@@ -279,6 +279,9 @@ export class FastRouter {
     // keys and order, so most keys are found by one identity test.
     this.lastKeys = [];
     this.lastSlots = [];
+    // A lead's declared strings and their entries' word indices, while it is written.
+    this.strs = [];
+    this.strAt = [];
     this.refresh();
   }
 
@@ -333,22 +336,27 @@ export class FastRouter {
     if (typeof lead !== "object" || lead === null) throw FALLBACK;
     this.views();
     const proto = Object.getPrototypeOf(lead);
-    if ((proto !== OBJECT_PROTO && proto !== null) || typeof lead.toJSON === "function") throw FALLBACK;
+    if (proto !== OBJECT_PROTO || typeof lead.toJSON === "function") throw FALLBACK;
+    // for-in (much faster than Object.keys) also walks inherited enumerable keys, which
+    // JSON.stringify leaves out: a polluted Object.prototype sends leads the JSON way.
+    for (const _ in OBJECT_PROTO) throw FALLBACK;
     if (c.e + this.slotCount + 2 > this.entriesCap || c.n + this.slotCount + 1 > this.numsCap) {
       this.reserve(c.e + this.slotCount + 2 + (c.e >> 1), c.n + this.slotCount + 1 + (c.n >> 1), this.bytesCap);
     }
-    const keys = Object.keys(lead);
-    if (keys.length > this.maxKeys) throw FALLBACK;
     const slots = this.slots;
     const lastKeys = this.lastKeys;
     const lastSlots = this.lastSlots;
-    // Entry word index; views are read from `this` after every write that may grow memory.
+    const strs = this.strs;
+    const strAt = this.strAt;
+    const u32 = this.u32;
+    let strings = 0;
+    let units = 0;
     let e = this.entriesAt + c.e * 4;
     let n = c.n;
-    let b = c.b;
     let text = 2;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
+    let count = 0;
+    let i = 0;
+    for (const key in lead) {
       const v = lead[key];
       let slot;
       if (lastKeys[i] === key) {
@@ -358,43 +366,23 @@ export class FastRouter {
         lastKeys[i] = key;
         lastSlots[i] = slot;
       }
+      i += 1;
       text += key.length + 4;
+      count += 1;
       switch (typeof v) {
         case "string": {
           const len = v.length;
           text += len;
-          if (slot === undefined) {
-            if (len > 0 && !wellFormed(v)) throw FALLBACK;
-            continue;
-          }
+          // An undeclared string is never read (serde skips it, lone surrogates too).
+          if (slot === undefined) continue;
           if (len > this.maxString) throw FALLBACK;
-          if (b + len * 3 > this.bytesCap) {
-            const rel = e - this.entriesAt;
-            this.reserve(0, 0, b + len * 3 + (b >> 1));
-            e = this.entriesAt + rel;
-          }
-          const u8 = this.u8;
-          const start = this.bytesAt + b;
-          let j = 0;
-          // ASCII by hand: TextEncoder costs about 140 ns a call in Node 20, more than
-          // the copy of a short string.
-          for (; j < len; j++) {
-            const ch = v.charCodeAt(j);
-            if (ch > 127) break;
-            u8[start + j] = ch;
-          }
-          let bytes = j;
-          if (j < len) {
-            if (!wellFormed(v)) throw FALLBACK;
-            bytes = j + encoder.encodeInto(v.slice(j), u8.subarray(start + j, this.bytesAt + this.bytesCap)).written;
-          }
-          const w = this.u32;
-          w[e] = slot;
-          w[e + 1] = K_STR;
-          w[e + 2] = b;
-          w[e + 3] = bytes;
+          u32[e] = slot;
+          u32[e + 1] = K_STR;
+          strs[strings] = v;
+          strAt[strings] = e;
+          strings += 1;
+          units += len;
           e += 4;
-          b += bytes;
           break;
         }
         case "number":
@@ -402,37 +390,84 @@ export class FastRouter {
           text += 24;
           if (slot === undefined) continue;
           this.f64[this.numsAt + n] = v;
-          this.u32[e] = slot;
-          this.u32[e + 1] = K_NUM;
-          this.u32[e + 2] = n;
+          u32[e] = slot;
+          u32[e + 1] = K_NUM;
+          u32[e + 2] = n;
           e += 4;
           n += 1;
           break;
         case "boolean":
           text += 5;
           if (slot === undefined) continue;
-          this.u32[e] = slot;
-          this.u32[e + 1] = v ? K_TRUE : K_FALSE;
+          u32[e] = slot;
+          u32[e + 1] = v ? K_TRUE : K_FALSE;
           e += 4;
           break;
         case "undefined":
         case "function":
         case "symbol":
           text -= key.length + 4; // JSON.stringify leaves the key out
+          count -= 1;
           break;
         default:
           if (v !== null) throw FALLBACK; // objects, bigints
           text += 4;
           if (slot === undefined) continue;
-          this.u32[e] = slot;
-          this.u32[e + 1] = K_NULL;
+          u32[e] = slot;
+          u32[e + 1] = K_NULL;
           e += 4;
       }
     }
-    if (text > this.maxText) throw FALLBACK;
-    c.e = (e - this.entriesAt) / 4;
+    if (text > this.maxText || count > this.maxKeys) throw FALLBACK;
+    const rel = e - this.entriesAt;
     c.n = n;
+    if (strings > 0) this.strings(strings, units, c);
+    c.e = rel / 4;
+  }
+
+  /**
+   * The UTF-8 of a lead's declared strings, their entries patched with offsets: one
+   * TextEncoder call for all of them (a call costs more than copying a short string), one
+   * per string only when they are not all ASCII.
+   */
+  strings(count, units, c) {
+    const strs = this.strs;
+    const strAt = this.strAt;
+    if (c.b + units * 3 > this.bytesCap) {
+      const at = this.entriesAt;
+      this.reserve(0, 0, c.b + units * 3 + (c.b >> 1));
+      for (let k = 0; k < count; k++) strAt[k] += this.entriesAt - at;
+    }
+    let all = strs[0];
+    for (let k = 1; k < count; k++) all += strs[k];
+    const start = this.bytesAt + c.b;
+    const end = this.bytesAt + this.bytesCap;
+    const u32 = this.u32;
+    const { written } = encoder.encodeInto(all, this.u8.subarray(start, end));
+    let b = c.b;
+    if (written === units) {
+      for (let k = 0; k < count; k++) {
+        const e = strAt[k];
+        const len = strs[k].length;
+        u32[e + 2] = b;
+        u32[e + 3] = len;
+        b += len;
+      }
+    } else {
+      // Lone surrogates: JSON.stringify escapes them and serde refuses them, encodeInto
+      // would replace them silently; such a lead takes the JSON path.
+      for (let k = 0; k < count; k++) {
+        const v = strs[k];
+        if (!wellFormed(v)) throw FALLBACK;
+        const bytes = encoder.encodeInto(v, this.u8.subarray(this.bytesAt + b, end)).written;
+        const e = strAt[k];
+        u32[e + 2] = b;
+        u32[e + 3] = bytes;
+        b += bytes;
+      }
+    }
     c.b = b;
+    for (let k = 0; k < count; k++) strs[k] = "";
   }
 
   /** The options as `laneRoute` takes them: -1 when they must take the JSON path. */
