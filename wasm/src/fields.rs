@@ -62,17 +62,34 @@ struct Input {
 struct Names {
     list: Vec<String>,
     index: FxHashMap<(usize, usize), u32>,
+    /// A direct-mapped cache in front of `index` (a decision names up to about twenty
+    /// things, nearly always the same few hundred).
+    recent: Vec<(usize, usize, u32)>,
 }
+
+const RECENT: usize = 1024;
 
 impl Names {
     /// 0 for none, else the name's position + 1.
     fn id(&mut self, s: Option<&str>) -> f64 {
         let Some(s) = s else { return 0.0 };
         let key = (s.as_ptr() as usize, s.len());
+        let slot = (key.0 >> 2 ^ key.1) & (RECENT - 1);
+        if let Some(&(p, l, i)) = self.recent.get(slot) {
+            if (p, l) == key {
+                return f64::from(i + 1);
+            }
+        }
         let next = self.list.len() as u32;
         let i = *self.index.entry(key).or_insert(next);
         if i == next {
             self.list.push(s.to_string());
+        }
+        if self.recent.is_empty() {
+            self.recent = vec![(0, usize::MAX, 0); RECENT];
+        }
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = (key.0, key.1, i);
         }
         f64::from(i + 1)
     }
