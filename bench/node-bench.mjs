@@ -245,9 +245,16 @@ results.outcomes = {
   };
   for (const [lane, key, name] of [[false, "leadroute_batch", "leadroute routeBatch()"], [true, "leadroute_fast_batch", "leadroute fast routeBatch()"]]) {
     run(lane);
-    collect();
-    const { seconds, labels } = run(lane);
-    results.impls[key] = { name, leads: N, seconds, leads_per_s: N / seconds, chunks: chunks.length };
+    // The fastest of three passes: on a shared machine a pass is mostly stretched by
+    // other processes, not by its own work (each pass makes the same decisions).
+    let best = null;
+    for (let pass = 0; pass < 3; pass++) {
+      collect();
+      const r = run(lane);
+      if (best === null || r.seconds < best.seconds) best = r;
+    }
+    const { seconds, labels } = best;
+    results.impls[key] = { name, leads: N, seconds, leads_per_s: N / seconds, chunks: chunks.length, passes: 3 };
     results.equal[key] = compare(reference, labels);
     log(`${name}: ${Math.round(N / seconds).toLocaleString("en-US")} leads/s in ${chunks.length} calls`);
   }

@@ -63,7 +63,7 @@ target("route() vs json-logic-js (p50)", jl ? `${fmt(ratio(jl), 2)}×` : "n/a", 
   const j = node?.impls?.leadroute_batch;
   target(`routeBatch() throughput (${node?.impls?.leadroute_fast_batch ? "leadroute/fast" : "JSON path"})`,
     b ? `${fmt(b.leads_per_s)} leads/s` : "n/a", "≥ 400,000 leads/s", b ? ge(b.leads_per_s, 400_000) : null,
-    b && j && b !== j ? `JSON path ${fmt(j.leads_per_s)} leads/s` : "");
+    b ? `${b.passes ? `fastest of ${b.passes} passes; ` : ""}${j && b !== j ? `JSON path ${fmt(j.leads_per_s)} leads/s` : ""}` : "");
 }
 for (const [key, label] of [["leadroute_bulk_jsonl", "JSONL"], ["leadroute_bulk_csv", "CSV"]]) {
   const b = node?.impls?.[key];

@@ -519,31 +519,29 @@ export class FastRouter {
     return new FastDecision(this, recs, at, lazy);
   }
 
-  /** Records 0..count of the last call as decisions or batch failures. */
-  result(count) {
+  /** Records 0..count of the last batch call into `items` from `offset`, as routeBatch lists them. */
+  result(count, items, offset) {
     this.refresh();
     const recs = this.f64;
     const at = this.f64[this.ptrsAt + P_RECS] / 8;
     const size = this.recordSize;
-    const bytes = new Lazy(this, this.f64[this.ptrsAt + P_OUT], this.f64[this.ptrsAt + P_EXTRA] / 8);
+    const lazy = new Lazy(this, this.f64[this.ptrsAt + P_OUT], this.f64[this.ptrsAt + P_EXTRA] / 8);
     let length = 0;
     let extraLength = 0;
-    const out = new Array(count);
     for (let i = 0; i < count; i++) {
       const r = at + i * size;
       length = recs[r + R_OFFSET] + recs[r + R_REASON] + recs[r + R_LEAD_ID] + recs[r + R_DETAIL];
       extraLength = Math.max(extraLength, recs[r + R_EXTRA] + recs[r + R_EXTRA_LEN]);
-      out[i] = recs[r + R_STATUS] === 0 ? new FastDecision(this, recs, r, bytes) : {
+      items[offset + i] = recs[r + R_STATUS] === 0 ? { ok: true, decision: new FastDecision(this, recs, r, lazy) } : {
         ok: false,
         index: recs[r + R_INDEX],
         code: this.names[recs[r + R_OUTCOME] | 0],
-        error: bytes.text(recs[r + R_OFFSET], recs[r + R_REASON]),
+        error: lazy.text(recs[r + R_OFFSET], recs[r + R_REASON]),
       };
     }
-    bytes.length = length;
-    bytes.extraLength = extraLength;
-    this.pending = bytes;
-    return out;
+    lazy.length = length;
+    lazy.extraLength = extraLength;
+    this.pending = lazy;
   }
 
   /** `Router.route` without JSON: the same decision (as a FastDecision) or the same error. */
@@ -568,20 +566,20 @@ export class FastRouter {
     const now = options.now;
     const items = new Array(leads.length);
     let first = 0;
-    let c = { e: 0, n: 0, b: 0 };
+    const c = { e: 0, n: 0, b: 0 };
     const flush = (upto) => {
       if (upto === first) return;
       this.keep();
       this.router.laneBatch(c.e, c.b, now, flags, first);
-      const got = this.result(upto - first);
-      for (let k = 0; k < got.length; k++) {
-        const g = got[k];
-        items[first + k] = g instanceof FastDecision ? { ok: true, decision: g } : g;
-      }
-      c = { e: 0, n: 0, b: 0 };
+      this.result(upto - first, items, first);
+      c.e = 0;
+      c.n = 0;
+      c.b = 0;
     };
     for (let i = 0; i < leads.length; i++) {
-      const mark = { e: c.e, n: c.n, b: c.b };
+      const markE = c.e;
+      const markN = c.n;
+      const markB = c.b;
       try {
         this.put(leads[i], c);
         if (c.e + 1 > this.entriesCap) this.reserve(c.e + 1 + (c.e >> 1), this.numsCap, this.bytesCap);
@@ -591,9 +589,9 @@ export class FastRouter {
         c.e += 1;
       } catch (err) {
         if (err !== FALLBACK) throw err;
-        c.e = mark.e;
-        c.n = mark.n;
-        c.b = mark.b;
+        c.e = markE;
+        c.n = markN;
+        c.b = markB;
         flush(i);
         const [item] = this.router.routeBatch([leads[i]], options);
         items[i] = item.ok ? { ok: true, decision: FastDecision.of(item.decision) } : { ...item, index: i };
