@@ -1,7 +1,7 @@
 // Types of leadroute/fast: route() and routeBatch() of a Router without JSON on the hot path.
 import type { Decision, Lead, RouteOptionsInput } from "../web/leadroute_wasm.js";
 
-/** Any Router of the full or the route module. */
+/** Any Router of the full or the route module (the `lane*` methods are the lane's own protocol). */
 export interface LaneRouter {
   route(lead: Lead | string, options: RouteOptionsInput): Decision;
   routeAgain(lead: Lead | string, options: RouteOptionsInput): Decision;

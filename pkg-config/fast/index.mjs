@@ -53,6 +53,9 @@ const wellFormed = typeof String.prototype.isWellFormed === "function"
   ? (s) => s.isWellFormed()
   : (s) => !/[\uD800-\uDFFF]/.test(s);
 
+/** The lane of each router. */
+const lanes = new WeakMap();
+
 /** Thrown inside the lane when a lead must take the JSON path instead. */
 const FALLBACK = Symbol("fallback");
 
@@ -254,6 +257,11 @@ export class FastDecision {
 export class FastRouter {
   /** @param router a `Router` of either module (full or route). */
   constructor(router) {
+    // One lane per router: the buffers' pointers are cached here, so a second lane over
+    // the same buffers would read stale ones.
+    const known = lanes.get(router);
+    if (known !== undefined) return known;
+    lanes.set(router, this);
     const layout = router.laneLayout();
     this.router = router;
     this.memory = layout.memory;
@@ -294,6 +302,7 @@ export class FastRouter {
       this.f64 = new Float64Array(buffer);
       this.u32 = new Uint32Array(buffer);
       this.u8 = new Uint8Array(buffer);
+      this.bytesView = this.u8.subarray(this.bytesAt, this.bytesAt + this.bytesCap);
     }
   }
 
@@ -326,7 +335,9 @@ export class FastRouter {
 
   /** Copies the last call's lazy bytes out of wasm memory: the next call overwrites them. */
   keep() {
-    this.refresh();
+    // Only this lane moves its buffers (refresh() after each of its calls); other calls
+    // on the router can only grow memory.
+    this.views();
     const b = this.pending;
     if (b !== null) {
       this.pending = null;
@@ -603,7 +614,7 @@ export class FastRouter {
   }
 }
 
-/** The fast lane of `router` (one per router; keep it with the router). */
+/** The fast lane of `router` (the same one for every call with the same router). */
 export function fast(router) {
   return new FastRouter(router);
 }

@@ -117,7 +117,7 @@ for (const [name, lr] of Object.entries(modules)) {
         laned += 1;
         if (i % 5 === 0) kept.push([got, a.ok]);
       }
-      if (i % 500 === 250) lane.router.laneReserve(1, 1, 8 << 20); // grows wasm memory
+      if (i % 500 === 250) lane.reserve(1, 1, 8 << 20); // moves the lane's buffers, grows wasm memory
       if (i % 400 === 399) lane.memory.grow(2);
     }
     assert.ok(errors > 100 && errors < 2000, `a mix of good and bad leads (${errors} errors)`);
@@ -161,6 +161,7 @@ for (const [name, lr] of Object.entries(modules)) {
 test("the fast lane carries typed fields: names resolved, score and reason read", () => {
   const lr = modules.full;
   const lane = fast(new lr.Router(config));
+  assert.equal(fast(lane.router), lane, "one lane per router");
   const d = lane.route({ ...sample[0], id: "fast-1" }, { now: NOW, trace: false });
   assert.ok(d instanceof FastDecision && d.fromLane, "a plain lead takes the fast lane");
   const expected = new lr.Router(config).route({ ...sample[0], id: "fast-1" }, { now: NOW, trace: false });
