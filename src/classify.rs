@@ -49,24 +49,30 @@ impl Ticket<'_> {
     }
 }
 
+/// A decision before anything is known: what classify starts from, and a ticket read back
+/// from the wire (crate::ticket) too.
+pub(crate) fn unplaced<'r>(lead_id: Option<String>, trace: Option<Trace<'r>>) -> Decision<'r> {
+    Decision {
+        lead_id,
+        outcome: Outcome::Rejected,
+        via: Via::Screening,
+        rep: None,
+        rep_name: None,
+        calendar_url: None,
+        team: None,
+        pool: None,
+        rule: None,
+        reason: String::new(),
+        score: None,
+        replayed: false,
+        trace,
+    }
+}
+
 impl Router {
     /// Classifies a lead without touching any state.
     pub fn classify<'r>(&'r self, lead: &Lead, trace: bool) -> Ticket<'r> {
-        let mut d = Decision {
-            lead_id: lead.id().map(str::to_string),
-            outcome: Outcome::Rejected,
-            via: Via::Screening,
-            rep: None,
-            rep_name: None,
-            calendar_url: None,
-            team: None,
-            pool: None,
-            rule: None,
-            reason: String::new(),
-            score: None,
-            replayed: false,
-            trace: trace.then(Trace::default),
-        };
+        let mut d = unplaced(lead.id().map(str::to_string), trace.then(Trace::default));
         let done = |d: Decision<'r>| Ticket {
             decision: d,
             next: Next::Done,
@@ -179,7 +185,11 @@ impl Router {
 }
 
 impl Router {
-    fn account_match<'r>(&'r self, acc: &'r Accounts, hit: &AccountHit) -> AccountMatch<'r> {
+    pub(crate) fn account_match<'r>(
+        &'r self,
+        acc: &'r Accounts,
+        hit: &AccountHit,
+    ) -> AccountMatch<'r> {
         let id = |i: u32| acc.get(i).map(|a| &*a.id);
         AccountMatch {
             account: hit.account.and_then(id),

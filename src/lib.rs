@@ -49,6 +49,7 @@ pub mod replay;
 pub mod route;
 pub mod sla;
 pub mod snapshot;
+pub mod ticket;
 
 pub mod report;
 

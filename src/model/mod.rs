@@ -104,6 +104,8 @@ pub struct Router {
     pub(crate) zones: Vec<Zone>,
     pub(crate) limits: Limits,
     pub(crate) config: Config,
+    /// [`crate::ticket`]: tickets name the config that made them.
+    pub(crate) fingerprint: u64,
 }
 
 impl Router {

@@ -10,6 +10,7 @@ mod input;
 mod router;
 #[cfg(feature = "full")]
 mod simulation;
+mod ticket;
 
 pub use config::{public_config, validate};
 pub use router::Router;

@@ -244,6 +244,7 @@ fn compile(config: Config, limits: Limits, errors: &mut ConfigErrors) -> Router 
         fallback,
         zones,
         limits,
+        fingerprint: crate::ticket::fingerprint(&config),
         config,
     }
 }
