@@ -285,6 +285,9 @@ fn the_ticket_codes_are_documented() {
         TicketCode::ForeignTicket,
         TicketCode::WrongLead,
     ] {
-        assert!(readme.contains(&format!("| `{}` |", code.as_str())), "{code:?}");
+        assert!(
+            readme.contains(&format!("| `{}` |", code.as_str())),
+            "{code:?}"
+        );
     }
 }
