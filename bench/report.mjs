@@ -220,7 +220,7 @@ if (node?.quick || browser?.n < 1_000_000) notes.push("quick run (--quick): fewe
 notes.push("Timings are wall-clock on a shared machine; ratios within one run are the meaningful numbers.");
 
 const text = [
-  "== leadroute benchmarks: targets (issue 6) ==", table(tHead, tBody), "",
+  "== leadroute benchmarks: targets (issues 6 and 15) ==", table(tHead, tBody), "",
   "== same policy, same leads, one Node process ==", table(pHead, pBody), "",
   "== native core ==", table(nHead, nBody), "",
   "== scale curves ==", table(cHead, cBody), "",
