@@ -59,72 +59,32 @@ const lanes = new WeakMap();
 /** Thrown inside the lane when a lead must take the JSON path instead. */
 const FALLBACK = Symbol("fallback");
 
-/**
- * Where kept bytes (or numbers) go: slices of one JS-owned array, so keeping a decision's
- * few dozen bytes costs a copy, not a new ArrayBuffer.
- */
-class Arena {
-  constructor(Type, size) {
-    this.Type = Type;
-    this.size = size;
-    this.buf = new Type(size);
-    this.pos = 0;
-  }
-  /** Room for `len` more items; returns where they go in `this.buf`. */
-  room(len) {
-    if (this.pos + len > this.buf.length) {
-      this.buf = new this.Type(Math.max(this.size, len));
-      this.pos = 0;
-    }
-    const pos = this.pos;
-    this.pos = pos + len;
-    return pos;
-  }
-}
-
-// Bytes by TypedArray.set even when short: a JS loop over a view of wasm memory measured
-// about 2 ns a byte, set about 90 ns for a whole reason and id.
-function copyBytes(to, pos, from, at, len) {
-  if (len > 0) to.set(from.subarray(at, at + len), pos);
-}
-function copyNums(to, pos, from, at, len) {
-  if (len > 64) to.set(from.subarray(at, at + len), pos);
-  else for (let i = 0; i < len; i++) to[pos + i] = from[at + i];
-}
+// The flag bit that lets the lane start its output over (wasm/src/fields.rs `WRAP`), and
+// how much output may pile up before it does: until then earlier calls' reasons and scores
+// stay where they are, and a wrap copies them all out in one go.
+const WRAP = 1 << 8;
+const WRAP_BYTES = 1 << 20;
+const WRAP_NUMS = 1 << 17;
 
 /**
- * The lazy parts of the decisions of one call (texts as bytes, scores as numbers): in wasm
- * memory until the next call of the lane, then copied out (`FastRouter.keep`).
+ * The lazy parts of the decisions of one call (texts as bytes, scores as numbers): read in
+ * place in wasm memory until the lane wraps its output, from a copy after.
  */
 class Lazy {
-  constructor(lane, base, extraBase) {
+  constructor(lane) {
     this.lane = lane;
-    this.base = base;
-    this.extraBase = extraBase;
-    this.length = 0;
-    this.extraLength = 0;
     this.copy = null;
-    this.copyAt = 0;
     this.extraCopy = null;
-    this.extraCopyAt = 0;
-  }
-  keep() {
-    const lane = this.lane;
-    this.copyAt = lane.arena.room(this.length);
-    this.copy = lane.arena.buf;
-    copyBytes(this.copy, this.copyAt, lane.u8, this.base, this.length);
-    this.extraCopyAt = lane.extraArena.room(this.extraLength);
-    this.extraCopy = lane.extraArena.buf;
-    copyNums(this.extraCopy, this.extraCopyAt, lane.f64, this.extraBase, this.extraLength);
   }
   text(at, len) {
     if (len === 0) return "";
     let b = this.copy;
-    let o = this.copyAt + at;
+    let o = at;
     if (b === null) {
-      this.lane.views();
-      b = this.lane.u8;
-      o = this.base + at;
+      const lane = this.lane;
+      lane.views();
+      b = lane.u8;
+      o = lane.outAt + at;
     }
     // Short ASCII texts (ids, most reasons) decode faster by hand than through TextDecoder.
     if (len <= 64) {
@@ -141,11 +101,12 @@ class Lazy {
   /** The score object `route` returns, from its numbers at `at`. */
   score(at, total, names) {
     let x = this.extraCopy;
-    let o = this.extraCopyAt + at;
+    let o = at;
     if (x === null) {
-      this.lane.views();
-      x = this.lane.f64;
-      o = this.extraBase + at;
+      const lane = this.lane;
+      lane.views();
+      x = lane.f64;
+      o = lane.extraAt + at;
     }
     const groups = new Array(x[o + 2]);
     const breakdown = new Array(x[o + 3]);
@@ -286,10 +247,13 @@ export class FastRouter {
     this.names = [null];
     this.buffer = null;
     this.bytesView = null;
-    this.pending = null;
+    // The Lazy of every call since the output last started over, and how much it holds.
+    this.live = [];
+    this.wrapBytes = WRAP_BYTES;
+    this.wrapNums = WRAP_NUMS;
+    this.outUsed = 0;
+    this.extraUsed = 0;
     this.cursor = { e: 0, n: 0, b: 0 };
-    this.arena = new Arena(Uint8Array, 1 << 16);
-    this.extraArena = new Arena(Float64Array, 1 << 12);
     // The slots of the last lead's keys by position: leads of one source share their
     // keys and order, so most keys are found by one identity test.
     this.lastKeys = [];
@@ -323,6 +287,8 @@ export class FastRouter {
     this.entriesCap = p[at + P_ENTRIES_CAP];
     this.numsCap = p[at + P_NUMS_CAP];
     this.bytesCap = p[at + P_BYTES_CAP];
+    this.outAt = p[at + P_OUT];
+    this.extraAt = p[at + P_EXTRA] / 8;
     // The byte buffer as one view, kept: a subarray per call costs about 100 ns.
     if (this.bytesView === null || this.bytesView.buffer !== this.buffer || this.bytesView.byteOffset !== this.bytesAt
       || this.bytesView.length !== this.bytesCap) {
@@ -339,16 +305,31 @@ export class FastRouter {
     this.refresh();
   }
 
-  /** Copies the last call's lazy bytes out of wasm memory: the next call overwrites them. */
-  keep() {
-    // Only this lane moves its buffers (refresh() after each of its calls); other calls
-    // on the router can only grow memory.
+  /**
+   * Before each call: the WRAP flag when the output has grown past its bound, after the
+   * lazy parts of every earlier call are copied out (the call then overwrites them).
+   */
+  begin() {
     this.views();
-    const b = this.pending;
-    if (b !== null) {
-      this.pending = null;
-      b.keep();
+    if (this.outUsed <= this.wrapBytes && this.extraUsed <= this.wrapNums) return 0;
+    const copy = this.u8.slice(this.outAt, this.outAt + this.outUsed);
+    const extra = this.f64.slice(this.extraAt, this.extraAt + this.extraUsed);
+    for (const lazy of this.live) {
+      lazy.copy = copy;
+      lazy.extraCopy = extra;
     }
+    this.live.length = 0;
+    this.outUsed = 0;
+    this.extraUsed = 0;
+    return WRAP;
+  }
+
+  /** After each call: what its records hold, for the next `begin`. */
+  used(recs, r) {
+    const end = recs[r + R_OFFSET] + recs[r + R_REASON] + recs[r + R_LEAD_ID] + recs[r + R_DETAIL];
+    if (end > this.outUsed) this.outUsed = end;
+    const extra = recs[r + R_EXTRA] + recs[r + R_EXTRA_LEN];
+    if (extra > this.extraUsed) this.extraUsed = extra;
   }
 
   /**
@@ -509,7 +490,6 @@ export class FastRouter {
   }
 
   one(lead, options, again) {
-    this.keep();
     let flags;
     let now;
     const c = this.cursor;
@@ -525,14 +505,13 @@ export class FastRouter {
       if (err !== FALLBACK) throw err;
       return FastDecision.of(again ? this.router.routeAgain(lead, options) : this.router.route(lead, options));
     }
-    this.router.laneRoute(c.e, c.b, now, flags, again);
+    this.router.laneRoute(c.e, c.b, now, flags | this.begin(), again);
     this.refresh();
     const at = this.f64[this.ptrsAt + P_RECS] / 8;
-    const lazy = new Lazy(this, this.f64[this.ptrsAt + P_OUT], this.f64[this.ptrsAt + P_EXTRA] / 8);
+    const lazy = new Lazy(this);
+    this.live.push(lazy);
     const recs = this.f64;
-    lazy.length = recs[at + R_OFFSET] + recs[at + R_REASON] + recs[at + R_LEAD_ID] + recs[at + R_DETAIL];
-    lazy.extraLength = recs[at + R_EXTRA] + recs[at + R_EXTRA_LEN];
-    this.pending = lazy;
+    this.used(recs, at);
     return new FastDecision(this, recs, at, lazy);
   }
 
@@ -542,13 +521,11 @@ export class FastRouter {
     const recs = this.f64;
     const at = this.f64[this.ptrsAt + P_RECS] / 8;
     const size = this.recordSize;
-    const lazy = new Lazy(this, this.f64[this.ptrsAt + P_OUT], this.f64[this.ptrsAt + P_EXTRA] / 8);
-    let length = 0;
-    let extraLength = 0;
+    const lazy = new Lazy(this);
+    this.live.push(lazy);
     for (let i = 0; i < count; i++) {
       const r = at + i * size;
-      length = recs[r + R_OFFSET] + recs[r + R_REASON] + recs[r + R_LEAD_ID] + recs[r + R_DETAIL];
-      extraLength = Math.max(extraLength, recs[r + R_EXTRA] + recs[r + R_EXTRA_LEN]);
+      this.used(recs, r);
       items[offset + i] = recs[r + R_STATUS] === 0 ? { ok: true, decision: new FastDecision(this, recs, r, lazy) } : {
         ok: false,
         index: recs[r + R_INDEX],
@@ -556,9 +533,6 @@ export class FastRouter {
         error: lazy.text(recs[r + R_OFFSET], recs[r + R_REASON]),
       };
     }
-    lazy.length = length;
-    lazy.extraLength = extraLength;
-    this.pending = lazy;
   }
 
   /** `Router.route` without JSON: the same decision (as a FastDecision) or the same error. */
@@ -579,15 +553,13 @@ export class FastRouter {
     if (!Array.isArray(leads)) return this.router.routeBatch(leads, options);
     const flags = FastRouter.flags(options);
     if (flags < 0) return this.router.routeBatch(leads, options);
-    this.keep();
     const now = options.now;
     const items = new Array(leads.length);
     let first = 0;
     const c = { e: 0, n: 0, b: 0 };
     const flush = (upto) => {
       if (upto === first) return;
-      this.keep();
-      this.router.laneBatch(c.e, c.b, now, flags, first);
+      this.router.laneBatch(c.e, c.b, now, flags | this.begin(), first);
       this.result(upto - first, items, first);
       c.e = 0;
       c.n = 0;

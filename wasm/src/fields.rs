@@ -156,10 +156,15 @@ fn set(r: &mut [f64], i: usize, v: f64) {
 }
 
 impl Output {
-    fn begin(&mut self) {
+    /// A call's records replace the last call's; its bytes and numbers are appended after
+    /// the earlier calls' (which the glue may still read) until the glue, having copied
+    /// those out, asks to start over (`WRAP`).
+    fn begin(&mut self, flags: u32) {
         self.recs.clear();
-        self.bytes.clear();
-        self.extra.clear();
+        if flags & WRAP != 0 {
+            self.bytes.clear();
+            self.extra.clear();
+        }
     }
     fn push_score(&mut self, s: &leadroute::decision::Score) {
         let grade = self.names.id(s.grade);
@@ -237,6 +242,9 @@ impl Output {
 fn position<T: PartialEq>(all: &[T], v: T) -> f64 {
     all.iter().position(|x| *x == v).unwrap_or(0) as f64
 }
+
+/// A flag bit beside the options: the glue has copied out every earlier call's bytes.
+const WRAP: u32 = 1 << 8;
 
 /// The options as the glue passes them: `now` as it is, then two bits each for `trace`
 /// and `stateless` (0 false, 1 true, 2 not a boolean) and for `time` (0 absent or null,
@@ -456,7 +464,7 @@ impl Router {
             opts.now = self.router.lead_time(&lead, opts.now);
         }
         let bytes = lead_bytes(entries);
-        out.begin();
+        out.begin(flags);
         {
             let mut state = self.state_mut(bytes)?;
             let d = if again {
@@ -489,7 +497,7 @@ impl Router {
             .entries
             .get(..(n as usize) * ENTRY)
             .ok_or_else(|| lead_error(&bad_entry()))?;
-        out.begin();
+        out.begin(flags);
         {
             let mut state = self.state_mut(0)?;
             let mut start = 0;
