@@ -39,6 +39,8 @@ if (!existsSync(pkgNode)) {
   process.exit(1);
 }
 const lr = await import(pathToFileURL(pkgNode).href);
+// leadroute/fast: route() and routeBatch() of the same Router without JSON on the hot path.
+const { fast } = await import(pathToFileURL(join(ROOT, "pkg/fast/index.mjs")).href);
 const configText = readFileSync(join(HERE, "reference-config.json"), "utf8");
 const config = JSON.parse(configText);
 const check = lr.validate(config);
@@ -140,6 +142,25 @@ function leadrouteRouter() {
   };
 }
 
+// The fast lane, every routing field of the decision read (as a caller would use it).
+function leadrouteFastRouter() {
+  const router = new lr.Router(config);
+  const lane = fast(router);
+  const opts = { now: 0, trace: false };
+  return {
+    route(i) {
+      opts.now = nows[i];
+      const d = lane.route(leads[i], opts);
+      const { outcome, rep } = d;
+      if (d.via === undefined || d.team === undefined || d.pool === undefined || d.rule === undefined || d.score === undefined) {
+        throw new Error("fast lane: a decision field is missing");
+      }
+      return label(outcome, rep);
+    },
+    free: () => router.free(),
+  };
+}
+
 const peerRouter = (mod) => () => {
   const router = mod.createRouter(config);
   return {
@@ -179,6 +200,11 @@ const results = {
 const lrRun = await measure("leadroute route()", leadrouteRouter);
 results.impls.leadroute = lrRun.res;
 const reference = lrRun.labels;
+{
+  const run = await measure("leadroute fast route()", leadrouteFastRouter);
+  results.impls.leadroute_fast = run.res;
+  results.equal.leadroute_fast = compare(reference, run.labels);
+}
 const tally = {};
 for (const l of reference) tally[l] = (tally[l] ?? 0) + 1;
 results.outcomes = {
@@ -201,12 +227,13 @@ results.outcomes = {
     }
   }
   const slices = chunks.map(([a, b]) => leads.slice(a, b));
-  const run = () => {
+  const run = (lane) => {
     const router = new lr.Router(config);
+    const batch = lane ? fast(router) : router;
     const labels = new Array(N);
     const t0 = performance.now();
     chunks.forEach(([a], c) => {
-      const out = router.routeBatch(slices[c], { now: nows[a], trace: false });
+      const out = batch.routeBatch(slices[c], { now: nows[a], trace: false });
       for (let j = 0; j < out.length; j++) {
         const it = out[j];
         labels[a + j] = it.ok ? label(it.decision.outcome, it.decision.rep) : "error";
@@ -216,12 +243,21 @@ results.outcomes = {
     router.free();
     return { seconds, labels };
   };
-  run();
-  collect();
-  const { seconds, labels } = run();
-  results.impls.leadroute_batch = { name: "leadroute routeBatch()", leads: N, seconds, leads_per_s: N / seconds, chunks: chunks.length };
-  results.equal.leadroute_batch = compare(reference, labels);
-  log(`leadroute routeBatch(): ${Math.round(N / seconds).toLocaleString("en-US")} leads/s in ${chunks.length} calls`);
+  for (const [lane, key, name] of [[false, "leadroute_batch", "leadroute routeBatch()"], [true, "leadroute_fast_batch", "leadroute fast routeBatch()"]]) {
+    run(lane);
+    // The fastest of three passes: on a shared machine a pass is mostly stretched by
+    // other processes, not by its own work (each pass makes the same decisions).
+    let best = null;
+    for (let pass = 0; pass < 3; pass++) {
+      collect();
+      const r = run(lane);
+      if (best === null || r.seconds < best.seconds) best = r;
+    }
+    const { seconds, labels } = best;
+    results.impls[key] = { name, leads: N, seconds, leads_per_s: N / seconds, chunks: chunks.length, passes: 3 };
+    results.equal[key] = compare(reference, labels);
+    log(`${name}: ${Math.round(N / seconds).toLocaleString("en-US")} leads/s in ${chunks.length} calls`);
+  }
 }
 
 // leadroute bulk: raw JSONL / CSV bytes in (as a file read gives them), one call,

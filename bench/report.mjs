@@ -44,17 +44,27 @@ const target = (what, measured, goal, ok, note = "") => rows.push({ what, measur
 const le = (value, limit) => ({ ok: value <= limit, off: value / limit });
 const ge = (value, limit) => ({ ok: value >= limit, off: limit / value });
 
-const lr = node?.impls?.leadroute;
+// route() targets: the fast lane (leadroute/fast) when the run has it, else the JSON path.
+const lrJson = node?.impls?.leadroute;
+const lr = node?.impls?.leadroute_fast ?? lrJson;
+const lane = node?.impls?.leadroute_fast ? "leadroute/fast" : "JSON path";
 const plain = node?.impls?.plain;
 const jl = node?.impls?.jsonlogic;
 const jre = node?.impls?.rules_engine;
-target("route() one lead, p50 (Node)", lr ? `${fmt(lr.p50_us, 2)} µs` : "n/a", "≤ 3 µs", lr ? le(lr.p50_us, 3) : null,
-  lr ? `p99 ${fmt(lr.p99_us, 2)} µs; ${fmt(lr.leads_per_s)} leads/s` : "");
+target(`route() one lead, p50 (Node, ${lane})`, lr ? `${fmt(lr.p50_us, 2)} µs` : "n/a", "≤ 3 µs", lr ? le(lr.p50_us, 3) : null,
+  lr ? `p99 ${fmt(lr.p99_us, 2)} µs; ${fmt(lr.leads_per_s)} leads/s${lr !== lrJson && lrJson ? `; JSON path p50 ${fmt(lrJson.p50_us, 2)} µs` : ""}` : "");
 const ratio = (peer) => (lr && peer ? peer.p50_us / lr.p50_us : null);
 target("route() vs json-rules-engine (p50)", jre ? `${fmt(ratio(jre), 1)}×` : "n/a", "≥ 50×", jre ? ge(ratio(jre), 50) : null,
   jre ? `throughput ${fmt(lr.leads_per_s / jre.leads_per_s, 1)}×` : "");
-target("route() vs json-logic-js (p50)", jl ? `${fmt(ratio(jl), 2)}×` : "n/a", "≥ 3×", jl ? ge(ratio(jl), 3) : null,
+target("route() vs json-logic-js (p50)", jl ? `${fmt(ratio(jl), 2)}×` : "n/a", "≥ 4×", jl ? ge(ratio(jl), 4) : null,
   jl ? `throughput ${fmt(lr.leads_per_s / jl.leads_per_s, 2)}×` : "");
+{
+  const b = node?.impls?.leadroute_fast_batch ?? node?.impls?.leadroute_batch;
+  const j = node?.impls?.leadroute_batch;
+  target(`routeBatch() throughput (${node?.impls?.leadroute_fast_batch ? "leadroute/fast" : "JSON path"})`,
+    b ? `${fmt(b.leads_per_s)} leads/s` : "n/a", "≥ 400,000 leads/s", b ? ge(b.leads_per_s, 400_000) : null,
+    b ? `${b.passes ? `fastest of ${b.passes} passes; ` : ""}${j && b !== j ? `JSON path ${fmt(j.leads_per_s)} leads/s` : ""}` : "");
+}
 for (const [key, label] of [["leadroute_bulk_jsonl", "JSONL"], ["leadroute_bulk_csv", "CSV"]]) {
   const b = node?.impls?.[key];
   if (b && plain) {
@@ -153,7 +163,9 @@ if (node) {
       same: r === lr ? "reference" : null,
     });
   };
-  add("leadroute route() (object in, decision out)", lr, "leadroute", "leadroute");
+  add(`leadroute ${lr === lrJson ? "route()" : "fast route()"} (object in, decision fields read)`, lr, "leadroute", "leadroute");
+  if (lr !== lrJson) add("leadroute route() (JSON path: object in, decision out)", lrJson);
+  if (node.impls.leadroute_fast_batch) add(`leadroute fast routeBatch() (${fmt(node.impls.leadroute_fast_batch.chunks)} calls)`, node.impls.leadroute_fast_batch);
   add(`leadroute routeBatch() (${fmt(node.impls.leadroute_batch?.chunks)} calls)`, node.impls.leadroute_batch);
   add("leadroute Simulation.feedJsonl() (bytes in, report out)", node.impls.leadroute_bulk_jsonl);
   add("leadroute Simulation.feedCsv() (bytes in, report out)", node.impls.leadroute_bulk_csv);
@@ -162,7 +174,8 @@ if (node) {
   add("json-rules-engine", jre, "rules_engine", "rules_engine");
   const eqKey = { "hand-written JS (objects already parsed)": "plain", "json-logic-js": "jsonlogic", "json-rules-engine": "rules_engine" };
   for (const p of peers) {
-    const k = eqKey[p.label] ?? (p.label.includes("routeBatch") ? "leadroute_batch" : p.label.includes("feedJsonl")
+    const k = eqKey[p.label] ?? (p.label.includes("fast routeBatch") ? "leadroute_fast_batch"
+      : p.label.includes("JSON path") ? "leadroute_fast" : p.label.includes("routeBatch") ? "leadroute_batch" : p.label.includes("feedJsonl")
       ? "leadroute_bulk_jsonl" : p.label.includes("feedCsv") ? "leadroute_bulk_csv" : null);
     const eq = k ? node.equal?.[k] : null;
     if (eq) {
@@ -218,7 +231,7 @@ if (node?.quick || browser?.n < 1_000_000) notes.push("quick run (--quick): fewe
 notes.push("Timings are wall-clock on a shared machine; ratios within one run are the meaningful numbers.");
 
 const text = [
-  "== leadroute benchmarks: targets (issue 6) ==", table(tHead, tBody), "",
+  "== leadroute benchmarks: targets (issues 6 and 15) ==", table(tHead, tBody), "",
   "== same policy, same leads, one Node process ==", table(pHead, pBody), "",
   "== native core ==", table(nHead, nBody), "",
   "== scale curves ==", table(cHead, cBody), "",

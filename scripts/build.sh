@@ -84,6 +84,8 @@ done
 
 # The package's own files: package.json, README.md (node/ was merged per module above).
 cp pkg-config/package.json pkg-config/README.md LICENSE pkg/
+# leadroute/fast: one glue for both modules (it takes a Router of either).
+mkdir -p pkg/fast && cp pkg-config/fast/index.mjs pkg-config/fast/index.d.mts pkg/fast/
 
 for i in 0 1; do
   wasm="${outs[$i]}/web/leadroute_wasm_bg.wasm"

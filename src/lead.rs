@@ -8,7 +8,10 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
+mod fields;
 mod scan;
+
+pub use fields::FieldValue;
 
 /// One field value of a lead.
 #[derive(Debug, Clone, PartialEq)]

@@ -88,10 +88,11 @@ pub fn contains(value: &str, lower: &str) -> bool {
     false
 }
 
-/// Lowercases the value a stack buffer at a time (overlapping by the needle's length)
+/// Lowercases a long value a stack buffer at a time (overlapping by the needle's length)
 /// and searches each piece with std's substring search.
 fn ascii_contains(h: &str, n: &str) -> bool {
     const PIECE: usize = 4096;
+    const SHORT: usize = 256;
     if n.is_empty() {
         return true;
     }
@@ -103,6 +104,15 @@ fn ascii_contains(h: &str, n: &str) -> bool {
             .as_bytes()
             .windows(n.len())
             .any(|w| w.eq_ignore_ascii_case(n.as_bytes()));
+    }
+    // Short values (names, titles, emails) are scanned in place: zeroing the 8 KB buffer
+    // below cost more than the search (measured: a fifth of routing a reference lead).
+    if h.len() <= SHORT {
+        let n = n.as_bytes();
+        return h
+            .as_bytes()
+            .windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
     }
     let mut buf = [0u8; 2 * PIECE];
     let mut start = 0;

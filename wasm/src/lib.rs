@@ -5,6 +5,7 @@
 
 mod config;
 mod error;
+mod fields;
 mod input;
 mod router;
 #[cfg(feature = "full")]

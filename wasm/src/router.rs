@@ -21,6 +21,8 @@ pub struct Router {
     // from JS in the middle of reading arguments never locks the object. The state is
     // borrowed only while no JS runs.
     state: RefCell<leadroute::State>,
+    /// The buffers of `leadroute/fast` (fields.rs).
+    pub(crate) lane: crate::fields::Lane,
 }
 
 /// Largest id, pool or rep argument: no id can be longer than a lead string value.
@@ -145,6 +147,7 @@ impl Router {
         Ok(Router {
             router,
             state: RefCell::new(state),
+            lane: crate::fields::Lane::default(),
         })
     }
 
