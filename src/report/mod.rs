@@ -26,6 +26,7 @@ mod compare;
 mod csv;
 mod dates;
 mod diff;
+mod engine;
 mod export;
 mod fairness;
 mod held;
@@ -266,7 +267,8 @@ pub struct RepReport {
     pub share: f64,
     /// Assigned at routing time.
     pub assigned: u64,
-    /// Given later: re-routed to this rep after an SLA breach or pushed from an expired pool.
+    /// Given later: re-routed to this rep after an SLA breach, pushed from an expired
+    /// pool, or claimed from a pool.
     pub received: u64,
     /// Taken away after this rep missed the first-touch SLA.
     pub rerouted_away: u64,
@@ -275,12 +277,28 @@ pub struct RepReport {
     pub peak: PerPeriod,
     /// Days, weeks and months in which this rep reached the cap.
     pub capped: PerPeriod,
+    /// Each week or month in which the rep reached the cap: the day, and how many days
+    /// of the period were left (leads for the rep went elsewhere for that long).
+    pub cap_reached: Vec<CapReached>,
     /// Times a lead for this rep's team (or a rule naming this rep) came while the rep
     /// could not take it, by reason (`busy`, `out_of_hours`, `at_month_cap`, ...).
     pub skipped: BTreeMap<String, u64>,
     /// SLA escalations caused by this rep.
     pub missed_sla: u64,
     pub conversion: Option<Conversion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapReached {
+    /// `week` or `month`.
+    pub period: String,
+    pub cap: u32,
+    /// The rep's local date it was reached, `YYYY-MM-DD`.
+    pub date: String,
+    /// Day of the period, from 1 (a week starts on Monday).
+    pub day: u32,
+    /// Whole days of the period after that day.
+    pub days_left: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

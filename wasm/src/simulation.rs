@@ -143,8 +143,8 @@ export type SimulationReport = Record<string, any> & {
   accounts: AccountReport | null;
   created_at: DateReport;
 };
-/** Two reports metric by metric, with two-proportion z-tests on conversion. */
-export type ReportComparison = Record<string, any>;
+/** Two reports metric by metric, with two-proportion z-tests on conversion; over the same leads, the moved leads' totals (`diff` lists them). */
+export type ReportComparison = Record<string, any> & { moved: number | null; moves: OwnerMove[] };
 "#;
 
 /// The typed error a stopped simulation throws: `code` (`unreadable_created_at`,
@@ -240,15 +240,12 @@ impl Simulation {
         if std::ptr::eq(self, other) {
             let mut a = self.sim()?;
             a.finish(&self.router);
-            let r = a.report(&self.router);
-            return Ok(leadroute::report::compare(&r, &r));
+            return Ok(a.compare_with(&self.router, &a, &self.router));
         }
         let (mut a, mut b) = (self.sim()?, other.sim()?);
         a.finish(&self.router);
         b.finish(&other.router);
-        let ra = a.report(&self.router);
-        let rb = b.report(&other.router);
-        Ok(leadroute::report::compare(&ra, &rb))
+        Ok(a.compare_with(&self.router, &b, &other.router))
     }
 }
 
