@@ -1,6 +1,13 @@
 //! The simulation's claim model, insights, audit log (search, exact explain), diff,
 //! `created_at` formats and account matching report, on crafted configs and leads.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use leadroute::report::{
     AuditQuery, ClaimModel, CreatedAtOptions, DateFormat, Delay, DiffFilter, Page, Report,
     SimOptions, Simulation,
