@@ -375,7 +375,7 @@ fn diff_lists_moved_leads_with_both_sides_and_the_moves() {
     let (sa, _) = run(&a, &leads, SimOptions::default());
     let (sb, _) = run(&b, &leads, SimOptions::default());
     let all = sa
-        .diff(&a, &sb, &b, &DiffFilter::default(), Page::default())
+        .diff(&a, &sb, &b, &DiffFilter::default(), Page::default(), 100)
         .unwrap();
     assert_eq!(all.leads, 400);
     assert_eq!(all.total, all.moved);
@@ -407,6 +407,7 @@ fn diff_lists_moved_leads_with_both_sides_and_the_moves() {
                 ..DiffFilter::default()
             },
             Page::default(),
+            100,
         )
         .unwrap();
     assert_eq!(by_rule.moved, all.moved);
@@ -425,7 +426,7 @@ fn diff_lists_moved_leads_with_both_sides_and_the_moves() {
     // The same leads are required.
     let (short, _) = run(&b, &leads[..leads.len() / 2], SimOptions::default());
     let e = sa
-        .diff(&a, &short, &b, &DiffFilter::default(), Page::default())
+        .diff(&a, &short, &b, &DiffFilter::default(), Page::default(), 100)
         .unwrap_err();
     assert_eq!(e.code, "different_leads");
     // compare carries the totals.
@@ -561,4 +562,39 @@ fn account_match_rates_by_tier_and_the_near_misses() {
         .map(|c| (c.lead_id.as_deref(), c.account.as_str()))
         .collect();
     assert_eq!(close, [(Some("c1"), "a2")]);
+}
+
+#[test]
+fn assertions_are_checked_into_the_report() {
+    let router = Router::from_json(INSIGHT_CONFIG).unwrap();
+    let opts = |share: f64, days: u32| SimOptions {
+        assertions: leadroute::report::Assertions {
+            max_fallback_share: Some(share),
+            max_cap_days: Some(days),
+        },
+        ..SimOptions::default()
+    };
+    let (_, r) = run(&router, &insight_leads(), opts(0.1, 3));
+    let got: Vec<(&str, bool, &str)> = r
+        .assertions
+        .iter()
+        .map(|a| (a.code.as_str(), a.passed, a.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "max_fallback_share",
+                false,
+                "fallback owner Fay Wong: 36.4% of assigned leads (at most 10.0%)"
+            ),
+            (
+                "max_cap_days",
+                false,
+                "Ana Ruiz at the month cap for 26 days from 2026-11-04 (at most 3)"
+            ),
+        ]
+    );
+    let (_, r) = run(&router, &insight_leads(), opts(0.5, 26));
+    assert!(r.assertions.iter().all(|a| a.passed));
 }

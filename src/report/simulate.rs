@@ -480,7 +480,8 @@ impl Simulation {
     }
 
     /// This simulation (A, through `router`) against `other` (B, through
-    /// `other_router`) over the same leads: the leads whose outcome or owner changed.
+    /// `other_router`) over the same leads: the leads whose outcome or owner changed,
+    /// one page of them (at most `max` rows; the API gives [`super::MAX_PAGE`]).
     /// Fails with `different_leads` when the two did not route the same leads.
     pub fn diff(
         &self,
@@ -489,6 +490,7 @@ impl Simulation {
         other_router: &Router,
         filter: &DiffFilter,
         page: Page,
+        max: usize,
     ) -> Result<Diff, SimError> {
         let none = || SimError {
             code: "no_audit_log".into(),
@@ -504,7 +506,24 @@ impl Simulation {
             (b, other_router, other.header.as_ref()),
             filter,
             page,
+            max,
         )
+    }
+
+    /// Every moved lead passing `filter` as CSV ([`super::diff::diff_csv`]).
+    pub fn diff_csv(
+        &self,
+        router: &Router,
+        other: &Simulation,
+        other_router: &Router,
+        filter: &DiffFilter,
+    ) -> Result<String, SimError> {
+        let all = Page {
+            limit: usize::MAX,
+            offset: 0,
+        };
+        let d = self.diff(router, other, other_router, filter, all, usize::MAX)?;
+        Ok(super::diff::diff_csv(&d))
     }
 
     /// The two reports metric by metric (`compare`), with the moved leads' totals when
@@ -521,7 +540,7 @@ impl Simulation {
             limit: 0,
             offset: 0,
         };
-        if let Ok(d) = self.diff(router, other, other_router, &all, none) {
+        if let Ok(d) = self.diff(router, other, other_router, &all, none, 0) {
             c.moved = Some(d.moved);
             c.moves = d.moves;
         }
@@ -561,6 +580,7 @@ impl Simulation {
         crate::sort::sort_by(&mut sample, |a, b| (a.1.at, a.0 .1).cmp(&(b.1.at, b.0 .1)));
         r.sample = sample.into_iter().map(|(_, d)| d.clone()).collect();
         self.extra.fill(router, &self.opts.insights, &mut r);
+        super::insights::Extra::assertions(router, &self.opts.assertions, &mut r);
         r
     }
 }
