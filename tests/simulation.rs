@@ -245,7 +245,7 @@ fn every_insight_code_on_a_crafted_config() {
         got,
         [
             ("rule_shadowed", 6, "Rule big-usa never decided: the 6 leads it matches were taken by earlier rules (6 by rule usa)"),
-            ("fallback_share", 4, "The fallback owner Fay Wong took 4 of 11 assigned leads (36.4%), above 10.0%"),
+            ("fallback_share", 4, "The fallback owner Fay Wong took 4 of 11 assigned leads (36.4%), above 10.0%; with pool expiries and re-routes Fay Wong owns 41.7% of all leads"),
             ("default_owner_share", 3, "Team DACH's default owner Gus Lind took 3 of its 3 leads (100.0%), above 10.0%"),
             ("no_rep_could_take", 3, "3 leads for team DACH found no member who could take them (members were away 3 times)"),
             ("rep_at_cap_early", 3, "Ana Ruiz reached the month cap of 2 on day 4 (2026-11-04), 26 days before the month ended; 3 leads came while at a cap"),

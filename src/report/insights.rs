@@ -250,10 +250,12 @@ impl Extra {
                     impact: fallback,
                     severity: "warning".into(),
                     message: format!(
-                        "The fallback owner {} took {fallback} of {assigned} assigned leads ({}), above {}",
+                        "The fallback owner {} took {fallback} of {assigned} assigned leads ({}), above {}; with pool expiries and re-routes {} owns {} of all leads",
                         rep_name(router.fallback),
                         pct(share),
-                        pct(opts.max_fallback_share)
+                        pct(opts.max_fallback_share),
+                        rep_name(router.fallback),
+                        pct(r.reps.get(router.fallback).map_or(0.0, |x| x.share)),
                     ),
                     ids: id.into_iter().collect(),
                     share: Some(share),
