@@ -152,7 +152,7 @@ impl Simulation {
             missing_created_at: 0,
             first_at: None,
             dates: DateReader::new(&opts.created_at),
-            audit: opts.audit.then(AuditLog::default),
+            audit: opts.audit.then(|| AuditLog::new(opts.checkpoint_every)),
             awaiting: HashMap::new(),
             extra: super::insights::Extra::new(router),
             opts,
@@ -352,9 +352,7 @@ impl Simulation {
         let lead = held.lead();
         let index = self.sink.tally.leads;
         if let Some(audit) = self.audit.as_mut() {
-            if index % self.opts.checkpoint_every as u64 == 0 {
-                audit.checkpoint(&self.engine);
-            }
+            audit.checkpoint(index, &self.engine);
         }
         if !h.timed {
             self.missing_created_at += 1;
@@ -448,8 +446,7 @@ impl Simulation {
     /// made it: replayed from the nearest checkpoint. None past the end or without audit.
     pub fn explain(&self, router: &Router, index: u64) -> Option<serde_json::Value> {
         let audit = self.audit.as_ref()?;
-        let every = self.opts.checkpoint_every as u64;
-        let (from, engine) = audit.checkpoint_before(index, every)?;
+        let (from, engine) = audit.checkpoint_before(index)?;
         let mut engine = engine.clone();
         let mut sink = Sink::new(router, self.opts.score_bucket);
         for i in from..=index {
@@ -547,9 +544,11 @@ impl Simulation {
         c
     }
 
-    /// The audit log's size in bytes (records, texts, checkpoints' fixed part).
-    pub fn audit_bytes(&self) -> usize {
-        self.audit.as_ref().map_or(0, AuditLog::bytes)
+    /// The audit log's size in bytes: records and texts, and the checkpoints' estimate.
+    pub fn audit_bytes(&self) -> (usize, usize) {
+        self.audit
+            .as_ref()
+            .map_or((0, 0), |a| (a.bytes(), a.checkpoint_bytes()))
     }
 
     /// The report so far. Call `finish` first to include leads still held for ordering.
