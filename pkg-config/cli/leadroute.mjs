@@ -136,6 +136,7 @@ function feed(file, sims, opts) {
     closeSync(fd);
   }
   for (const sim of sims) sim.finish();
+  if (progress) process.stderr.write(`progress: done, ${sims[0].leads.toLocaleString("en-US")} leads\n`);
 }
 
 const int = (n) => Math.round(n).toLocaleString("en-US");
