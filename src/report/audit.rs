@@ -90,7 +90,9 @@ use super::csv::Header;
 use super::engine::Engine;
 use super::known::Known;
 use crate::decision::{Decision, Outcome, Via};
+use crate::lead::{AnyVal, KeySeed, Val};
 use crate::model::Router;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use std::fmt::Write;
 
 const NONE32: u32 = u32::MAX;
@@ -461,16 +463,31 @@ impl Fields {
                     }
                 }
             }
-        } else if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(text) {
-            for (k, v) in m {
-                match v {
-                    serde_json::Value::String(s) => put(&k, s),
-                    serde_json::Value::Number(n) => put(&k, n.to_string()),
-                    _ => {}
-                }
-            }
+        } else {
+            // The lead reader's own key and value seeds: no second JSON tree in the .wasm.
+            let mut de = serde_json::Deserializer::from_str(text);
+            let _ = de.deserialize_map(FieldsVisitor(&mut put));
         }
         f
+    }
+}
+
+struct FieldsVisitor<'p, P: FnMut(&str, String)>(&'p mut P);
+
+impl<'de, P: FnMut(&str, String)> Visitor<'de> for FieldsVisitor<'_, P> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a lead object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match map.next_value_seed(AnyVal)? {
+                Val::Str(s) => (self.0)(&key, s.into_owned()),
+                Val::Num(n) => (self.0)(&key, n.to_string()),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
