@@ -30,8 +30,11 @@ fn main() {
         text.push_str(&lead.to_string());
         text.push('\n');
     }
+    // AUDIT=0 or CLAIMS=0 turn those off, to see what they cost.
+    let on = |name: &str| std::env::var(name).map_or(true, |v| v != "0");
     let opts = SimOptions {
-        claims: Some(ClaimModel::default()),
+        claims: on("CLAIMS").then(ClaimModel::default),
+        audit: on("AUDIT"),
         ..SimOptions::default()
     };
     let mut sim = Simulation::new(&router, opts);
@@ -51,6 +54,9 @@ fn main() {
         bytes as f64 / n as f64,
         checkpoints as f64 / 1048576.0
     );
+    if !on("AUDIT") {
+        return;
+    }
     let time = |name: &str, q: AuditQuery| {
         let t = Instant::now();
         let page = sim.search(&router, &q, Page::default());

@@ -47,13 +47,12 @@ pub struct Move {
 }
 
 use super::audit::{csv_row, AuditLog, Page, Rec};
-use super::csv::Header;
 use super::SimError;
 use crate::model::Router;
 use std::collections::HashMap;
 
-/// One side of a diff: its log, router and CSV header.
-pub type Side<'a> = (&'a AuditLog, &'a Router, Option<&'a Header>);
+/// One side of a diff: its log and router.
+pub type Side<'a> = (&'a AuditLog, &'a Router);
 
 /// A record's owner as a key: the rep id, else the outcome.
 fn owner_key(router: &Router, r: &Rec) -> (String, String) {
@@ -68,7 +67,7 @@ fn owner_key(router: &Router, r: &Rec) -> (String, String) {
 
 /// Whether one side's record is the filter's: any given field must hold on it.
 fn passes(side: &Side, r: &Rec, f: &DiffFilter) -> bool {
-    let (log, router, _) = side;
+    let (log, router) = side;
     let named = |want: &str, id: &str, name: &str| id == want || name.eq_ignore_ascii_case(want);
     let team = f.team.as_deref().is_none_or(|w| {
         r.team()
@@ -96,8 +95,8 @@ pub fn diff(
     page: Page,
     max: usize,
 ) -> Result<Diff, SimError> {
-    let (la, ra, _) = a;
-    let (lb, rb, _) = b;
+    let (la, ra) = a;
+    let (lb, rb) = b;
     let same = la.len() == lb.len()
         && (0..la.len()).all(|i| match (la.rec(i), lb.rec(i)) {
             (Some(x), Some(y)) => x.line() == y.line() && la.text(x) == lb.text(y),
@@ -148,8 +147,8 @@ pub fn diff(
         .filter_map(|i| {
             Some(MovedLead {
                 index: *i,
-                a: la.row(ra, a.2, *i)?,
-                b: lb.row(rb, b.2, *i)?,
+                a: la.row(ra, *i)?,
+                b: lb.row(rb, *i)?,
             })
         })
         .collect();

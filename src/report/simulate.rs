@@ -383,6 +383,8 @@ impl Simulation {
         if let Some(audit) = self.audit.as_mut() {
             audit.push(
                 router,
+                self.header.as_ref(),
+                &lead,
                 held.text(),
                 h.line,
                 h.at,
@@ -429,7 +431,7 @@ impl Simulation {
     /// total. Empty when the simulation keeps no audit log.
     pub fn search(&self, router: &Router, q: &AuditQuery, page: Page) -> AuditPage {
         match &self.audit {
-            Some(a) => a.search(router, self.header.as_ref(), q, page),
+            Some(a) => a.search(router, q, page),
             None => AuditPage::default(),
         }
     }
@@ -437,7 +439,7 @@ impl Simulation {
     /// Every row matching `q` as CSV, a header row first (the columns of [`super::AuditRow`]).
     pub fn search_csv(&self, router: &Router, q: &AuditQuery) -> String {
         match &self.audit {
-            Some(a) => a.search_csv(router, self.header.as_ref(), q),
+            Some(a) => a.search_csv(router, q),
             None => super::audit::csv_head(),
         }
     }
@@ -498,13 +500,7 @@ impl Simulation {
         };
         let a = self.audit.as_ref().ok_or_else(none)?;
         let b = other.audit.as_ref().ok_or_else(none)?;
-        super::diff::diff(
-            (a, router, self.header.as_ref()),
-            (b, other_router, other.header.as_ref()),
-            filter,
-            page,
-            max,
-        )
+        super::diff::diff((a, router), (b, other_router), filter, page, max)
     }
 
     /// Every moved lead passing `filter` as CSV ([`super::diff::diff_csv`]).
