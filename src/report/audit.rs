@@ -249,8 +249,8 @@ impl AuditLog {
             .unwrap_or("")
     }
 
-    /// The id, email and company of record `r`.
-    fn fields(&self, r: &Rec) -> Fields {
+    /// The id, email and company of record `r`, as written (empty when absent).
+    fn key(&self, r: &Rec) -> [&str; 3] {
         let from = usize::try_from(r.koff).unwrap_or(usize::MAX);
         let to = from.saturating_add(r.klen as usize);
         let key = self
@@ -259,11 +259,16 @@ impl AuditLog {
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("");
         let mut parts = key.split('\x1f');
-        let mut next = || parts.next().filter(|p| !p.is_empty()).map(str::to_string);
+        [(); 3].map(|_| parts.next().unwrap_or(""))
+    }
+
+    fn fields(&self, r: &Rec) -> Fields {
+        let own = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let [id, email, company] = self.key(r);
         Fields {
-            id: next(),
-            email: next(),
-            company: next(),
+            id: own(id),
+            email: own(email),
+            company: own(company),
         }
     }
 
@@ -678,19 +683,17 @@ impl Matcher {
         if texts.iter().all(|t| t.is_none()) {
             return true;
         }
-        let f = log.fields(r);
-        let has = |v: &Option<String>, n: &Vec<u8>| {
-            v.as_ref().is_some_and(|v| contains_ci(v.as_bytes(), n))
-        };
-        let field =
-            |want: &Option<Vec<u8>>, v: &Option<String>| want.as_ref().is_none_or(|n| has(v, n));
-        field(&self.lead_id, &f.id)
-            && field(&self.email, &f.email)
-            && field(&self.company, &f.company)
+        // Field by field, on slices of the key: no allocation per record.
+        let [id, email, company] = log.key(r);
+        let has = |v: &str, n: &Vec<u8>| contains_ci(v.as_bytes(), n);
+        let field = |want: &Option<Vec<u8>>, v: &str| want.as_ref().is_none_or(|n| has(v, n));
+        field(&self.lead_id, id)
+            && field(&self.email, email)
+            && field(&self.company, company)
             && self
                 .text
                 .as_ref()
-                .is_none_or(|n| has(&f.id, n) || has(&f.email, n) || has(&f.company, n))
+                .is_none_or(|n| has(id, n) || has(email, n) || has(company, n))
     }
 }
 
