@@ -298,6 +298,27 @@ fn explain_is_the_trace_of_a_fully_traced_run() {
         assert!(d["trace"].is_object());
     }
     assert_eq!(sim.explain(&router, 400), None);
+
+    // A budget that holds a few copies of the state: thinned, and still exact.
+    let thin = SimOptions {
+        sample: 10_000,
+        checkpoint_every: 5,
+        checkpoint_budget: 200_000,
+        claims: Some(ClaimModel::default()),
+        touch_after_minutes: Some(20),
+        ..SimOptions::default()
+    };
+    let (sim, _) = run(&router, &leads, thin);
+    let (kept, every) = sim.checkpoints();
+    assert!(every > 5 && kept < 80, "{kept} checkpoints every {every}");
+    for i in (0..400)
+        .step_by(7)
+        .chain([every - 1, every, every + 1, 399])
+    {
+        let d = sim.explain(&router, i).unwrap();
+        let id = d["lead_id"].as_str().unwrap();
+        assert_eq!(&d, by_id[id], "thinned: lead {i} ({id})");
+    }
 }
 
 #[test]

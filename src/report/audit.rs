@@ -177,6 +177,7 @@ pub struct AuditLog {
     checkpoints: Vec<(Engine, usize)>,
     /// Leads between checkpoints.
     pub every: u64,
+    budget: usize,
     /// Rule names as decisions give them (routing and screening), interned.
     rules: Vec<String>,
 }
@@ -192,11 +193,17 @@ fn idx16(i: Option<usize>) -> u16 {
 }
 
 impl AuditLog {
-    pub fn new(every: usize) -> AuditLog {
+    pub fn new(every: usize, budget: usize) -> AuditLog {
         AuditLog {
             every: every.max(1) as u64,
+            budget,
             ..AuditLog::default()
         }
+    }
+
+    /// Checkpoints kept.
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
     }
 
     /// Keeps the engine as it is before lead `index`, when a checkpoint falls there.
@@ -207,7 +214,7 @@ impl AuditLog {
         self.checkpoints
             .push((engine.clone(), engine.approx_bytes()));
         let total: usize = self.checkpoints.iter().map(|c| c.1).sum();
-        if total > CHECKPOINT_BUDGET && self.checkpoints.len() > 1 {
+        if total > self.budget && self.checkpoints.len() > 1 {
             let mut k = 0;
             self.checkpoints.retain(|_| {
                 k += 1;

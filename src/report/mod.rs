@@ -36,7 +36,9 @@ mod records;
 mod simulate;
 mod timeline;
 
-pub use audit::{AuditPage, AuditQuery, AuditRow, Page, DEFAULT_CHECKPOINT_EVERY, MAX_PAGE};
+pub use audit::{
+    AuditPage, AuditQuery, AuditRow, Page, CHECKPOINT_BUDGET, DEFAULT_CHECKPOINT_EVERY, MAX_PAGE,
+};
 pub use claims::{ClaimModel, Delay, TimeToClaim, MAX_CLAIM_TRIES};
 pub use dates::{CreatedAtOptions, DateFormat, DateReport, SimError};
 pub use diff::{Diff, DiffFilter, Move, MovedLead};
@@ -89,6 +91,9 @@ pub struct SimOptions {
     /// Leads between two state checkpoints of the audit log (default
     /// [`DEFAULT_CHECKPOINT_EVERY`]): an explanation replays at most this many leads.
     pub checkpoint_every: usize,
+    /// Estimated bytes the checkpoints may hold (default [`CHECKPOINT_BUDGET`], 256 MiB):
+    /// past it every other one is dropped and the interval doubles.
+    pub checkpoint_budget: usize,
     /// How `created_at` is read, and whether a run may go on without it.
     pub created_at: CreatedAtOptions,
     /// Thresholds of `report.insights`.
@@ -108,6 +113,7 @@ impl Default for SimOptions {
             claims: None,
             audit: true,
             checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
+            checkpoint_budget: CHECKPOINT_BUDGET,
             created_at: CreatedAtOptions::default(),
             insights: InsightOptions::default(),
             assertions: Assertions::default(),

@@ -152,7 +152,9 @@ impl Simulation {
             missing_created_at: 0,
             first_at: None,
             dates: DateReader::new(&opts.created_at),
-            audit: opts.audit.then(|| AuditLog::new(opts.checkpoint_every)),
+            audit: opts
+                .audit
+                .then(|| AuditLog::new(opts.checkpoint_every, opts.checkpoint_budget)),
             awaiting: HashMap::new(),
             extra: super::insights::Extra::new(router),
             opts,
@@ -538,6 +540,13 @@ impl Simulation {
             c.moves = d.moves;
         }
         c
+    }
+
+    /// The audit log's checkpoints: how many, and the leads between two.
+    pub fn checkpoints(&self) -> (usize, u64) {
+        self.audit
+            .as_ref()
+            .map_or((0, 0), |a| (a.checkpoints(), a.every))
     }
 
     /// The audit log's size in bytes: records and texts, and the checkpoints' estimate.

@@ -29,6 +29,8 @@ export interface SimulationOptions {
   audit?: boolean;
   /** Leads between two state checkpoints of the audit log; explain replays at most this many. Default 10000. */
   checkpoint_every?: number;
+  /** Estimated bytes the checkpoints may hold (default 256 MiB); past it every other is dropped and the interval doubles. */
+  checkpoint_budget?: number;
   /** How created_at is read; by default a run stops when some lead has none readable. */
   created_at?: CreatedAtOptions;
   /** Thresholds of report.insights. */
