@@ -201,7 +201,8 @@ function diff(opts, rest) {
   if (d.moves.length) out.push("moves:");
   for (const m of d.moves) out.push(`  ${m.from_name} -> ${m.to_name}: ${int(m.count)}`);
   if (d.rows.length) out.push("moved leads:");
-  const who = (s) => s.rep_name ?? s.outcome;
+  // The owner, with the outcome when the lead was not assigned at routing.
+  const who = (s) => (s.outcome === "assigned" ? s.rep_name : s.rep_name ? `${s.rep_name} (${s.outcome})` : s.outcome);
   for (const m of d.rows) {
     out.push(`  #${m.index} ${m.a.lead_id ?? "(no id)"}: ${who(m.a)} (rule ${m.a.rule ?? "none"}) -> ${who(m.b)} (rule ${m.b.rule ?? "none"})`);
   }

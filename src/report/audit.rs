@@ -25,7 +25,8 @@ pub struct AuditQuery {
     pub lead_id: Option<String>,
     pub email: Option<String>,
     pub company: Option<String>,
-    /// The owner: the rep assigned at routing or the member who claimed it.
+    /// The owner: the rep assigned at routing, the member who claimed it, or the rep
+    /// it went to when it expired from its pool.
     pub rep: Option<String>,
     pub team: Option<String>,
     pub pool: Option<String>,
@@ -75,7 +76,8 @@ pub struct AuditRow {
     pub company: Option<String>,
     pub outcome: String,
     pub via: String,
-    /// The rep assigned at routing, or the member who claimed it from its pool.
+    /// The owner: the rep assigned at routing, the member who claimed it from its
+    /// pool, or the rep it was pushed to when it expired there.
     pub rep: Option<String>,
     pub rep_name: Option<String>,
     pub team: Option<String>,
@@ -111,7 +113,8 @@ pub struct Rec {
     klen: u32,
     koff: u64,
     rep: u32,
-    /// The member who claimed it (simulated or from the history file).
+    /// The pooled lead's owner later: the member who claimed it (simulated or from the
+    /// history file), or the rep it went to when it expired.
     claimer: u32,
     /// The history file's claim (replayed as it was read).
     hist_by: u32,
@@ -351,13 +354,15 @@ impl AuditLog {
         });
     }
 
-    pub fn claimed(&mut self, index: u64, rep: usize, at: i64) {
+    /// A pooled lead's owner now: the member who claimed it at `at`, or (`None`) the rep
+    /// it was pushed to when it expired.
+    pub fn claimed(&mut self, index: u64, rep: usize, at: Option<i64>) {
         if let Some(r) = usize::try_from(index)
             .ok()
             .and_then(|i| self.recs.get_mut(i))
         {
             r.claimer = idx32(Some(rep));
-            r.claimed_at = at;
+            r.claimed_at = at.unwrap_or(i64::MIN);
         }
     }
 

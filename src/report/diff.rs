@@ -40,9 +40,12 @@ pub struct MovedLead {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Move {
     pub from: String,
+    /// In words, with the outcome when not `assigned`: `Ava Ruiz (pooled)`.
     pub from_name: String,
+    pub from_outcome: String,
     pub to: String,
     pub to_name: String,
+    pub to_outcome: String,
     pub count: u64,
 }
 
@@ -54,14 +57,14 @@ use std::collections::HashMap;
 /// One side of a diff: its log and router.
 pub type Side<'a> = (&'a AuditLog, &'a Router);
 
-/// A record's owner as a key: the rep id, else the outcome.
-fn owner_key(router: &Router, r: &Rec) -> (String, String) {
+/// A record's owner: the rep id (else the outcome), its name in words (with the outcome
+/// when the lead was not assigned at routing: `Ava Ruiz (pooled)`), and the outcome.
+fn owner_key(router: &Router, r: &Rec) -> (String, String, &'static str) {
+    let outcome = r.outcome().as_str();
     match r.owner().and_then(|i| router.reps.get(i)) {
-        Some(rep) => (rep.id.clone(), rep.name.clone()),
-        None => {
-            let o = r.outcome().as_str().to_string();
-            (o.clone(), o)
-        }
+        Some(rep) if outcome == "assigned" => (rep.id.clone(), rep.name.clone(), outcome),
+        Some(rep) => (rep.id.clone(), format!("{} ({outcome})", rep.name), outcome),
+        None => (outcome.to_string(), outcome.to_string(), outcome),
     }
 }
 
@@ -119,15 +122,16 @@ pub fn diff(
         leads: la.len(),
         ..Diff::default()
     };
-    let mut moves: HashMap<(String, String), (String, String, u64)> = HashMap::new();
+    type Owner = (String, &'static str);
+    let mut moves: HashMap<(Owner, Owner), (String, String, u64)> = HashMap::new();
     let mut listed = Vec::new();
     for i in 0..la.len() {
         let (Some(x), Some(y)) = (la.rec(i), lb.rec(i)) else {
             continue;
         };
-        let (from, from_name) = owner_key(ra, x);
-        let (to, to_name) = owner_key(rb, y);
-        if x.outcome() == y.outcome() && from == to {
+        let (from, from_name, from_outcome) = owner_key(ra, x);
+        let (to, to_name, to_outcome) = owner_key(rb, y);
+        if from_outcome == to_outcome && from == to {
             continue;
         }
         out.moved += 1;
@@ -136,7 +140,9 @@ pub fn diff(
             continue;
         }
         out.total += 1;
-        let m = moves.entry((from, to)).or_insert((from_name, to_name, 0));
+        let m = moves
+            .entry(((from, from_outcome), (to, to_outcome)))
+            .or_insert((from_name, to_name, 0));
         m.2 += 1;
         listed.push(i);
     }
@@ -154,18 +160,27 @@ pub fn diff(
         .collect();
     out.moves = moves
         .into_iter()
-        .map(|((from, to), (from_name, to_name, count))| Move {
-            from,
-            from_name,
-            to,
-            to_name,
-            count,
-        })
+        .map(
+            |(((from, from_outcome), (to, to_outcome)), (from_name, to_name, count))| Move {
+                from,
+                from_name,
+                from_outcome: from_outcome.to_string(),
+                to,
+                to_name,
+                to_outcome: to_outcome.to_string(),
+                count,
+            },
+        )
         .collect();
     out.moves.sort_by(|x, y| {
-        y.count
-            .cmp(&x.count)
-            .then_with(|| (&x.from, &x.to).cmp(&(&y.from, &y.to)))
+        y.count.cmp(&x.count).then_with(|| {
+            (&x.from, &x.from_outcome, &x.to, &x.to_outcome).cmp(&(
+                &y.from,
+                &y.from_outcome,
+                &y.to,
+                &y.to_outcome,
+            ))
+        })
     });
     Ok(out)
 }

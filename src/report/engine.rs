@@ -53,6 +53,8 @@ pub struct Sink {
     pub claims: Vec<PoolClaims>,
     /// Claims made since last drained: `(lead id, rep index, at)`.
     pub claimed: Vec<(String, usize, i64)>,
+    /// Pooled leads pushed to a rep on expiry since last drained: `(lead id, rep index)`.
+    pub expired: Vec<(String, usize)>,
 }
 
 impl Sink {
@@ -62,6 +64,7 @@ impl Sink {
             out_of_order: 0,
             claims: vec![PoolClaims::default(); router.pools.len()],
             claimed: Vec::new(),
+            expired: Vec::new(),
         }
     }
 }
@@ -178,6 +181,9 @@ impl Engine {
             for e in router.tick(&mut self.state, due) {
                 if e.kind == EventKind::PoolExpired {
                     self.tries.remove(&e.lead_id);
+                    if let Some(ri) = router.rep_index(&e.rep) {
+                        sink.expired.push((e.lead_id.clone(), ri));
+                    }
                 }
                 let (known, team) = moved
                     .get(&e.lead_id)

@@ -413,12 +413,19 @@ impl Simulation {
         self.drain_claims();
     }
 
-    /// Claims made since the last lead go into the audit log.
+    /// Claims and expiries since the last lead go into the audit log: who owns the
+    /// pooled lead now.
     fn drain_claims(&mut self) {
         for (id, rep, at) in std::mem::take(&mut self.sink.claimed) {
             let index = self.awaiting.remove(&id);
             if let (Some(audit), Some(i)) = (self.audit.as_mut(), index) {
-                audit.claimed(i, rep, at);
+                audit.claimed(i, rep, Some(at));
+            }
+        }
+        for (id, rep) in std::mem::take(&mut self.sink.expired) {
+            let index = self.awaiting.remove(&id);
+            if let (Some(audit), Some(i)) = (self.audit.as_mut(), index) {
+                audit.claimed(i, rep, None);
             }
         }
     }

@@ -75,7 +75,7 @@ test("npx leadroute simulate prints the report in words and writes JSON and CSV"
   assert.equal(audit.length, 401);
   assert.equal(
     audit[1],
-    "0,1,1793592346000,L0001,sanjay.verma@redworks.in,Redworks Industries Ltd,pooled,pool,,,,,smb-pool,smb-cherry-pick,",
+    "0,1,1793592346000,L0001,sanjay.verma@redworks.in,Redworks Industries Ltd,pooled,pool,r-morgan,Morgan Hayes,,,smb-pool,smb-cherry-pick,",
   );
 });
 
@@ -111,24 +111,27 @@ test("npx leadroute diff lists the moved leads and the moves between reps", () =
   assert.deepEqual(r.stdout.trimEnd().split("\n"), [
     `41 of 400 leads moved from ${CONFIG} to b.json`,
     "moves:",
-    "  pooled -> Ava Martinez: 17",
-    "  pooled -> Emma Chen: 17",
-    "  pooled -> Morgan Hayes: 7",
+    "  Ava Martinez (pooled) -> Ava Martinez: 16",
+    "  Emma Chen (pooled) -> Emma Chen: 16",
+    "  Morgan Hayes (pooled) -> Morgan Hayes: 7",
+    "  Ava Martinez (pooled) -> Emma Chen: 1",
+    "  Morgan Hayes (pooled) -> Ava Martinez: 1",
     "moved leads:",
-    "  #0 L0001: pooled (rule smb-cherry-pick) -> Morgan Hayes (rule smb-cherry-pick)",
-    "  #7 L0008: pooled (rule smb-cherry-pick) -> Emma Chen (rule smb-cherry-pick)",
+    "  #0 L0001: Morgan Hayes (pooled) (rule smb-cherry-pick) -> Morgan Hayes (rule smb-cherry-pick)",
+    "  #7 L0008: Emma Chen (pooled) (rule smb-cherry-pick) -> Emma Chen (rule smb-cherry-pick)",
     "  ... 39 more (--limit, --out)",
   ]);
   const moved = readFileSync(join(dir, "moved.csv"), "utf8").trimEnd().split("\n");
   assert.equal(moved.length, 42);
-  assert.equal(moved[1], "0,L0001,pooled,,,,smb-cherry-pick,assigned,r-morgan,Morgan Hayes,smb,smb-cherry-pick");
+  // In A the pooled lead expired to the fallback owner, who owns it; in B it is assigned.
+  assert.equal(moved[1], "0,L0001,pooled,r-morgan,Morgan Hayes,,smb-cherry-pick,assigned,r-morgan,Morgan Hayes,smb,smb-cherry-pick");
   const byRep = cli(["diff", CONFIG, "b.json", LEADS, "--rep", "Emma Chen", "--limit", "0"]);
   assert.equal(byRep.status, 0, byRep.stderr);
   assert.deepEqual(byRep.stdout.trimEnd().split("\n").slice(0, 4), [
     `41 of 400 leads moved from ${CONFIG} to b.json`,
     "17 of them match the filter",
     "moves:",
-    "  pooled -> Emma Chen: 17",
+    "  Emma Chen (pooled) -> Emma Chen: 16",
   ]);
 });
 

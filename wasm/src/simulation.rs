@@ -98,7 +98,8 @@ export interface AuditRow {
 export interface AuditPage { total: number; rows: AuditRow[] }
 export interface DiffFilter { team?: string; rep?: string; rule?: string }
 export interface MovedLead { index: number; a: AuditRow; b: AuditRow }
-export interface OwnerMove { from: string; from_name: string; to: string; to_name: string; count: number }
+/** `from`/`to`: a rep id, or the outcome when nobody owns the lead; names carry the outcome when not "assigned" ("Ava Ruiz (pooled)"). */
+export interface OwnerMove { from: string; from_name: string; from_outcome: string; to: string; to_name: string; to_outcome: string; count: number }
 export interface SimulationDiff {
   leads: number;
   /** Leads that moved, before the filter. */
