@@ -170,3 +170,12 @@ test("README: every `npx leadroute` line runs with the exit code it states", () 
     }
   }
 });
+
+test("--accounts puts a CRM export into the config: the simulation matches with it", () => {
+  writeFileSync(join(dir, "accounts.csv"), "id,name,domains,owner\na1,Redworks Industries,redworks.in,r-olivia\na2,Beaconbridge Labs,,r-jake\n");
+  const without = cli(["simulate", "--config", CONFIG, LEADS]);
+  assert.ok(without.stdout.includes("\naccounts: 7.5% matched (domain 30), 0 near misses to clean up\n"), without.stdout);
+  const r = cli(["simulate", "--config", CONFIG, LEADS, "--accounts", "accounts.csv"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.includes("\naccounts: 8.0% matched (domain 31, name 1), 0 near misses to clean up\n"), r.stdout);
+});
