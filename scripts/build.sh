@@ -86,6 +86,7 @@ done
 cp pkg-config/package.json pkg-config/README.md LICENSE pkg/
 # leadroute/fast: one glue for both modules (it takes a Router of either).
 mkdir -p pkg/fast && cp pkg-config/fast/index.mjs pkg-config/fast/index.d.mts pkg/fast/
+cp -R pkg-config/cli pkg/
 
 for i in 0 1; do
   wasm="${outs[$i]}/web/leadroute_wasm_bg.wasm"
