@@ -137,69 +137,64 @@ impl Router {
 
     /// The state as a JSON-ready snapshot.
     pub fn snapshot(&self, state: &State) -> Snapshot {
-        let reps = self
-            .reps
-            .iter()
-            .zip(&state.reps)
-            .filter(|(_, s)| !s.is_blank())
-            .map(|(r, s)| {
-                let [day, week, month] = &s.periods;
-                let caps = self
-                    .cap_rules
-                    .iter()
-                    .zip(&s.capped)
-                    .filter(|(_, c)| !c.iter().all(PeriodCounts::is_empty))
-                    .map(|(rule, [d, w, m])| {
-                        (
-                            rule.id.clone(),
-                            CapSnapshot {
-                                day: d.pairs(),
-                                week: w.pairs(),
-                                month: m.pairs(),
-                            },
-                        )
-                    })
-                    .collect();
-                (
-                    r.id.clone(),
-                    RepSnapshot {
-                        day: day.pairs(),
-                        week: week.pairs(),
-                        month: month.pairs(),
-                        caps,
-                        status: s.status,
-                        claims: s.claims,
-                    },
-                )
-            })
-            .collect();
-        let teams = self
-            .teams
-            .iter()
-            .zip(&state.teams)
-            .map(|(t, s)| {
-                let id_of = |pos: usize| {
-                    t.members
-                        .get(pos)
-                        .and_then(|m| self.reps.get(*m))
-                        .map(|r| r.id.clone())
-                        .unwrap_or_default()
-                };
-                (
-                    t.id.clone(),
-                    TeamSnapshot {
-                        queue: s.queue.iter().map(|p| id_of(*p as usize)).collect(),
-                        credit: s
-                            .credit
+        let reps = crate::sort::btree_map(
+            self.reps
+                .iter()
+                .zip(&state.reps)
+                .filter(|(_, s)| !s.is_blank())
+                .map(|(r, s)| {
+                    let [day, week, month] = &s.periods;
+                    let caps = crate::sort::btree_map(
+                        self.cap_rules
+                            .iter()
+                            .zip(&s.capped)
+                            .filter(|(_, c)| !c.iter().all(PeriodCounts::is_empty))
+                            .map(|(rule, [d, w, m])| {
+                                (
+                                    rule.id.clone(),
+                                    CapSnapshot {
+                                        day: d.pairs(),
+                                        week: w.pairs(),
+                                        month: m.pairs(),
+                                    },
+                                )
+                            }),
+                    );
+                    (
+                        r.id.clone(),
+                        RepSnapshot {
+                            day: day.pairs(),
+                            week: week.pairs(),
+                            month: month.pairs(),
+                            caps,
+                            status: s.status,
+                            claims: s.claims,
+                        },
+                    )
+                }),
+        );
+        let teams = crate::sort::btree_map(self.teams.iter().zip(&state.teams).map(|(t, s)| {
+            let id_of = |pos: usize| {
+                t.members
+                    .get(pos)
+                    .and_then(|m| self.reps.get(*m))
+                    .map(|r| r.id.clone())
+                    .unwrap_or_default()
+            };
+            (
+                t.id.clone(),
+                TeamSnapshot {
+                    queue: s.queue.iter().map(|p| id_of(*p as usize)).collect(),
+                    credit: crate::sort::btree_map(
+                        s.credit
                             .iter()
                             .enumerate()
                             .filter(|(_, c)| **c != 0)
-                            .map(|(i, c)| (id_of(i), *c))
-                            .collect(),
-                    },
-                )
-            })
-            .collect();
+                            .map(|(i, c)| (id_of(i), *c)),
+                    ),
+                },
+            )
+        }));
         Snapshot {
             version: SNAPSHOT_VERSION,
             routed: state.routed,
@@ -478,64 +473,50 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             pairs(r, v, &crate::config::child(&o.path, k))
         })
     };
-    let reps = r
-        .map(&o, "reps", |r, v, p| {
-            let rs = r.obj(
-                v,
-                p,
-                &["day", "week", "month", "caps", "status", "claims"],
-                &[],
-            )?;
-            let claims = rs
-                .map
-                .get("claims")
-                .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, "claims")));
-            let caps = r
-                .map(&rs, "caps", |r, v, p| {
-                    let c = r.obj(v, p, &["day", "week", "month"], &[])?;
-                    Some(CapSnapshot {
-                        day: counts(r, &c, "day"),
-                        week: counts(r, &c, "week"),
-                        month: counts(r, &c, "month"),
-                    })
-                })
-                .into_iter()
-                .collect();
-            Some(RepSnapshot {
-                day: counts(r, &rs, "day"),
-                week: counts(r, &rs, "week"),
-                month: counts(r, &rs, "month"),
-                caps,
-                status: r.choice(&rs, "status", crate::config::STATUSES),
-                claims,
+    let reps = crate::sort::btree_map(r.map(&o, "reps", |r, v, p| {
+        let rs = r.obj(
+            v,
+            p,
+            &["day", "week", "month", "caps", "status", "claims"],
+            &[],
+        )?;
+        let claims = rs
+            .map
+            .get("claims")
+            .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, "claims")));
+        let caps = crate::sort::btree_map(r.map(&rs, "caps", |r, v, p| {
+            let c = r.obj(v, p, &["day", "week", "month"], &[])?;
+            Some(CapSnapshot {
+                day: counts(r, &c, "day"),
+                week: counts(r, &c, "week"),
+                month: counts(r, &c, "month"),
             })
+        }));
+        Some(RepSnapshot {
+            day: counts(r, &rs, "day"),
+            week: counts(r, &rs, "week"),
+            month: counts(r, &rs, "month"),
+            caps,
+            status: r.choice(&rs, "status", crate::config::STATUSES),
+            claims,
         })
-        .into_iter()
-        .collect();
-    let teams = r
-        .map(&o, "teams", |r, v, p| {
-            let t = r.obj(v, p, &["queue", "credit"], &["queue"])?;
-            Some(TeamSnapshot {
-                queue: r.strings(&t, "queue"),
-                credit: r
-                    .map(&t, "credit", |r, v, p| match v.as_i64() {
-                        Some(n) => Some(n),
-                        None => {
-                            r.err(p, format!("expected a whole number, found {}", found(v)));
-                            None
-                        }
-                    })
-                    .into_iter()
-                    .collect(),
-            })
+    }));
+    let teams = crate::sort::btree_map(r.map(&o, "teams", |r, v, p| {
+        let t = r.obj(v, p, &["queue", "credit"], &["queue"])?;
+        Some(TeamSnapshot {
+            queue: r.strings(&t, "queue"),
+            credit: crate::sort::btree_map(r.map(&t, "credit", |r, v, p| match v.as_i64() {
+                Some(n) => Some(n),
+                None => {
+                    r.err(p, format!("expected a whole number, found {}", found(v)));
+                    None
+                }
+            })),
         })
-        .into_iter()
-        .collect();
+    }));
     let fields =
         |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::state::LeadFields {
-            r.map(o, "fields", |_, v, _| Some(v.clone()))
-                .into_iter()
-                .collect()
+            crate::sort::btree_map(r.map(o, "fields", |_, v, _| Some(v.clone())))
         };
     let pooled = r.list(&o, "pooled", |r, v, p| {
         let l = r.obj(
