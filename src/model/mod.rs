@@ -131,6 +131,10 @@ impl Router {
     pub fn schema(&self) -> &Schema {
         &self.schema
     }
+    /// The config this router was compiled from, without a copy.
+    pub fn into_config(self) -> Config {
+        self.config
+    }
     pub fn config(&self) -> &Config {
         &self.config
     }
