@@ -1,6 +1,7 @@
 //! The routing state as JSON: a fresh state for a router, snapshots keyed by ids (so they
 //! survive config edits), restore with migration of older versions, live rep status.
 
+use crate::config::json::Json;
 use crate::config::Status;
 use crate::error::{StateCode, StateError};
 use crate::model::Router;
@@ -388,16 +389,24 @@ impl Router {
                 ),
             ));
         }
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        let doc = crate::config::json::parse(json).map_err(|e| {
             StateError::with_code(StateCode::InvalidSnapshot, format!("invalid snapshot: {e}"))
         })?;
-        self.restore_value(value)
+        // The current version is read as it is; older ones are migrated as JSON values.
+        match doc.get("version").and_then(Json::as_u64) {
+            Some(v) if v == u64::from(SNAPSHOT_VERSION) => self.read_restore(&doc),
+            _ => self.restore_value(doc.to_value()),
+        }
     }
 
     pub fn restore_value(&self, value: serde_json::Value) -> Result<State, StateError> {
         let value = migrate(value)?;
+        self.read_restore(&Json::owned(&value))
+    }
+
+    fn read_restore(&self, value: &Json) -> Result<State, StateError> {
         let mut errors = crate::error::ConfigErrors::default();
-        let snap = read_snapshot(&mut crate::config::Reader::new(&mut errors), &value);
+        let snap = read_snapshot(&mut crate::config::Reader::new(&mut errors), value);
         match (snap, errors.0.first()) {
             (Some(snap), None) => self.restore(&snap),
             (_, Some(e)) => Err(StateError::with_code(
@@ -420,8 +429,8 @@ impl Router {
     }
 }
 
-fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option<Snapshot> {
-    use crate::config::found;
+fn read_snapshot(r: &mut crate::config::Reader, v: &Json) -> Option<Snapshot> {
+    use crate::config::found_json as found;
     let o = r.obj(
         v,
         "",
@@ -437,8 +446,8 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         ],
         &["version"],
     )?;
-    let pair = |r: &mut crate::config::Reader, v: &serde_json::Value, p: &str| -> (i64, u32) {
-        if let Some([k, n]) = v.as_array().map(Vec::as_slice) {
+    let pair = |r: &mut crate::config::Reader, v: &Json, p: &str| -> (i64, u32) {
+        if let Some([k, n]) = v.as_array() {
             if let (Some(k), Some(n)) = (k.as_i64(), n.as_u64().and_then(|n| u32::try_from(n).ok()))
             {
                 return (k, n);
@@ -451,11 +460,8 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         (0, 0)
     };
     // `[key, count]` (version 2) or `[[key, count], ...]` (version 3).
-    let pairs = |r: &mut crate::config::Reader, v: &serde_json::Value, p: &str| match v
-        .as_array()
-        .map(Vec::as_slice)
-    {
-        Some([serde_json::Value::Number(_), serde_json::Value::Number(_)]) => {
+    let pairs = |r: &mut crate::config::Reader, v: &Json, p: &str| match v.as_array() {
+        Some([Json::Number(_), Json::Number(_)]) => {
             vec![pair(r, v, p)]
         }
         Some(list) => list
@@ -516,7 +522,7 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
     }));
     let fields =
         |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::state::LeadFields {
-            crate::sort::btree_map(r.map(o, "fields", |_, v, _| Some(v.clone())))
+            crate::sort::btree_map(r.map(o, "fields", |_, v, _| Some(v.to_value())))
         };
     let pooled = r.list(&o, "pooled", |r, v, p| {
         let l = r.obj(
