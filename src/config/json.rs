@@ -44,15 +44,15 @@ impl<'a> Map<'a> {
         } else {
             crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         }
-        // Keep the last of each run of equal keys.
-        let mut out: Vec<(Cow<'a, str>, Json<'a>)> = Vec::with_capacity(entries.len());
-        for e in entries {
-            match out.last_mut() {
-                Some(last) if last.0 == e.0 => *last = e,
-                _ => out.push(e),
+        // Keep the last of each run of equal keys (in place: no second list).
+        entries.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(later, kept);
             }
-        }
-        Map(out)
+            same
+        });
+        Map(entries)
     }
 
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
@@ -184,6 +184,8 @@ pub(crate) fn parse(text: &str) -> Result<Json<'_>, serde_json::Error> {
         text,
         at: 0,
         depth: 0,
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     if let Some(v) = p.value() {
         p.space();
@@ -198,6 +200,10 @@ struct Parser<'a> {
     text: &'a str,
     at: usize,
     depth: u32,
+    // The items and entries of the lists and objects being read, nested ones above
+    // their parents': each list or object is then allocated once, at its final size.
+    items: Vec<Json<'a>>,
+    entries: Vec<(Cow<'a, str>, Json<'a>)>,
 }
 
 impl<'a> Parser<'a> {
@@ -245,20 +251,21 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&mut self) -> Option<Json<'a>> {
-        let mut items = Vec::new();
         self.space();
         if self.peek()? == b']' {
             self.at += 1;
-            return Some(Json::Array(items));
+            return Some(Json::Array(Vec::new()));
         }
+        let start = self.items.len();
         loop {
-            items.push(self.value()?);
+            let item = self.value()?;
+            self.items.push(item);
             self.space();
             match self.peek()? {
                 b',' => self.at += 1,
                 b']' => {
                     self.at += 1;
-                    return Some(Json::Array(items));
+                    return Some(Json::Array(self.items.split_off(start)));
                 }
                 _ => return None,
             }
@@ -266,12 +273,12 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self) -> Option<Json<'a>> {
-        let mut entries = Vec::new();
         self.space();
         if self.peek()? == b'}' {
             self.at += 1;
-            return Some(Json::Object(Map(entries)));
+            return Some(Json::Object(Map::default()));
         }
+        let start = self.entries.len();
         loop {
             self.space();
             if self.peek()? != b'"' {
@@ -284,12 +291,13 @@ impl<'a> Parser<'a> {
             }
             self.at += 1;
             let value = self.value()?;
-            entries.push((key, value));
+            self.entries.push((key, value));
             self.space();
             match self.peek()? {
                 b',' => self.at += 1,
                 b'}' => {
                     self.at += 1;
+                    let entries = self.entries.split_off(start);
                     return Some(Json::Object(Map::from_entries(entries)));
                 }
                 _ => return None,

@@ -11,4 +11,4 @@ pub(crate) use load::kind as kind_of;
 pub(crate) use load::STATUSES;
 pub use load::{load_str, load_str_report, load_value, load_value_report, Loaded};
 pub use raw::*;
-pub(crate) use read::{child, found, found_json, Obj, Reader};
+pub(crate) use read::{child, dotted, found, found_json, indexed, Obj, Reader};

@@ -31,6 +31,24 @@ pub(crate) fn child(path: &str, key: &str) -> String {
     p
 }
 
+/// `path.key` (also after an empty path), without the formatting machinery: the
+/// compiler builds one for every node it reads.
+pub(crate) fn dotted(path: &str, key: &str) -> String {
+    let mut p = String::with_capacity(path.len() + 1 + key.len());
+    p.push_str(path);
+    p.push('.');
+    p.push_str(key);
+    p
+}
+
+/// `path[i]`, like [`dotted`].
+pub(crate) fn indexed(path: &str, i: usize) -> String {
+    let mut p = String::with_capacity(path.len() + 8);
+    p.push_str(path);
+    push_index(&mut p, i);
+    p
+}
+
 /// Appends `[i]` to a path.
 fn push_index(path: &mut String, i: usize) {
     let mut digits = [0u8; 20];
