@@ -157,7 +157,8 @@ impl Router {
             Some(set) => set.iter().map(|d| &**d).collect(),
             None => crate::email::FREE_DOMAINS.to_vec(),
         };
-        v.sort_unstable();
+        // Through the one merge sort: a standard sort would add its own copy for `&str`.
+        crate::sort::sort_copy_by(&mut v, |a, b| a.cmp(b));
         v
     }
 }
