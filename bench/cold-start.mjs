@@ -1,7 +1,10 @@
 // One cold start, run by node-bench.mjs in a fresh Node process per sample:
 // import + build (compile the reference config) + route the first lead, in ms.
 //
-//   node bench/cold-start.mjs leadroute|plain|jsonlogic|rules-engine
+//   node bench/cold-start.mjs leadroute|leadroute-route|plain|jsonlogic|rules-engine
+//
+// `leadroute` is the full module (pkg/node), `leadroute-route` the route module that forms
+// and edge workers load (pkg/route/node).
 //
 // The config and the lead are read before the clock starts; the process start itself is
 // not counted (the same for every implementation). Prints one JSON line.
@@ -23,8 +26,9 @@ const url = (p) => pathToFileURL(join(HERE, p)).href;
 
 const t0 = performance.now();
 let rep;
-if (which === "leadroute") {
-  const { Router } = await import(url("../pkg/node/index.mjs"));
+if (which === "leadroute" || which === "leadroute-route") {
+  const entry = which === "leadroute" ? "../pkg/node/index.mjs" : "../pkg/route/node/index.mjs";
+  const { Router } = await import(url(entry));
   const router = new Router(config);
   rep = router.route(lead, { now, trace: false }).rep;
 } else {

@@ -332,7 +332,7 @@ for (const [k, v] of Object.entries(results.equal)) {
 
 // ---- cold start: fresh child process per sample ------------------------------------------
 results.cold_start_ms = {};
-for (const which of ["leadroute", "plain", "jsonlogic", "rules-engine"]) {
+for (const which of ["leadroute", "leadroute-route", "plain", "jsonlogic", "rules-engine"]) {
   const ms = [];
   for (let i = 0; i < COLD_RUNS; i++) {
     const out = execFileSync(process.execPath, [join(HERE, "cold-start.mjs"), which], { encoding: "utf8" });

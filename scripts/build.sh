@@ -52,9 +52,21 @@ build_module() {
     echo "build: $out/node/leadroute_wasm.js: the .wasm path line changed (wasm-bindgen update?)" >&2
     return 1
   fi
+  # The compiled module is cached per process (pkg-config/node/wasm-module.js).
+  local read_line="const wasmBytes = require('fs').readFileSync(wasmPath);"
+  local compile_line="const wasmModule = new WebAssembly.Module(wasmBytes);"
+  local cached_line="const wasmModule = require('./wasm-module.js')(wasmPath);"
+  for line in "$read_line" "$compile_line"; do
+    if [[ $(grep -cxF "$line" "$out/node/leadroute_wasm.js") != 1 ]]; then
+      echo "build: $out/node/leadroute_wasm.js: the line '$line' changed (wasm-bindgen update?)" >&2
+      return 1
+    fi
+  done
   local glue
   glue="$(<"$out/node/leadroute_wasm.js")"
-  printf '%s\n' "${glue/"$from"/"$to"}" >"$out/node/leadroute_wasm.js"
+  glue="${glue/"$from"/"$to"}"
+  glue="${glue/"$read_line"$'\n'"$compile_line"/"$cached_line"}"
+  printf '%s\n' "$glue" >"$out/node/leadroute_wasm.js"
   # node/: the CommonJS marker and the ESM wrapper
   cp -R pkg-config/node/. "$out/node/"
 }

@@ -1,6 +1,7 @@
 //! The routing state as JSON: a fresh state for a router, snapshots keyed by ids (so they
 //! survive config edits), restore with migration of older versions, live rep status.
 
+use crate::config::json::Json;
 use crate::config::Status;
 use crate::error::{StateCode, StateError};
 use crate::model::Router;
@@ -162,69 +163,64 @@ impl Router {
 
     /// The state as a JSON-ready snapshot.
     pub fn snapshot(&self, state: &State) -> Snapshot {
-        let reps = self
-            .reps
-            .iter()
-            .zip(&state.reps)
-            .filter(|(_, s)| !s.is_blank())
-            .map(|(r, s)| {
-                let [day, week, month] = &s.periods;
-                let caps = self
-                    .cap_rules
-                    .iter()
-                    .zip(&s.capped)
-                    .filter(|(_, c)| !c.iter().all(PeriodCounts::is_empty))
-                    .map(|(rule, [d, w, m])| {
-                        (
-                            rule.id.clone(),
-                            CapSnapshot {
-                                day: d.pairs(),
-                                week: w.pairs(),
-                                month: m.pairs(),
-                            },
-                        )
-                    })
-                    .collect();
-                (
-                    r.id.clone(),
-                    RepSnapshot {
-                        day: day.pairs(),
-                        week: week.pairs(),
-                        month: month.pairs(),
-                        caps,
-                        status: s.status,
-                        claims: s.claims,
-                    },
-                )
-            })
-            .collect();
-        let teams = self
-            .teams
-            .iter()
-            .zip(&state.teams)
-            .map(|(t, s)| {
-                let id_of = |pos: usize| {
-                    t.members
-                        .get(pos)
-                        .and_then(|m| self.reps.get(*m))
-                        .map(|r| r.id.clone())
-                        .unwrap_or_default()
-                };
-                (
-                    t.id.clone(),
-                    TeamSnapshot {
-                        queue: s.queue.iter().map(|p| id_of(*p as usize)).collect(),
-                        credit: s
-                            .credit
+        let reps = crate::sort::btree_map(
+            self.reps
+                .iter()
+                .zip(&state.reps)
+                .filter(|(_, s)| !s.is_blank())
+                .map(|(r, s)| {
+                    let [day, week, month] = &s.periods;
+                    let caps = crate::sort::btree_map(
+                        self.cap_rules
+                            .iter()
+                            .zip(&s.capped)
+                            .filter(|(_, c)| !c.iter().all(PeriodCounts::is_empty))
+                            .map(|(rule, [d, w, m])| {
+                                (
+                                    rule.id.clone(),
+                                    CapSnapshot {
+                                        day: d.pairs(),
+                                        week: w.pairs(),
+                                        month: m.pairs(),
+                                    },
+                                )
+                            }),
+                    );
+                    (
+                        r.id.clone(),
+                        RepSnapshot {
+                            day: day.pairs(),
+                            week: week.pairs(),
+                            month: month.pairs(),
+                            caps,
+                            status: s.status,
+                            claims: s.claims,
+                        },
+                    )
+                }),
+        );
+        let teams = crate::sort::btree_map(self.teams.iter().zip(&state.teams).map(|(t, s)| {
+            let id_of = |pos: usize| {
+                t.members
+                    .get(pos)
+                    .and_then(|m| self.reps.get(*m))
+                    .map(|r| r.id.clone())
+                    .unwrap_or_default()
+            };
+            (
+                t.id.clone(),
+                TeamSnapshot {
+                    queue: s.queue.iter().map(|p| id_of(*p as usize)).collect(),
+                    credit: crate::sort::btree_map(
+                        s.credit
                             .iter()
                             .enumerate()
                             .filter(|(_, c)| **c != 0)
-                            .map(|(i, c)| (id_of(i), *c))
-                            .collect(),
-                    },
-                )
-            })
-            .collect();
+                            .map(|(i, c)| (id_of(i), *c)),
+                    ),
+                },
+            )
+        }));
         Snapshot {
             version: SNAPSHOT_VERSION,
             routed: state.routed,
@@ -450,16 +446,24 @@ impl Router {
                 ),
             ));
         }
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        let doc = crate::config::json::parse(json).map_err(|e| {
             StateError::with_code(StateCode::InvalidSnapshot, format!("invalid snapshot: {e}"))
         })?;
-        self.restore_value(value)
+        // The current version is read as it is; older ones are migrated as JSON values.
+        match doc.get("version").and_then(Json::as_u64) {
+            Some(v) if v == u64::from(SNAPSHOT_VERSION) => self.read_restore(&doc),
+            _ => self.restore_value(doc.to_value()),
+        }
     }
 
     pub fn restore_value(&self, value: serde_json::Value) -> Result<State, StateError> {
         let value = migrate(value)?;
+        self.read_restore(&Json::owned(&value))
+    }
+
+    fn read_restore(&self, value: &Json) -> Result<State, StateError> {
         let mut errors = crate::error::ConfigErrors::default();
-        let snap = read_snapshot(&mut crate::config::Reader::new(&mut errors), &value);
+        let snap = read_snapshot(&mut crate::config::Reader::new(&mut errors), value);
         match (snap, errors.0.first()) {
             (Some(snap), None) => self.restore(&snap),
             (_, Some(e)) => Err(StateError::with_code(
@@ -489,8 +493,8 @@ fn hex(s: &Option<String>) -> u64 {
         .unwrap_or(0)
 }
 
-fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option<Snapshot> {
-    use crate::config::found;
+fn read_snapshot(r: &mut crate::config::Reader, v: &Json) -> Option<Snapshot> {
+    use crate::config::found_json as found;
     let o = r.obj(
         v,
         "",
@@ -507,8 +511,8 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         ],
         &["version"],
     )?;
-    let pair = |r: &mut crate::config::Reader, v: &serde_json::Value, p: &str| -> (i64, u32) {
-        if let Some([k, n]) = v.as_array().map(Vec::as_slice) {
+    let pair = |r: &mut crate::config::Reader, v: &Json, p: &str| -> (i64, u32) {
+        if let Some([k, n]) = v.as_array() {
             if let (Some(k), Some(n)) = (k.as_i64(), n.as_u64().and_then(|n| u32::try_from(n).ok()))
             {
                 return (k, n);
@@ -521,11 +525,8 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
         (0, 0)
     };
     // `[key, count]` (version 2) or `[[key, count], ...]` (version 3).
-    let pairs = |r: &mut crate::config::Reader, v: &serde_json::Value, p: &str| match v
-        .as_array()
-        .map(Vec::as_slice)
-    {
-        Some([serde_json::Value::Number(_), serde_json::Value::Number(_)]) => {
+    let pairs = |r: &mut crate::config::Reader, v: &Json, p: &str| match v.as_array() {
+        Some([Json::Number(_), Json::Number(_)]) => {
             vec![pair(r, v, p)]
         }
         Some(list) => list
@@ -543,64 +544,50 @@ fn read_snapshot(r: &mut crate::config::Reader, v: &serde_json::Value) -> Option
             pairs(r, v, &crate::config::child(&o.path, k))
         })
     };
-    let reps = r
-        .map(&o, "reps", |r, v, p| {
-            let rs = r.obj(
-                v,
-                p,
-                &["day", "week", "month", "caps", "status", "claims"],
-                &[],
-            )?;
-            let claims = rs
-                .map
-                .get("claims")
-                .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, "claims")));
-            let caps = r
-                .map(&rs, "caps", |r, v, p| {
-                    let c = r.obj(v, p, &["day", "week", "month"], &[])?;
-                    Some(CapSnapshot {
-                        day: counts(r, &c, "day"),
-                        week: counts(r, &c, "week"),
-                        month: counts(r, &c, "month"),
-                    })
-                })
-                .into_iter()
-                .collect();
-            Some(RepSnapshot {
-                day: counts(r, &rs, "day"),
-                week: counts(r, &rs, "week"),
-                month: counts(r, &rs, "month"),
-                caps,
-                status: r.choice(&rs, "status", crate::config::STATUSES),
-                claims,
+    let reps = crate::sort::btree_map(r.map(&o, "reps", |r, v, p| {
+        let rs = r.obj(
+            v,
+            p,
+            &["day", "week", "month", "caps", "status", "claims"],
+            &[],
+        )?;
+        let claims = rs
+            .map
+            .get("claims")
+            .map_or((0, 0), |v| pair(r, v, &crate::config::child(p, "claims")));
+        let caps = crate::sort::btree_map(r.map(&rs, "caps", |r, v, p| {
+            let c = r.obj(v, p, &["day", "week", "month"], &[])?;
+            Some(CapSnapshot {
+                day: counts(r, &c, "day"),
+                week: counts(r, &c, "week"),
+                month: counts(r, &c, "month"),
             })
+        }));
+        Some(RepSnapshot {
+            day: counts(r, &rs, "day"),
+            week: counts(r, &rs, "week"),
+            month: counts(r, &rs, "month"),
+            caps,
+            status: r.choice(&rs, "status", crate::config::STATUSES),
+            claims,
         })
-        .into_iter()
-        .collect();
-    let teams = r
-        .map(&o, "teams", |r, v, p| {
-            let t = r.obj(v, p, &["queue", "credit"], &["queue"])?;
-            Some(TeamSnapshot {
-                queue: r.strings(&t, "queue"),
-                credit: r
-                    .map(&t, "credit", |r, v, p| match v.as_i64() {
-                        Some(n) => Some(n),
-                        None => {
-                            r.err(p, format!("expected a whole number, found {}", found(v)));
-                            None
-                        }
-                    })
-                    .into_iter()
-                    .collect(),
-            })
+    }));
+    let teams = crate::sort::btree_map(r.map(&o, "teams", |r, v, p| {
+        let t = r.obj(v, p, &["queue", "credit"], &["queue"])?;
+        Some(TeamSnapshot {
+            queue: r.strings(&t, "queue"),
+            credit: crate::sort::btree_map(r.map(&t, "credit", |r, v, p| match v.as_i64() {
+                Some(n) => Some(n),
+                None => {
+                    r.err(p, format!("expected a whole number, found {}", found(v)));
+                    None
+                }
+            })),
         })
-        .into_iter()
-        .collect();
+    }));
     let fields =
         |r: &mut crate::config::Reader, o: &crate::config::Obj| -> crate::state::LeadFields {
-            r.map(o, "fields", |_, v, _| Some(v.clone()))
-                .into_iter()
-                .collect()
+            crate::sort::btree_map(r.map(o, "fields", |_, v, _| Some(v.to_value())))
         };
     let pooled = r.list(&o, "pooled", |r, v, p| {
         let l = r.obj(

@@ -16,21 +16,33 @@ pub(crate) fn btree_map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> B
 }
 
 /// Sorts `v` stably by `cmp`, like `v.sort_by(cmp)`.
-pub(crate) fn sort_by<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    let items: &[T] = v;
-    let order = stable_order(
-        items.len(),
-        &mut |a, b| match (items.get(a), items.get(b)) {
-            (Some(x), Some(y)) => cmp(x, y),
-            _ => Ordering::Equal,
-        },
-    );
+pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl FnMut(&T, &T) -> Ordering) {
+    let order = order_by(v, cmp);
     let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
     v.extend(
         order
             .iter()
             .filter_map(|i| slots.get_mut(*i).and_then(Option::take)),
     );
+}
+
+/// Sorts a slice of `Copy` items stably by `cmp`, like `v.sort_by(cmp)`, through the
+/// same one merge sort.
+pub(crate) fn sort_copy_by<T: Copy>(v: &mut [T], cmp: impl FnMut(&T, &T) -> Ordering) {
+    let order = order_by(v, cmp);
+    let sorted: Vec<T> = order.iter().filter_map(|i| v.get(*i).copied()).collect();
+    v.copy_from_slice(&sorted);
+}
+
+/// The indexes of `items` in their stable order by `cmp`.
+fn order_by<T>(items: &[T], mut cmp: impl FnMut(&T, &T) -> Ordering) -> Vec<usize> {
+    stable_order(
+        items.len(),
+        &mut |a, b| match (items.get(a), items.get(b)) {
+            (Some(x), Some(y)) => cmp(x, y),
+            _ => Ordering::Equal,
+        },
+    )
 }
 
 /// The indexes `0..n` in the order that sorts the items stably by `cmp` (which compares
@@ -93,6 +105,16 @@ mod tests {
             std.sort_by_key(|a| a.0);
             assert_eq!(ours, std);
         }
+    }
+
+    #[test]
+    fn sort_copy_by_matches_the_standard_stable_sort() {
+        let v = [(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd'), (1, 'e')];
+        let mut ours = v;
+        sort_copy_by(&mut ours, |a, b| b.0.cmp(&a.0));
+        let mut std = v;
+        std.sort_by_key(|b| std::cmp::Reverse(b.0));
+        assert_eq!(ours, std);
     }
 
     #[test]

@@ -175,7 +175,7 @@ impl Ctx<'_> {
                     );
                     return None;
                 }
-                let p = format!("{path}.{key}");
+                let p = crate::config::dotted(path, key);
                 if key == "not" {
                     return self
                         .node(inner, &p, depth + 1)
@@ -193,7 +193,7 @@ impl Ctx<'_> {
                 };
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(c) = self.node(item, &format!("{p}[{i}]"), depth + 1) {
+                    if let Some(c) = self.node(item, &crate::config::indexed(&p, i), depth + 1) {
                         out.push(c);
                     }
                 }
@@ -244,7 +244,7 @@ impl Ctx<'_> {
             }
         }
         let field = match obj.get("field") {
-            Some(Value::String(f)) => self.field(f, &format!("{path}.field")),
+            Some(Value::String(f)) => self.field(f, &crate::config::dotted(path, "field")),
             Some(other) => {
                 self.errors.push(
                     format!("{path}.field"),
@@ -303,7 +303,7 @@ impl Ctx<'_> {
         let (Some((field, ty)), Some(op)) = (field, op) else {
             return None;
         };
-        let vpath = format!("{path}.value");
+        let vpath = crate::config::dotted(path, "value");
         let value = obj.get("value");
         if NO_VALUE_OPS.contains(&op) {
             if value.is_some() {

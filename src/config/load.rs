@@ -1,11 +1,11 @@
 //! Loads a config from JSON text into the raw types, collecting every structural
 //! problem (not just the first) with its path. Hand-written: no generic serde code.
 
+use super::json::Json;
 use super::raw::*;
 use super::read::{child, Obj, Reader};
 use crate::error::{ConfigCode, ConfigErrors};
 use crate::limits::Limits;
-use serde_json::Value;
 
 /// What reading a config gave: the config when it could be read at all, its problems,
 /// and what the compiler may add to them.
@@ -63,7 +63,7 @@ pub fn load_str_report(json: &str, limits: &Limits) -> Loaded {
         );
         return failed(errors);
     }
-    let value: Value = match serde_json::from_str(json) {
+    let value = match super::json::parse(json) {
         Ok(v) => v,
         Err(e) => {
             let msg = e.to_string();
@@ -84,18 +84,22 @@ pub fn load_str_report(json: &str, limits: &Limits) -> Loaded {
             return failed(errors);
         }
     };
-    load_value_report(&value, limits)
+    read_report(&value, limits)
 }
 
 /// Reads an already-parsed JSON value. When the structure has problems, the readable
 /// rest is still compiled so that reference problems (an unknown rep, a bad condition)
 /// come in the same list: every problem at once, not in rounds.
-pub fn load_value(value: &Value, limits: &Limits) -> Result<Config, ConfigErrors> {
+pub fn load_value(value: &serde_json::Value, limits: &Limits) -> Result<Config, ConfigErrors> {
     load_value_report(value, limits).into_result()
 }
 
 /// [`load_value`] with everything the compiler needs to add its problems to the list.
-pub fn load_value_report(value: &Value, limits: &Limits) -> Loaded {
+pub fn load_value_report(value: &serde_json::Value, limits: &Limits) -> Loaded {
+    read_report(&Json::owned(value), limits)
+}
+
+fn read_report(value: &Json, limits: &Limits) -> Loaded {
     let mut errors = ConfigErrors::default();
     let mut reader = Reader::new(&mut errors);
     let config = read_config(&mut reader, value);
@@ -148,7 +152,7 @@ const FIELD_TYPES: &[(&str, FieldType)] = &[
     ("boolean", FieldType::Boolean),
 ];
 
-fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
+fn read_config(r: &mut Reader, v: &Json) -> Option<Config> {
     let o = r.obj(
         v,
         "",
@@ -198,7 +202,11 @@ fn read_config(r: &mut Reader, v: &Value) -> Option<Config> {
             })
         }),
         fallback: r.req_string(&o, "fallback"),
-        crm: o.map.get("crm").filter(|v| !v.is_null()).cloned(),
+        crm: o
+            .map
+            .get("crm")
+            .filter(|v| !v.is_null())
+            .map(Json::to_value),
     })
 }
 
@@ -209,7 +217,7 @@ pub(crate) const STATUSES: &[(&str, Status)] = &[
     ("out_of_office", Status::OutOfOffice),
 ];
 
-fn read_rep(r: &mut Reader, v: &Value, path: &str) -> Option<Rep> {
+fn read_rep(r: &mut Reader, v: &Json, path: &str) -> Option<Rep> {
     let o = r.obj(
         v,
         path,
@@ -296,7 +304,7 @@ fn read_rep(r: &mut Reader, v: &Value, path: &str) -> Option<Rep> {
     })
 }
 
-fn read_sla(r: &mut Reader, v: &Value, path: &str) -> Option<Sla> {
+fn read_sla(r: &mut Reader, v: &Json, path: &str) -> Option<Sla> {
     let o = r.obj(
         v,
         path,
@@ -329,7 +337,7 @@ const PICKS: &[(&str, Pick)] = &[
     ("least_loaded", Pick::LeastLoaded),
 ];
 
-fn read_team(r: &mut Reader, v: &Value, path: &str) -> Option<Team> {
+fn read_team(r: &mut Reader, v: &Json, path: &str) -> Option<Team> {
     let o = r.obj(
         v,
         path,
@@ -361,7 +369,7 @@ fn read_team(r: &mut Reader, v: &Value, path: &str) -> Option<Team> {
     })
 }
 
-fn read_strategy(r: &mut Reader, v: &Value, path: &str) -> Option<Strategy> {
+fn read_strategy(r: &mut Reader, v: &Json, path: &str) -> Option<Strategy> {
     const TYPES: &[(&str, u8)] = &[
         ("round_robin", 0),
         ("weighted", 1),
@@ -400,7 +408,7 @@ fn read_strategy(r: &mut Reader, v: &Value, path: &str) -> Option<Strategy> {
             then: then(r, &o),
         },
         _ => {
-            let attr = |r: &mut Reader, v: &Value, p: &str| {
+            let attr = |r: &mut Reader, v: &Json, p: &str| {
                 let a = r.obj(v, p, &["attribute", "field"], &["attribute", "field"])?;
                 let attribute = r.choice(&a, "attribute", ATTRIBUTES)?;
                 Some(AttributeMatch {
@@ -434,7 +442,7 @@ const SKIPPED: &[(&str, SkipPolicy)] = &[
     ("loses_turn", SkipPolicy::LosesTurn),
 ];
 
-fn read_selection(r: &mut Reader, v: &Value, path: &str) -> Option<Selection> {
+fn read_selection(r: &mut Reader, v: &Json, path: &str) -> Option<Selection> {
     let o = r.obj(
         v,
         path,
@@ -497,7 +505,7 @@ fn read_territory_fields(r: &mut Reader, o: &Obj) -> TerritoryFields {
     .unwrap_or_default()
 }
 
-fn read_criterion(r: &mut Reader, v: &Value, path: &str) -> Option<Criterion> {
+fn read_criterion(r: &mut Reader, v: &Json, path: &str) -> Option<Criterion> {
     const TYPES: &[(&str, u8)] = &[
         ("attribute", 0),
         ("territory", 1),
@@ -544,7 +552,11 @@ fn read_criterion(r: &mut Reader, v: &Value, path: &str) -> Option<Criterion> {
         2 => Criterion::RepAttribute {
             attribute: r.choice(&o, "attribute", ATTRIBUTES)?,
             values: r.strings(&o, "values"),
-            when: o.map.get("when").filter(|v| !v.is_null()).cloned(),
+            when: o
+                .map
+                .get("when")
+                .filter(|v| !v.is_null())
+                .map(Json::to_value),
             relaxable,
             weight,
         },
@@ -557,7 +569,7 @@ fn read_criterion(r: &mut Reader, v: &Value, path: &str) -> Option<Criterion> {
     })
 }
 
-fn read_pick(r: &mut Reader, v: &Value, path: &str) -> Option<PickSpec> {
+fn read_pick(r: &mut Reader, v: &Json, path: &str) -> Option<PickSpec> {
     const TYPES: &[(&str, u8)] = &[
         ("round_robin", 0),
         ("weighted", 1),
@@ -630,7 +642,7 @@ fn read_pick(r: &mut Reader, v: &Value, path: &str) -> Option<PickSpec> {
     })
 }
 
-fn read_cap_rule(r: &mut Reader, v: &Value, path: &str) -> Option<CapRule> {
+fn read_cap_rule(r: &mut Reader, v: &Json, path: &str) -> Option<CapRule> {
     let o = r.obj(
         v,
         path,
@@ -649,11 +661,13 @@ fn read_cap_rule(r: &mut Reader, v: &Value, path: &str) -> Option<CapRule> {
     })
 }
 
-fn condition(o: &Obj, key: &str) -> Value {
-    o.map.get(key).cloned().unwrap_or(Value::Null)
+fn condition(o: &Obj, key: &str) -> serde_json::Value {
+    o.map
+        .get(key)
+        .map_or(serde_json::Value::Null, Json::to_value)
 }
 
-fn read_screening(r: &mut Reader, v: &Value, path: &str) -> Option<Screening> {
+fn read_screening(r: &mut Reader, v: &Json, path: &str) -> Option<Screening> {
     let o = r.obj(v, path, &["required", "rules"], &[])?;
     Some(Screening {
         required: r.strings(&o, "required"),
@@ -668,7 +682,7 @@ fn read_screening(r: &mut Reader, v: &Value, path: &str) -> Option<Screening> {
     })
 }
 
-fn read_scoring(r: &mut Reader, v: &Value, path: &str) -> Option<Scoring> {
+fn read_scoring(r: &mut Reader, v: &Json, path: &str) -> Option<Scoring> {
     let o = r.obj(v, path, &["groups", "grades", "mql"], &["groups"])?;
     Some(Scoring {
         groups: r.list(&o, "groups", |r, v, p| {
@@ -697,7 +711,7 @@ fn read_scoring(r: &mut Reader, v: &Value, path: &str) -> Option<Scoring> {
     })
 }
 
-fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
+fn read_accounts(r: &mut Reader, v: &Json, path: &str) -> Option<Accounts> {
     let o = r.obj(
         v,
         path,
@@ -721,7 +735,7 @@ fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
     Some(Accounts {
         field: r.string(&o, "field"),
         owners: crate::sort::btree_map(r.map(&o, "owners", |r, v, p| match v {
-            Value::String(s) => Some(s.clone()),
+            Json::String(s) => Some(s.to_string()),
             v => {
                 r.expected(p, "a rep id", v);
                 None
@@ -765,7 +779,7 @@ fn read_accounts(r: &mut Reader, v: &Value, path: &str) -> Option<Accounts> {
     })
 }
 
-fn read_account(r: &mut Reader, v: &Value, path: &str) -> Option<Account> {
+fn read_account(r: &mut Reader, v: &Json, path: &str) -> Option<Account> {
     let o = r.obj(
         v,
         path,
@@ -795,11 +809,11 @@ fn read_account(r: &mut Reader, v: &Value, path: &str) -> Option<Account> {
         team: r.string(&o, "team"),
         employees: r.f64(&o, "employees"),
         last_active: match o.map.get("last_active") {
-            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Json::Number(n)) => Some(n.to_string()),
             _ => r.string(&o, "last_active"),
         },
         fields: crate::sort::btree_map(r.map(&o, "fields", |r, v, p| match v {
-            Value::String(_) | Value::Number(_) | Value::Bool(_) => Some(v.clone()),
+            Json::String(_) | Json::Number(_) | Json::Bool(_) => Some(v.to_value()),
             v => {
                 r.expected(p, "a string, number or boolean", v);
                 None
@@ -808,7 +822,7 @@ fn read_account(r: &mut Reader, v: &Value, path: &str) -> Option<Account> {
     })
 }
 
-fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
+fn read_rule(r: &mut Reader, v: &Json, path: &str) -> Option<Rule> {
     let o = r.obj(
         v,
         path,
@@ -817,7 +831,11 @@ fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
     )?;
     Some(Rule {
         id: r.req_string(&o, "id"),
-        when: o.map.get("when").filter(|v| !v.is_null()).cloned(),
+        when: o
+            .map
+            .get("when")
+            .filter(|v| !v.is_null())
+            .map(Json::to_value),
         rep: r.string(&o, "rep"),
         team: r.string(&o, "team"),
         pool: r.string(&o, "pool"),
@@ -826,7 +844,7 @@ fn read_rule(r: &mut Reader, v: &Value, path: &str) -> Option<Rule> {
     })
 }
 
-fn read_pool(r: &mut Reader, v: &Value, path: &str) -> Option<Pool> {
+fn read_pool(r: &mut Reader, v: &Json, path: &str) -> Option<Pool> {
     let o = r.obj(
         v,
         path,
@@ -874,14 +892,7 @@ fn read_pool(r: &mut Reader, v: &Value, path: &str) -> Option<Pool> {
     })
 }
 
-/// Used by the snapshot reader and error messages elsewhere.
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+/// Used by the condition compiler's messages.
+pub(crate) fn kind(v: &serde_json::Value) -> &'static str {
+    Json::shallow(v).kind()
 }

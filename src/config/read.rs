@@ -1,8 +1,8 @@
 //! A small JSON reader that walks a parsed document and records every problem at its
 //! path (unknown keys with suggestions, wrong types, missing keys) instead of stopping.
 
+use super::json::{Json, Map};
 use crate::error::{did_you_mean, ConfigCode, ConfigErrors};
-use serde_json::{Map, Value};
 
 pub(crate) struct Reader<'e> {
     pub errors: &'e mut ConfigErrors,
@@ -16,7 +16,7 @@ pub(crate) struct Reader<'e> {
 
 /// An object being read, with its path and the keys it allows.
 pub(crate) struct Obj<'v> {
-    pub map: &'v Map<String, Value>,
+    pub map: &'v Map<'v>,
     pub path: String,
 }
 
@@ -28,6 +28,24 @@ pub(crate) fn child(path: &str, key: &str) -> String {
         p.push('.');
     }
     p.push_str(key);
+    p
+}
+
+/// `path.key` (also after an empty path), without the formatting machinery: the
+/// compiler builds one for every node it reads.
+pub(crate) fn dotted(path: &str, key: &str) -> String {
+    let mut p = String::with_capacity(path.len() + 1 + key.len());
+    p.push_str(path);
+    p.push('.');
+    p.push_str(key);
+    p
+}
+
+/// `path[i]`, like [`dotted`].
+pub(crate) fn indexed(path: &str, i: usize) -> String {
+    let mut p = String::with_capacity(path.len() + 8);
+    p.push_str(path);
+    push_index(&mut p, i);
     p
 }
 
@@ -54,14 +72,19 @@ fn push_index(path: &mut String, i: usize) {
 }
 
 /// How a value is described in messages: `the string "x"`, `a list`, ...
-pub(crate) fn found(v: &Value) -> String {
+pub(crate) fn found(v: &serde_json::Value) -> String {
+    found_json(&Json::shallow(v))
+}
+
+/// [`found`] for the config reader's values.
+pub(crate) fn found_json(v: &Json) -> String {
     match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string \"{}\"", crate::lead::preview(s)),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "an object".into(),
+        Json::Null => "null".into(),
+        Json::Bool(b) => format!("the boolean {b}"),
+        Json::Number(n) => format!("the number {n}"),
+        Json::String(s) => format!("the string \"{}\"", crate::lead::preview(s)),
+        Json::Array(_) => "a list".into(),
+        Json::Object(_) => "an object".into(),
     }
 }
 
@@ -82,12 +105,12 @@ impl<'e> Reader<'e> {
         self.errors.push_code(code, path, message, help);
     }
 
-    pub fn expected(&mut self, path: &str, what: &str, v: &Value) {
+    pub fn expected(&mut self, path: &str, what: &str, v: &Json) {
         self.defaulted.push(path.to_string());
         self.coded(
             ConfigCode::WrongType,
             path,
-            format!("expected {what}, found {}", found(v)),
+            format!("expected {what}, found {}", found_json(v)),
             String::new(),
         );
     }
@@ -95,7 +118,7 @@ impl<'e> Reader<'e> {
     /// Opens an object; reports unknown keys (with a suggestion) and missing required ones.
     pub fn obj<'v>(
         &mut self,
-        v: &'v Value,
+        v: &'v Json,
         path: &str,
         keys: &[&str],
         required: &[&str],
@@ -105,7 +128,7 @@ impl<'e> Reader<'e> {
             return None;
         };
         for k in map.keys() {
-            if !keys.contains(&k.as_str()) {
+            if !keys.contains(&k) {
                 // A huge key is quoted by its start only, in the message and the path.
                 let shown = crate::lead::preview(k);
                 let (message, help) = match did_you_mean(k, keys.iter().copied()) {
@@ -125,7 +148,7 @@ impl<'e> Reader<'e> {
             }
         }
         for k in required {
-            if !map.contains_key(*k) {
+            if !map.contains_key(k) {
                 self.defaulted.push(child(path, k));
                 self.coded(
                     ConfigCode::MissingKey,
@@ -143,8 +166,8 @@ impl<'e> Reader<'e> {
 
     pub fn string(&mut self, o: &Obj, key: &str) -> Option<String> {
         match o.map.get(key)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Null => None,
+            Json::String(s) => Some(s.to_string()),
+            Json::Null => None,
             v => {
                 self.expected(&child(&o.path, key), "a string", v);
                 None
@@ -159,8 +182,8 @@ impl<'e> Reader<'e> {
 
     pub fn f64(&mut self, o: &Obj, key: &str) -> Option<f64> {
         match o.map.get(key)? {
-            Value::Number(n) => n.as_f64(),
-            Value::Null => None,
+            Json::Number(n) => n.as_f64(),
+            Json::Null => None,
             v => {
                 self.expected(&child(&o.path, key), "a number", v);
                 None
@@ -175,8 +198,8 @@ impl<'e> Reader<'e> {
     /// A whole number of at least 0 that fits `max`.
     pub fn uint(&mut self, o: &Obj, key: &str, max: u64) -> Option<u64> {
         match o.map.get(key)? {
-            Value::Number(n) if n.as_u64().is_some_and(|x| x <= max) => n.as_u64(),
-            Value::Null => None,
+            Json::Number(n) if n.as_u64().is_some_and(|x| x <= max) => n.as_u64(),
+            Json::Null => None,
             v => {
                 self.expected(
                     &child(&o.path, key),
@@ -190,8 +213,8 @@ impl<'e> Reader<'e> {
 
     pub fn i64(&mut self, o: &Obj, key: &str) -> Option<i64> {
         match o.map.get(key)? {
-            Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
-            Value::Null => None,
+            Json::Number(n) if n.as_i64().is_some() => n.as_i64(),
+            Json::Null => None,
             v => {
                 self.expected(&child(&o.path, key), "a whole number", v);
                 None
@@ -201,8 +224,8 @@ impl<'e> Reader<'e> {
 
     pub fn bool(&mut self, o: &Obj, key: &str) -> Option<bool> {
         match o.map.get(key)? {
-            Value::Bool(b) => Some(*b),
-            Value::Null => None,
+            Json::Bool(b) => Some(*b),
+            Json::Null => None,
             v => {
                 self.expected(&child(&o.path, key), "a boolean", v);
                 None
@@ -219,7 +242,7 @@ impl<'e> Reader<'e> {
 
     pub fn choice_value<T: Copy>(
         &mut self,
-        v: &Value,
+        v: &Json,
         path: &str,
         options: &[(&str, T)],
     ) -> Option<T> {
@@ -254,7 +277,7 @@ impl<'e> Reader<'e> {
 
     pub fn strings(&mut self, o: &Obj, key: &str) -> Vec<String> {
         self.list(o, key, |r, v, path| match v {
-            Value::String(s) => Some(s.clone()),
+            Json::String(s) => Some(s.to_string()),
             v => {
                 r.expected(path, "a string", v);
                 None
@@ -267,12 +290,12 @@ impl<'e> Reader<'e> {
         &mut self,
         o: &Obj,
         key: &str,
-        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<T>,
+        mut item: impl FnMut(&mut Self, &Json, &str) -> Option<T>,
     ) -> Vec<T> {
         let path = child(&o.path, key);
         match o.map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(items)) => {
                 let mut at = path.clone();
                 items
                     .iter()
@@ -299,17 +322,17 @@ impl<'e> Reader<'e> {
         &mut self,
         o: &Obj,
         key: &str,
-        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<T>,
+        mut item: impl FnMut(&mut Self, &Json, &str) -> Option<T>,
     ) -> Vec<(String, T)> {
         let path = child(&o.path, key);
         match o.map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Object(m)) => m
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Object(m)) => m
                 .iter()
                 .filter_map(|(k, v)| {
                     let read = item(self, v, &child(&path, k));
                     self.skipped |= read.is_none();
-                    Some((k.clone(), read?))
+                    Some((k.to_string(), read?))
                 })
                 .collect(),
             Some(v) => {
@@ -324,10 +347,10 @@ impl<'e> Reader<'e> {
         &mut self,
         o: &Obj,
         key: &str,
-        f: impl FnOnce(&mut Self, &Value, &str) -> Option<T>,
+        f: impl FnOnce(&mut Self, &Json, &str) -> Option<T>,
     ) -> Option<T> {
         match o.map.get(key)? {
-            Value::Null => None,
+            Json::Null => None,
             v => f(self, v, &child(&o.path, key)),
         }
     }

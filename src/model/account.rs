@@ -307,7 +307,7 @@ impl Accounts {
             let (size, recent) = a.map_or((0.0, i64::MIN), |a| (a.employees, a.last_active));
             (*score, same, size, recent, *i)
         };
-        ranked.sort_by(|x, y| {
+        crate::sort::sort_copy_by(ranked, |x, y| {
             let (sx, cx, zx, rx, ix) = key(x);
             let (sy, cy, zy, ry, iy) = key(y);
             let pref = match self.prefer {

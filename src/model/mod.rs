@@ -133,6 +133,10 @@ impl Router {
     pub fn schema(&self) -> &Schema {
         &self.schema
     }
+    /// The config this router was compiled from, without a copy.
+    pub fn into_config(self) -> Config {
+        self.config
+    }
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -155,7 +159,8 @@ impl Router {
             Some(set) => set.iter().map(|d| &**d).collect(),
             None => crate::email::FREE_DOMAINS.to_vec(),
         };
-        v.sort_unstable();
+        // Through the one merge sort: a standard sort would add its own copy for `&str`.
+        crate::sort::sort_copy_by(&mut v, |a, b| a.cmp(b));
         v
     }
 }

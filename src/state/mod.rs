@@ -75,7 +75,8 @@ impl PeriodCounts {
     /// The counted periods, oldest first.
     pub fn pairs(&self) -> Vec<(i64, u32)> {
         let mut v: Vec<(i64, u32)> = self.0.iter().copied().filter(|(_, n)| *n > 0).collect();
-        v.sort_unstable();
+        // Snapshot paths, a few items: the one merge sort, not another standard sort copy.
+        crate::sort::sort_copy_by(&mut v, Ord::cmp);
         v
     }
 
@@ -83,7 +84,7 @@ impl PeriodCounts {
     pub fn from_pairs(pairs: &[(i64, u32)]) -> Self {
         let mut c = PeriodCounts::default();
         let mut sorted: Vec<(i64, u32)> = pairs.iter().copied().filter(|(_, n)| *n > 0).collect();
-        sorted.sort_unstable();
+        crate::sort::sort_copy_by(&mut sorted, Ord::cmp);
         for (slot, (k, n)) in c.0.iter_mut().zip(sorted.iter().rev().take(PERIODS_KEPT)) {
             *slot = (*k, *n);
         }

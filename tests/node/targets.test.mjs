@@ -64,6 +64,27 @@ for (const [name, dir] of Object.entries(MODULES)) {
     assert.equal(res.status, 0, res.stderr);
     assert.deepEqual(JSON.parse(res.stdout.trim()), EXPECTED);
   });
+
+  test(`${name} module, node target: loaded again in the same process, the compiled WebAssembly.Module is reused`, () => {
+    const glue = join(dir, "node", "leadroute_wasm.js");
+    // Counts compiles, then loads the glue twice with a fresh require cache (what a test
+    // runner that resets modules does): two instances, one compile.
+    const src = `
+      import { createRequire } from "node:module";
+      const Compile = WebAssembly.Module;
+      let compiles = 0;
+      WebAssembly.Module = function (bytes) { compiles++; return new Compile(bytes); };
+      const require = createRequire(${JSON.stringify(glue)});
+      const first = require(${JSON.stringify(glue)});
+      for (const k of Object.keys(require.cache)) delete require.cache[k];
+      const second = require(${JSON.stringify(glue)});
+      const reps = (R) => { const r = new R(${JSON.stringify(rrConfig())}); return [1, 2, 3, 4].map((i) => r.route({ id: "L" + i }, { now: ${NOW} }).rep); };
+      console.log(JSON.stringify({ compiles, distinct: first.Router !== second.Router, a: reps(first.Router), b: reps(second.Router) }));
+    `;
+    const res = runChild([], src);
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(JSON.parse(res.stdout.trim()), { compiles: 1, distinct: true, a: EXPECTED, b: EXPECTED });
+  });
 }
 
 test("two modules: the route module has the router surface, the full module adds the dashboard's", () => {

@@ -14,7 +14,7 @@ pub fn public_config(
 ) -> Result<JsValue, JsValue> {
     let text = config_text(&config)?;
     let router = leadroute::Router::from_json(&text).map_err(|e| config_error(&e))?;
-    to_js(&router.config().public())
+    to_js(&router.into_config().into_public())
 }
 
 /// One problem as `validate` lists it: the core's, or the binding's when the value

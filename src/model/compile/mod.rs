@@ -29,14 +29,14 @@ impl Router {
     pub fn from_json_with_limits(json: &str, limits: Limits) -> Result<Router, ConfigErrors> {
         // Structure problems and what compiling the readable rest finds come in one
         // list: every problem at once, not in rounds.
-        let loaded = crate::config::load_str_report(json, &limits);
+        let mut loaded = crate::config::load_str_report(json, &limits);
         if loaded.errors.is_empty() {
             if let Some(config) = loaded.config {
                 return Router::new_with_limits(config, limits);
             }
         }
         let mut errors = ConfigErrors::default();
-        if let (Some(config), true) = (loaded.config.clone(), loaded.compilable) {
+        if let (Some(config), true) = (loaded.config.take(), loaded.compilable) {
             if let Err(more) = Router::new_with_limits(config, limits) {
                 errors
                     .0

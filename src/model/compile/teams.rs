@@ -16,10 +16,14 @@ const MAX_REQUIREMENTS: usize = 64;
 pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> Vec<Team> {
     let mut teams = Vec::with_capacity(config.teams.len());
     for (i, t) in config.teams.iter().enumerate() {
-        let path = format!("teams[{i}]");
+        let path = crate::config::indexed("teams", i);
+        let members_path = crate::config::dotted(&path, "members");
         let mut members = Vec::with_capacity(t.members.len());
         for (j, m) in t.members.iter().enumerate() {
-            if let Some(ri) = ctx.ids.rep(m, format!("{path}.members[{j}]"), errors) {
+            if let Some(ri) = ctx
+                .ids
+                .rep(m, crate::config::indexed(&members_path, j), errors)
+            {
                 if members.contains(&ri) {
                     errors.push(
                         format!("{path}.members[{j}]"),
