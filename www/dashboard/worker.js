@@ -109,7 +109,7 @@ function ask(msg) {
       return sim.explain(msg.index);
     case "diff":
       if (!kept[1]) throw new Error("compare two configs first");
-      return kept[0].diff(kept[1], msg.filter, msg.page);
+      return msg.reverse ? kept[1].diff(kept[0], msg.filter, msg.page) : kept[0].diff(kept[1], msg.filter, msg.page);
     default:
       throw new Error(`unknown question ${msg.type}`);
   }
