@@ -3,7 +3,7 @@
 // (not by the tests): the reps table, a team's pipeline, the rules with the condition
 // builder, the column mapping of a CRM export, the report with its insights, the audit log
 // with one decision explained, the changes between two configs with a moved lead opened,
-// and a pull pool simulated with the claim model.
+// and a pull pool simulated with the claim model (its chart and its table).
 //
 //   node scripts/screenshots.mjs [dir]      (default docs/; needs pkg/)
 //
@@ -33,11 +33,14 @@ function crmCsv() {
   return [cols.map(([h]) => h).join(","), ...leads.map((l) => cols.map(([, f]) => cell(f === "created_at" ? date(l[f]) : l[f])).join(","))].join("\n") + "\n";
 }
 
-async function shot(page, name, selector) {
+/** The element `selector`, at most `max` pixels of its top (tall reports stay readable). */
+async function shot(page, name, selector, max = 1300) {
   const path = join(out, `dashboard-${name}.png`);
-  const el = await page.$(selector);
-  await el.scrollIntoViewIfNeeded();
-  await el.screenshot({ path });
+  const box = await page.$eval(selector, (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+  });
+  await page.screenshot({ path, fullPage: true, clip: { ...box, height: Math.min(box.height, max) } });
   console.log(`screenshot: ${path}`);
 }
 
@@ -93,7 +96,7 @@ try {
   await page.waitForSelector('[data-testid="audit-table"] tr.decision');
   await page.click('[data-testid="audit-table"] tr.decision');
   await page.waitForSelector('[data-testid="audit-table"] td[data-explained="true"]');
-  await shot(page, "audit", "#results");
+  await shot(page, "audit", "#screen-audit", 900);
 
   // Changes between two configs, one moved lead opened.
   await page.check('input[name="mode"][value="compare"]');
@@ -103,15 +106,15 @@ try {
   await page.click('[data-screen="changes"]');
   await page.click('[data-testid="diff-table-leads"] tr.decision');
   await page.waitForSelector('[data-testid="diff-table-leads"] td[data-explained="true"]');
-  await shot(page, "changes", "#results");
+  await shot(page, "changes", "#screen-changes", 1100);
 
   // A pull pool with the claim model.
   await page.check('input[name="mode"][value="single"]');
   await page.click("details.options summary");
   await page.check("#claim-on");
   await run(page);
-  await page.evaluate(() => document.getElementById("fig-pools").scrollIntoView());
   await shot(page, "pools", "#fig-pools");
+  await shot(page, "pools-table", "#sla-table");
 } finally {
   await browser.close();
   await server.close();

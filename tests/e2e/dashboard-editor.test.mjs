@@ -49,11 +49,8 @@ async function type(page, sel, value) {
   await page.$eval(sel, (i) => i.dispatchEvent(new Event("change", { bubbles: true })));
 }
 
-/** Waits until the working copy was written after the last edit. */
-async function kept(page) {
-  const before = await page.$eval("#saved-note", (e) => Number(e.dataset.kept ?? 0));
-  await page.waitForFunction((b) => Number(document.getElementById("saved-note").dataset.kept ?? 0) > b, before);
-}
+/** Waits until the working copy in IndexedDB is the config shown. */
+const kept = (page) => page.waitForFunction(() => window.dashboard.keptText === window.dashboard.doc.text);
 
 describe("rules dashboard: editing without JSON", () => {
   test("a team and a rule built with the forms, validated as they are made, saved and found after a reload", { timeout: 90000 }, async () => {

@@ -76,8 +76,10 @@ describe("rules dashboard: mapping a CRM export", () => {
       assert.equal(await page.isVisible("#results"), false);
       const code = await page.$eval("#run-error", (e) => e.dataset.code);
       const sim = new lib.Simulation(CONFIG, { sample: 200, reorder_window: 10000 });
-      sim.feedCsv(CSV, MAPPING);
-      assert.throws(() => sim.finish(), (e) => e.code === code);
+      assert.throws(() => {
+        sim.feedCsv(CSV, MAPPING);
+        sim.finish();
+      }, (e) => e.code === code);
 
       await page.selectOption('[data-testid="ask-date-format"]', "us");
       await page.fill('#run-error input[aria-label="time zone of the dates"]', "UTC");

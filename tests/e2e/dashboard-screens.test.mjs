@@ -116,14 +116,16 @@ describe("rules dashboard: insights, audit log, changes, claims", () => {
       assert.equal(Number(await page.$eval('[data-testid="diff-summary"]', (e) => e.dataset.moved)), diff.moved);
       const moves = await page.$$eval('[data-testid="diff-moves"] tbody tr', (rs) => rs.map((r) => [r.dataset.from, r.dataset.to, Number(r.querySelector("td[data-value]").dataset.value)]));
       assert.deepEqual(moves, diff.moves.map((m) => [m.from, m.to, m.count]));
-      // Filtered by team.
-      await page.selectOption('[data-testid="diff-team"]', "smb");
-      const smb = a.sim.diff(b.sim, { team: "smb" }, { limit: 200 });
-      await page.waitForFunction((n) => document.querySelector('[data-testid="diff-summary"]').dataset.total === String(n), smb.total);
+      // Filtered by the rep who lost the first moved lead.
+      const rep = diff.rows.find((r) => r.a.rep).a.rep;
+      await page.selectOption('[data-testid="diff-rep"]', rep);
+      const byRep = a.sim.diff(b.sim, { rep }, { limit: 200 });
+      assert.ok(byRep.total > 0 && byRep.total < diff.moved);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="diff-summary"]').dataset.total === String(n), byRep.total);
       const leads = await page.$$eval('[data-testid="diff-table-leads"] tr.decision', (rs) => rs.map((r) => Number(r.dataset.index)));
-      assert.deepEqual(leads, smb.rows.map((m) => m.index));
+      assert.deepEqual(leads, byRep.rows.map((m) => m.index));
       // One moved lead: why A and why B.
-      const m = smb.rows[0] ?? diff.rows[0];
+      const m = byRep.rows[0];
       await page.click(`[data-testid="diff-table-leads"] tr.decision[data-index="${m.index}"]`);
       await page.waitForSelector('[data-testid="diff-table-leads"] td[data-explained="true"]');
       const whyA = await page.textContent('[data-testid="why-a"]');

@@ -162,8 +162,9 @@ let keepTimer;
 function keepSoon() {
   clearTimeout(keepTimer);
   keepTimer = setTimeout(() => {
-    store.keep({ a: doc.text, b: $("config-b").value, name: $("config-name").value, mapping: page.mapping, section: page.section })
-      .then(() => ($("saved-note").dataset.kept = String(Date.now())));
+    const text = doc.text;
+    store.keep({ a: text, b: $("config-b").value, name: $("config-name").value, mapping: page.mapping, section: page.section })
+      .then(() => (page.keptText = text));
   }, 200);
 }
 
@@ -395,6 +396,7 @@ function options() {
   const num = (id) => ($(id).value.trim() === "" ? null : Number($(id).value));
   const o = {
     sample: num("opt-sample") ?? 0,
+    audit: $("opt-audit").checked,
     touch_after_minutes: num("opt-touch"),
     reorder_window: num("opt-window") ?? 10000,
   };
