@@ -91,7 +91,36 @@ describe("rules dashboard: mapping a CRM export", () => {
       assert.equal(report.leads, 400);
       assert.equal(Number(await page.$eval('[data-testid="summary-leads"] .value', (e) => e.dataset.value)), 400);
       assert.equal(Number(await page.$eval('[data-testid="summary-assigned"] .value', (e) => e.dataset.value)), report.outcomes.assigned);
+      assert.equal(await page.$eval("#date-detected", (e) => e.dataset.format), report.created_at.format);
       assert.deepEqual(problems, []);
+
+      // The config and the mapping saved as one file, opened again on a fresh page.
+      const [file] = await Promise.all([page.waitForEvent("download"), page.click("#save-file")]);
+      const saved = JSON.parse(readFileSync(await file.path(), "utf8"));
+      assert.deepEqual(saved, { leadroute_dashboard: 1, config: JSON.parse(CONFIG), mapping: MAPPING });
+      // A column no guess would map, as a teammate's file could carry it.
+      writeFileSync(join(dir, "rules.json"), JSON.stringify({ ...saved, mapping: { ...saved.mapping, Colour: "language" } }));
+      const context = await browser.newContext();
+      const again = await context.newPage();
+      try {
+        await again.goto(`${server.url}/www/dashboard/`);
+        await again.waitForSelector('#engine-status[data-ready="true"]', { timeout: 30000 });
+        // A changed config first, so opening the file visibly restores it.
+        await again.evaluate(() => window.dashboard.doc.update(["fallback"], "r-isabel"));
+        await again.setInputFiles("#open-file", join(dir, "rules.json"));
+        await again.waitForFunction(() => JSON.parse(window.dashboard.doc.text).fallback === "r-morgan");
+        assert.deepEqual(await again.evaluate(() => JSON.parse(window.dashboard.doc.text)), JSON.parse(CONFIG));
+        assert.equal(await again.inputValue("#config-name"), "rules");
+        // The file's mapping is used for the columns it names.
+        writeFileSync(join(dir, "renamed.csv"), CSV.replace("Lang,", "Colour,"));
+        await again.setInputFiles("#file", join(dir, "renamed.csv"));
+        await again.waitForSelector("#mapping:not([hidden])");
+        const chosen = await again.$$eval("#mapping-table select", (ss) => Object.fromEntries(ss.map((s) => [s.dataset.header, s.value])));
+        assert.equal(chosen.Colour, "language");
+        assert.equal(chosen["State/Province"], "region");
+      } finally {
+        await context.close();
+      }
     } finally {
       await page.close();
     }

@@ -137,6 +137,35 @@ describe("rules dashboard: insights, audit log, changes, claims", () => {
     }
   });
 
+  test("a first-time user changes a cap and sees the leads it moves", { timeout: 90000 }, async () => {
+    const page = await open();
+    try {
+      // B keeps the config before the change: a copy of A when the mode is chosen.
+      await page.check('input[name="mode"][value="compare"]');
+      await page.waitForSelector("#errors-b li.ok");
+      const jake = JSON.parse(CONFIG).reps.findIndex((r) => r.id === "r-jake");
+      await page.fill(`input[data-path="reps[${jake}].caps.month"]`, "3");
+      await page.press(`input[data-path="reps[${jake}].caps.month"]`, "Tab");
+      await page.waitForSelector("#errors-a li.ok");
+      const configA = await page.evaluate(() => window.dashboard.doc.text);
+      assert.equal(JSON.parse(configA).reps[jake].caps.month, 3);
+      await run(page);
+      await page.click('[data-screen="changes"]');
+      await page.selectOption('[data-testid="diff-direction"]', "ba");
+      const before = engine(CONFIG);
+      const afterCap = engine(configA);
+      const diff = before.sim.diff(afterCap.sim, null, { limit: 200 });
+      await page.waitForFunction((n) => document.querySelector('[data-testid="diff-summary"]').dataset.total === String(n), diff.total);
+      assert.equal(Number(await page.$eval('[data-testid="diff-summary"]', (e) => e.dataset.moved)), diff.moved);
+      const moves = await page.$$eval('[data-testid="diff-moves"] tbody tr', (rs) => rs.map((r) => [r.dataset.from, r.dataset.to, Number(r.querySelector("td[data-value]").dataset.value)]));
+      assert.deepEqual(moves, diff.moves.map((m) => [m.from, m.to, m.count]));
+      assert.ok(moves.some(([from]) => from === "r-jake"), "leads moved away from Jake");
+      assert.equal(afterCap.report.reps.find((r) => r.id === "r-jake").peak.month, 3);
+    } finally {
+      await page.close();
+    }
+  });
+
   test("a pull pool simulated with the claim model: claims, time to claim, expiries", { timeout: 90000 }, async () => {
     const page = await open();
     try {

@@ -592,6 +592,12 @@ function showResult(d) {
   summary.replaceChildren();
   const two = Boolean(d.b);
   renderInsights($("insights"), two ? [["A: ", d.a], ["B: ", d.b]] : [["", d.a]]);
+  const dates = d.a.created_at;
+  if (dates) {
+    $("date-detected").textContent = `last run: ${fmt(dates.read)} created_at read (${dates.format === "auto" ? "ISO 8601 or detected" : dates.format})` +
+      (dates.unreadable ? `, ${fmt(dates.unreadable)} unreadable` : "");
+    $("date-detected").dataset.format = dates.format;
+  }
   renderWarnings(warnings, d.a, two ? " in A" : "");
   renderSummary(summary, d.a, two ? "a" : "");
   if (two) {

@@ -246,7 +246,30 @@ export function renderReport(r) {
     ], (x) => ({ "data-sla": x[0] })),
   ));
 
+  renderAccounts(r.accounts);
   renderSample(r.sample);
+}
+
+/** Match rates by tier (domain, normalised name, fuzzy) and the near misses to check. */
+function renderAccounts(a) {
+  const box = document.getElementById("accounts-box");
+  box.hidden = !a;
+  if (!a) return;
+  const tiers = Object.keys(a.matched);
+  put("accounts-table", el("div", { class: "two-tables" },
+    table([...tiers.map((t) => [t, a.matched[t], a.rates[t]]), ["no account", a.unmatched, a.unmatched / Math.max(1, a.leads)], ["all tiers", a.leads - a.unmatched, a.rates.all]], [
+      { key: "tier", label: "matched by", value: (x) => x[0], text: (x) => x[0].replaceAll("_", " ") },
+      { key: "leads", label: "leads", value: (x) => x[1], num: true },
+      { key: "rate", label: "share of leads", value: (x) => x[2], text: (x) => pct(x[2]), num: true },
+    ], (x) => ({ "data-tier": x[0] })),
+    a.close.length
+      ? table(a.close, [
+        { key: "lead", label: "near miss: lead", value: (c) => c.lead_id ?? `#${c.index}` },
+        { key: "company", label: "company", value: (c) => c.company },
+        { key: "account", label: "closest account", value: (c) => c.account_name || c.account },
+        { key: "similarity", label: "similarity", value: (c) => c.similarity, text: (c) => fmt(c.similarity, 2), num: true },
+      ])
+      : el("p", { class: "muted" }, "No near misses: every company either matched an account or is far from all of them.")));
 }
 
 /** A decision's explanation: the steps, the score, the rules checked, the candidates. */
