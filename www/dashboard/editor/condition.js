@@ -165,7 +165,17 @@ export function conditionEditor(cond, set, { path, config }) {
       b.addEventListener("change", put);
       value = el("span", {}, a, " and ", b);
     }
-    return el("div", { class: "test", "data-path": p }, fieldSel, opSel, value,
+    const textual = type === "string" && ["eq", "ne", "in", "not_in", "contains", "contains_any", "starts_with", "ends_with"].includes(c.op);
+    const cs = textual
+      ? el("label", { class: "check small", title: "by default text compares without regard to case" },
+        el("input", { type: "checkbox", "data-role": "case-sensitive", checked: Boolean(c.case_sensitive), onchange: (e) => {
+          const next = { ...c };
+          if (e.target.checked) next.case_sensitive = true;
+          else delete next.case_sensitive;
+          setC(next);
+        } }), " case sensitive")
+      : null;
+    return el("div", { class: "test", "data-path": p }, fieldSel, opSel, value, cs,
       el("button", { type: "button", class: "small", title: "negate", onclick: () => setC({ not: c }) }, "not"),
       depth ? el("button", { type: "button", class: "small danger", "aria-label": "remove condition", onclick: () => setC(undefined) }, "✕") : null);
   };
