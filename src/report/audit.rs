@@ -5,8 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Leads between two state checkpoints (an explanation replays at most this many).
+/// Leads between two state checkpoints (an explanation replays at most this many),
+/// until the checkpoints outgrow [`CHECKPOINT_BUDGET`].
 pub const DEFAULT_CHECKPOINT_EVERY: usize = 10_000;
+/// Estimated bytes all checkpoints may hold: past it every other one is dropped and
+/// the interval doubles (a state remembering a million lead ids is ~100 MB a copy).
+pub const CHECKPOINT_BUDGET: usize = 256 << 20;
 /// Most rows one search page returns.
 pub const MAX_PAGE: usize = 10_000;
 
@@ -162,7 +166,10 @@ impl Rec {
 pub struct AuditLog {
     text: Vec<u8>,
     recs: Vec<Rec>,
-    checkpoints: Vec<Engine>,
+    /// The engine before lead `k * every`, with its estimated size.
+    checkpoints: Vec<(Engine, usize)>,
+    /// Leads between checkpoints.
+    pub every: u64,
     /// Rule names as decisions give them (routing and screening), interned.
     rules: Vec<String>,
 }
@@ -178,18 +185,44 @@ fn idx16(i: Option<usize>) -> u16 {
 }
 
 impl AuditLog {
-    pub fn checkpoint(&mut self, engine: &Engine) {
-        self.checkpoints.push(engine.clone());
+    pub fn new(every: usize) -> AuditLog {
+        AuditLog {
+            every: every.max(1) as u64,
+            ..AuditLog::default()
+        }
+    }
+
+    /// Keeps the engine as it is before lead `index`, when a checkpoint falls there.
+    pub fn checkpoint(&mut self, index: u64, engine: &Engine) {
+        if index % self.every != 0 {
+            return;
+        }
+        self.checkpoints
+            .push((engine.clone(), engine.approx_bytes()));
+        let total: usize = self.checkpoints.iter().map(|c| c.1).sum();
+        if total > CHECKPOINT_BUDGET && self.checkpoints.len() > 1 {
+            let mut k = 0;
+            self.checkpoints.retain(|_| {
+                k += 1;
+                k % 2 == 1
+            });
+            self.every *= 2;
+        }
     }
 
     /// The checkpoint to replay `index` from, and the index it stands before.
-    pub fn checkpoint_before(&self, index: u64, every: u64) -> Option<(u64, &Engine)> {
+    pub fn checkpoint_before(&self, index: u64) -> Option<(u64, &Engine)> {
         if index >= self.recs.len() as u64 {
             return None;
         }
-        let k = index / every.max(1);
-        let engine = self.checkpoints.get(usize::try_from(k).ok()?)?;
-        Some((k * every, engine))
+        let k = index / self.every;
+        let (engine, _) = self.checkpoints.get(usize::try_from(k).ok()?)?;
+        Some((k * self.every, engine))
+    }
+
+    /// Estimated bytes of the checkpoints.
+    pub fn checkpoint_bytes(&self) -> usize {
+        self.checkpoints.iter().map(|c| c.1).sum()
     }
 
     pub fn rec(&self, i: u64) -> Option<&Rec> {

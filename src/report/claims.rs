@@ -91,7 +91,8 @@ impl ClaimModel {
         // A try again waits at least a minute, so an unavailable pool is not tried
         // hundreds of times in one instant.
         let floor = if n > 0 { 60_000 } else { 0 };
-        ((minutes * 60_000.0).round() as i64).max(floor)
+        // Whole seconds: claim times read as a person would write them.
+        ((minutes * 60.0).round() as i64 * 1000).max(floor)
     }
 }
 

@@ -46,7 +46,7 @@ pub struct Move {
     pub count: u64,
 }
 
-use super::audit::{AuditLog, Page, Rec, MAX_PAGE};
+use super::audit::{csv_row, AuditLog, Page, Rec};
 use super::csv::Header;
 use super::SimError;
 use crate::model::Router;
@@ -89,7 +89,13 @@ fn passes(side: &Side, r: &Rec, f: &DiffFilter) -> bool {
 
 /// A against B lead by lead: the same leads in the same order (the order depends on
 /// the input only, never on the config), paired by index.
-pub fn diff(a: Side, b: Side, filter: &DiffFilter, page: Page) -> Result<Diff, SimError> {
+pub fn diff(
+    a: Side,
+    b: Side,
+    filter: &DiffFilter,
+    page: Page,
+    max: usize,
+) -> Result<Diff, SimError> {
     let (la, ra, _) = a;
     let (lb, rb, _) = b;
     let same = la.len() == lb.len()
@@ -138,7 +144,7 @@ pub fn diff(a: Side, b: Side, filter: &DiffFilter, page: Page) -> Result<Diff, S
     out.rows = listed
         .iter()
         .skip(page.offset)
-        .take(page.limit.min(MAX_PAGE))
+        .take(page.limit.min(max))
         .filter_map(|i| {
             Some(MovedLead {
                 index: *i,
@@ -163,4 +169,41 @@ pub fn diff(a: Side, b: Side, filter: &DiffFilter, page: Page) -> Result<Diff, S
             .then_with(|| (&x.from, &x.to).cmp(&(&y.from, &y.to)))
     });
     Ok(out)
+}
+
+/// Moved leads as CSV: `index,lead_id`, then A's and B's outcome, owner (id and name),
+/// team and rule.
+pub fn diff_csv(d: &Diff) -> String {
+    let mut out = String::from(
+        "index,lead_id,a_outcome,a_rep,a_rep_name,a_team,a_rule,b_outcome,b_rep,b_rep_name,b_team,b_rule\n",
+    );
+    for m in &d.rows {
+        let side = |r: &AuditRow| {
+            let mut one = String::new();
+            csv_row(&mut one, r);
+            // The audit row's cells: outcome (6), rep (8), rep name (9), team (10), rule (13).
+            let cells = super::csv::fields(one.trim_end_matches('\n'), b',');
+            [6, 8, 9, 10, 13]
+                .iter()
+                .map(|i| cells.get(*i).map_or(String::new(), |c| quote(c)))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            m.index,
+            quote(m.a.lead_id.as_deref().unwrap_or("")),
+            side(&m.a),
+            side(&m.b)
+        ));
+    }
+    out
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }

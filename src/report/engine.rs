@@ -76,6 +76,14 @@ impl Engine {
         }
     }
 
+    /// The clone's size, roughly: what it holds per remembered id, open assignment and
+    /// parked item (strings and maps included).
+    pub fn approx_bytes(&self) -> usize {
+        let ids = self.state.ledger.len() + self.state.existing.len();
+        let records = self.state.assignments.len() + self.state.pooled.len();
+        4096 + ids * 112 + records * 320 + self.timeline.len() * 400 + self.tries.len() * 64
+    }
+
     /// Routes one lead at its turn (after everything due before it), counting into `sink`.
     #[allow(clippy::too_many_arguments)]
     pub fn route<'r>(

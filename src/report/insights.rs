@@ -22,6 +22,29 @@ impl Default for InsightOptions {
     }
 }
 
+/// Limits a run must keep (the command line's `--max-fallback-share`,
+/// `--max-cap-days`): each is checked into `report.assertions`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Assertions {
+    /// The fallback owner's share of assigned leads at most this.
+    pub max_fallback_share: Option<f64>,
+    /// No rep at a week or month cap for more days of the period than this.
+    pub max_cap_days: Option<u32>,
+}
+
+/// One assertion, checked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssertionResult {
+    /// `max_fallback_share` or `max_cap_days`.
+    pub code: String,
+    pub passed: bool,
+    /// What the run measured, and the limit.
+    pub value: f64,
+    pub limit: f64,
+    pub message: String,
+}
+
 /// One finding. Codes: `fallback_share`, `default_owner_share`, `rep_at_cap_early`,
 /// `pool_expires_unclaimed`, `rule_never_hit`, `rule_shadowed`, `no_rep_could_take`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -158,6 +181,60 @@ impl Extra {
         r.insights = self.insights(router, opts, r);
     }
 
+    /// Checks `a` against the report.
+    pub fn assertions(router: &Router, a: &Assertions, r: &mut Report) {
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        if let Some(limit) = a.max_fallback_share {
+            let fallback = r.via.get("fallback").copied().unwrap_or(0);
+            let value = if r.outcomes.assigned == 0 {
+                0.0
+            } else {
+                fallback as f64 / r.outcomes.assigned as f64
+            };
+            let name = router
+                .reps
+                .get(router.fallback)
+                .map_or("", |x| x.name.as_str());
+            r.assertions.push(AssertionResult {
+                code: "max_fallback_share".into(),
+                passed: value <= limit,
+                value,
+                limit,
+                message: format!(
+                    "fallback owner {name}: {} of assigned leads (at most {})",
+                    pct(value),
+                    pct(limit)
+                ),
+            });
+        }
+        if let Some(limit) = a.max_cap_days {
+            let worst = r
+                .reps
+                .iter()
+                .flat_map(|rep| rep.cap_reached.iter().map(move |c| (rep, c)))
+                .max_by(|x, y| {
+                    x.1.days_left
+                        .cmp(&y.1.days_left)
+                        .then(y.1.date.cmp(&x.1.date))
+                });
+            let value = worst.map_or(0, |(_, c)| c.days_left);
+            let message = match worst {
+                Some((rep, c)) => format!(
+                    "{} at the {} cap for {} days from {} (at most {limit})",
+                    rep.name, c.period, c.days_left, c.date
+                ),
+                None => format!("no rep reached a week or month cap (at most {limit} days)"),
+            };
+            r.assertions.push(AssertionResult {
+                code: "max_cap_days".into(),
+                passed: value <= limit,
+                value: f64::from(value),
+                limit: f64::from(limit),
+                message,
+            });
+        }
+    }
+
     fn insights(&self, router: &Router, opts: &InsightOptions, r: &Report) -> Vec<Insight> {
         let mut out = Vec::new();
         let rep_name = |i: usize| router.reps.get(i).map_or("", |x| x.name.as_str());
@@ -173,10 +250,12 @@ impl Extra {
                     impact: fallback,
                     severity: "warning".into(),
                     message: format!(
-                        "The fallback owner {} took {fallback} of {assigned} assigned leads ({}), above {}",
+                        "The fallback owner {} took {fallback} of {assigned} assigned leads ({}), above {}; with pool expiries and re-routes {} owns {} of all leads",
                         rep_name(router.fallback),
                         pct(share),
-                        pct(opts.max_fallback_share)
+                        pct(opts.max_fallback_share),
+                        rep_name(router.fallback),
+                        pct(r.reps.get(router.fallback).map_or(0.0, |x| x.share)),
                     ),
                     ids: id.into_iter().collect(),
                     share: Some(share),

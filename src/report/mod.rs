@@ -40,7 +40,7 @@ pub use audit::{AuditPage, AuditQuery, AuditRow, Page, DEFAULT_CHECKPOINT_EVERY,
 pub use claims::{ClaimModel, Delay, TimeToClaim, MAX_CLAIM_TRIES};
 pub use dates::{CreatedAtOptions, DateFormat, DateReport, SimError};
 pub use diff::{Diff, DiffFilter, Move, MovedLead};
-pub use insights::{Insight, InsightOptions};
+pub use insights::{AssertionResult, Assertions, Insight, InsightOptions};
 
 pub use compare::{compare, erfc, Comparison, MetricDiff, ZTest};
 pub use csv::{csv_head, csv_header};
@@ -93,6 +93,8 @@ pub struct SimOptions {
     pub created_at: CreatedAtOptions,
     /// Thresholds of `report.insights`.
     pub insights: InsightOptions,
+    /// Limits checked into `report.assertions` (the command line fails on any missed).
+    pub assertions: Assertions,
 }
 
 impl Default for SimOptions {
@@ -108,6 +110,7 @@ impl Default for SimOptions {
             checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
             created_at: CreatedAtOptions::default(),
             insights: InsightOptions::default(),
+            assertions: Assertions::default(),
         }
     }
 }
@@ -182,6 +185,8 @@ pub struct Report {
     pub accounts: Option<AccountReport>,
     /// How `created_at` was read.
     pub created_at: DateReport,
+    /// The options' assertions, checked.
+    pub assertions: Vec<AssertionResult>,
 }
 
 /// Names for display: rep, team, pool and rule ids to their names (a rule's is its id

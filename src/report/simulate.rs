@@ -152,7 +152,7 @@ impl Simulation {
             missing_created_at: 0,
             first_at: None,
             dates: DateReader::new(&opts.created_at),
-            audit: opts.audit.then(AuditLog::default),
+            audit: opts.audit.then(|| AuditLog::new(opts.checkpoint_every)),
             awaiting: HashMap::new(),
             extra: super::insights::Extra::new(router),
             opts,
@@ -352,9 +352,7 @@ impl Simulation {
         let lead = held.lead();
         let index = self.sink.tally.leads;
         if let Some(audit) = self.audit.as_mut() {
-            if index % self.opts.checkpoint_every as u64 == 0 {
-                audit.checkpoint(&self.engine);
-            }
+            audit.checkpoint(index, &self.engine);
         }
         if !h.timed {
             self.missing_created_at += 1;
@@ -448,8 +446,7 @@ impl Simulation {
     /// made it: replayed from the nearest checkpoint. None past the end or without audit.
     pub fn explain(&self, router: &Router, index: u64) -> Option<serde_json::Value> {
         let audit = self.audit.as_ref()?;
-        let every = self.opts.checkpoint_every as u64;
-        let (from, engine) = audit.checkpoint_before(index, every)?;
+        let (from, engine) = audit.checkpoint_before(index)?;
         let mut engine = engine.clone();
         let mut sink = Sink::new(router, self.opts.score_bucket);
         for i in from..=index {
@@ -480,7 +477,8 @@ impl Simulation {
     }
 
     /// This simulation (A, through `router`) against `other` (B, through
-    /// `other_router`) over the same leads: the leads whose outcome or owner changed.
+    /// `other_router`) over the same leads: the leads whose outcome or owner changed,
+    /// one page of them (at most `max` rows; the API gives [`super::MAX_PAGE`]).
     /// Fails with `different_leads` when the two did not route the same leads.
     pub fn diff(
         &self,
@@ -489,6 +487,7 @@ impl Simulation {
         other_router: &Router,
         filter: &DiffFilter,
         page: Page,
+        max: usize,
     ) -> Result<Diff, SimError> {
         let none = || SimError {
             code: "no_audit_log".into(),
@@ -504,7 +503,24 @@ impl Simulation {
             (b, other_router, other.header.as_ref()),
             filter,
             page,
+            max,
         )
+    }
+
+    /// Every moved lead passing `filter` as CSV ([`super::diff::diff_csv`]).
+    pub fn diff_csv(
+        &self,
+        router: &Router,
+        other: &Simulation,
+        other_router: &Router,
+        filter: &DiffFilter,
+    ) -> Result<String, SimError> {
+        let all = Page {
+            limit: usize::MAX,
+            offset: 0,
+        };
+        let d = self.diff(router, other, other_router, filter, all, usize::MAX)?;
+        Ok(super::diff::diff_csv(&d))
     }
 
     /// The two reports metric by metric (`compare`), with the moved leads' totals when
@@ -521,16 +537,18 @@ impl Simulation {
             limit: 0,
             offset: 0,
         };
-        if let Ok(d) = self.diff(router, other, other_router, &all, none) {
+        if let Ok(d) = self.diff(router, other, other_router, &all, none, 0) {
             c.moved = Some(d.moved);
             c.moves = d.moves;
         }
         c
     }
 
-    /// The audit log's size in bytes (records, texts, checkpoints' fixed part).
-    pub fn audit_bytes(&self) -> usize {
-        self.audit.as_ref().map_or(0, AuditLog::bytes)
+    /// The audit log's size in bytes: records and texts, and the checkpoints' estimate.
+    pub fn audit_bytes(&self) -> (usize, usize) {
+        self.audit
+            .as_ref()
+            .map_or((0, 0), |a| (a.bytes(), a.checkpoint_bytes()))
     }
 
     /// The report so far. Call `finish` first to include leads still held for ordering.
@@ -561,6 +579,7 @@ impl Simulation {
         crate::sort::sort_by(&mut sample, |a, b| (a.1.at, a.0 .1).cmp(&(b.1.at, b.0 .1)));
         r.sample = sample.into_iter().map(|(_, d)| d.clone()).collect();
         self.extra.fill(router, &self.opts.insights, &mut r);
+        super::insights::Extra::assertions(router, &self.opts.assertions, &mut r);
         r
     }
 }

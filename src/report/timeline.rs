@@ -153,6 +153,11 @@ impl Timeline {
         }
     }
 
+    /// Items parked.
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
     pub fn next_due(&self) -> Option<i64> {
         self.queue.keys().next().map(|(due, _)| *due)
     }

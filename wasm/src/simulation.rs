@@ -5,6 +5,7 @@ use crate::error::{code, config_error, error};
 use crate::input::{self, ensure_free, Feed};
 use crate::router::{config_text, UPDATE_HEADROOM};
 use crate::to_js;
+use leadroute::report::MAX_PAGE;
 use std::cell::{RefCell, RefMut};
 use wasm_bindgen::prelude::*;
 
@@ -32,7 +33,10 @@ export interface SimulationOptions {
   created_at?: CreatedAtOptions;
   /** Thresholds of report.insights. */
   insights?: InsightOptions;
+  /** Limits checked into report.assertions (the command line exits 1 when one fails). */
+  assertions?: { max_fallback_share?: number | null; max_cap_days?: number | null };
 }
+export interface AssertionResult { code: "max_fallback_share" | "max_cap_days"; passed: boolean; value: number; limit: number; message: string }
 /** Members claim a pooled lead after a delay drawn per lead from a seeded hash, in a seeded member order, through the router's claim (limits, hours, caps, eligibility). */
 export interface ClaimModel {
   seed?: number;
@@ -142,6 +146,7 @@ export type SimulationReport = Record<string, any> & {
   pools: PoolReport[];
   accounts: AccountReport | null;
   created_at: DateReport;
+  assertions: AssertionResult[];
 };
 /** Two reports metric by metric, with two-proportion z-tests on conversion; over the same leads, the moved leads' totals (`diff` lists them). */
 export type ReportComparison = Record<string, any> & { moved: number | null; moves: OwnerMove[] };
@@ -197,6 +202,15 @@ fn query_of(query: &JsValue) -> Result<leadroute::report::AuditQuery, JsValue> {
     from_js_json(query, "audit query", code::INVALID_ARGUMENT)
 }
 
+fn filter_of(filter: Option<JsValue>) -> Result<leadroute::report::DiffFilter, JsValue> {
+    match filter {
+        Some(f) if !f.is_undefined() && !f.is_null() => {
+            from_js_json(&f, "diff filter", code::INVALID_ARGUMENT)
+        }
+        _ => Ok(leadroute::report::DiffFilter::default()),
+    }
+}
+
 fn page_of(page: Option<JsValue>) -> Result<leadroute::report::Page, JsValue> {
     match page {
         Some(p) if !p.is_undefined() && !p.is_null() => {
@@ -217,13 +231,32 @@ impl Simulation {
             let mut a = self.sim()?;
             a.finish(&self.router);
             return a
-                .diff(&self.router, &a, &self.router, filter, page)
+                .diff(&self.router, &a, &self.router, filter, page, MAX_PAGE)
                 .map_err(|e| sim_error(&e));
         }
         let (mut a, mut b) = (self.sim()?, other.sim()?);
         a.finish(&self.router);
         b.finish(&other.router);
-        a.diff(&self.router, &b, &other.router, filter, page)
+        a.diff(&self.router, &b, &other.router, filter, page, MAX_PAGE)
+            .map_err(|e| sim_error(&e))
+    }
+
+    fn diff_csv_of(
+        &self,
+        other: &Simulation,
+        filter: &leadroute::report::DiffFilter,
+    ) -> Result<String, JsValue> {
+        if std::ptr::eq(self, other) {
+            let mut a = self.sim()?;
+            a.finish(&self.router);
+            return a
+                .diff_csv(&self.router, &a, &self.router, filter)
+                .map_err(|e| sim_error(&e));
+        }
+        let (mut a, mut b) = (self.sim()?, other.sim()?);
+        a.finish(&self.router);
+        b.finish(&other.router);
+        a.diff_csv(&self.router, &b, &other.router, filter)
             .map_err(|e| sim_error(&e))
     }
 
@@ -400,14 +433,23 @@ impl Simulation {
             JsValue,
         >,
     ) -> Result<JsValue, JsValue> {
-        let filter: leadroute::report::DiffFilter = match filter {
-            Some(f) if !f.is_undefined() && !f.is_null() => {
-                from_js_json(&f, "diff filter", code::INVALID_ARGUMENT)?
-            }
-            _ => leadroute::report::DiffFilter::default(),
-        };
+        let filter = filter_of(filter)?;
         let page = page_of(page)?;
         to_js(&self.diff_of(other, &filter, page)?)
+    }
+
+    /// Every moved lead passing `filter` as CSV (`index,lead_id`, then A's and B's
+    /// outcome, rep, rep name, team and rule).
+    #[wasm_bindgen(js_name = diffCsv)]
+    pub fn diff_csv(
+        &self,
+        other: &Simulation,
+        #[wasm_bindgen(unchecked_optional_param_type = "DiffFilter | null")] filter: Option<
+            JsValue,
+        >,
+    ) -> Result<String, JsValue> {
+        let filter = filter_of(filter)?;
+        self.diff_csv_of(other, &filter)
     }
 
     /// Leads routed so far.
