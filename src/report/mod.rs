@@ -26,6 +26,7 @@ mod export;
 mod fairness;
 mod held;
 mod known;
+pub mod learning;
 pub mod off_policy;
 mod records;
 mod simulate;
