@@ -243,3 +243,72 @@ fn bad_options_and_configs_are_typed_errors() {
     let e = simulate_learning(&plain, &LearningOptions::default()).unwrap_err();
     assert_eq!(e.code(), "no_learned_team");
 }
+
+#[test]
+fn a_simulation_of_a_learned_team_reports_the_inverse_propensity_estimate() {
+    use leadroute::report::off_policy::{eligible, estimate, Logged};
+    use leadroute::report::{SimOptions, Simulation};
+    use leadroute::RouteOptions;
+    let config = json!({
+        "fields": {"tier": "string"},
+        "reps": [{"id": "a", "caps": {"day": 4}}, {"id": "b"}, {"id": "c"}],
+        "teams": [{"id": "t", "members": ["a", "b", "c"],
+                   "select": {"pick": {"type": "learned", "floor": 0.2, "draws": 16}}}],
+        "rules": [{"id": "all", "team": "t"}],
+        "fallback": "a"
+    });
+    let router = Router::from_json(&config.to_string()).unwrap();
+    let start = 1_767_603_600_000i64;
+    let leads: Vec<(String, i64, bool)> = (0..60)
+        .map(|i| (format!("L{i}"), start + i * 3_600_000, i % 3 == 0))
+        .collect();
+    let mut jsonl = String::new();
+    for (id, at, converted) in &leads {
+        let h = 9 + (at - start) / 3_600_000;
+        let when = format!("2026-01-{:02}T{:02}:00:00Z", 5 + h / 24, h % 24);
+        jsonl.push_str(
+            &json!({"id": id, "created_at": when, "converted": converted}).to_string(),
+        );
+        jsonl.push('\n');
+    }
+    let mut sim = Simulation::new(&router, SimOptions::default());
+    sim.feed_jsonl(&router, &jsonl);
+    sim.finish(&router);
+    let report = sim.report(&router);
+    // The same leads routed one by one, the log built by hand.
+    let mut state = router.new_state();
+    let mut log = Vec::new();
+    for (id, at, converted) in &leads {
+        let d = router
+            .route_json(&mut state, &json!({"id": id}).to_string(), RouteOptions::at(*at))
+            .unwrap();
+        let k = eligible(d.trace.as_ref().unwrap()).count() as f64;
+        log.push(Logged {
+            propensity: d.propensity.unwrap(),
+            target: 1.0 / k,
+            reward: f64::from(u8::from(*converted)),
+        });
+    }
+    let e = estimate(&log).unwrap();
+    let got = report.off_policy.expect("a learned team with outcomes");
+    assert_eq!(got.target, "uniform");
+    assert_eq!(got.decisions, 60);
+    assert_eq!(got.logged_rate, 20.0 / 60.0);
+    assert_eq!((got.ips, got.snips, got.effective_n), (e.ips, e.snips, e.effective_n));
+    // The day cap on `a` leaves two eligible on some leads: not every target is 1/3.
+    assert!(log.iter().any(|l| l.target == 0.5), "{log:?}");
+    // No learned team, or no known outcomes: no line.
+    let plain = Router::from_json(
+        r#"{"reps": [{"id": "a"}], "teams": [{"id": "t", "members": ["a"]}],
+            "rules": [{"id": "all", "team": "t"}], "fallback": "a"}"#,
+    )
+    .unwrap();
+    let mut sim = Simulation::new(&plain, SimOptions::default());
+    sim.feed_jsonl(&plain, &jsonl);
+    sim.finish(&plain);
+    assert_eq!(sim.report(&plain).off_policy, None);
+    let mut sim = Simulation::new(&router, SimOptions::default());
+    sim.feed_jsonl(&router, "{\"id\": \"X\", \"created_at\": \"2026-01-05T09:00:00Z\"}\n");
+    sim.finish(&router);
+    assert_eq!(sim.report(&router).off_policy, None);
+}

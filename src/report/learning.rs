@@ -20,7 +20,6 @@
 
 use super::off_policy::{estimate, Estimate, Logged};
 use crate::config::{FieldType, PickSpec};
-use crate::decision::CandidateReason;
 use crate::error::ConfigErrors;
 use crate::outcomes::LeadOutcome;
 use crate::route::RouteOptions;
@@ -778,17 +777,8 @@ fn run(
             }
         }
         if let (Some(q), Some(trace)) = (d.propensity, d.trace.as_ref()) {
-            use CandidateReason as R;
-            let eligible: Vec<usize> = trace
-                .candidates
-                .iter()
-                .filter(|c| {
-                    matches!(
-                        c.reason,
-                        R::HighestDraw | R::LowerDraw | R::FairnessFloor | R::OverriddenByFloor
-                    )
-                })
-                .filter_map(|c| members.iter().position(|x| *x == c.rep))
+            let eligible: Vec<usize> = super::off_policy::eligible(trace)
+                .filter_map(|rep| members.iter().position(|x| *x == rep))
                 .collect();
             let n = eligible.len().max(1) as f64;
             log.push(Logged {

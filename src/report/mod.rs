@@ -146,6 +146,9 @@ pub struct Report {
     pub assigned_conversion: Option<Conversion>,
     /// Sampled decisions with their traces, in time order.
     pub sample: Vec<SampleDecision>,
+    /// Learned teams' decisions with a known outcome: an inverse-propensity estimate of a
+    /// uniform choice among the same eligible members (`report::off_policy`).
+    pub off_policy: Option<off_policy::OffPolicyReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -122,6 +122,7 @@ pub struct Simulation {
     out_of_order: u64,
     missing_created_at: u64,
     first_at: Option<i64>,
+    off_policy: super::off_policy::SimLog,
 }
 
 impl Simulation {
@@ -158,6 +159,7 @@ impl Simulation {
             out_of_order: 0,
             missing_created_at: 0,
             first_at: None,
+            off_policy: super::off_policy::SimLog::new(router),
             opts,
         }
     }
@@ -386,11 +388,12 @@ impl Simulation {
         let sampled = self.sample.wants((key, h.seq));
         let opts = RouteOptions {
             now,
-            trace: sampled,
+            trace: sampled || self.off_policy.wants_trace,
             stateless: false,
         };
         let d = router.route(&mut self.state, lead, opts);
         self.tally.decision(router, &self.state, &d, &known, now);
+        self.off_policy.decision(&d, known.converted);
         if sampled {
             let item = SampleDecision {
                 at: now,
@@ -475,6 +478,7 @@ impl Simulation {
         let mut sample: Vec<(&(u64, u64), &SampleDecision)> = self.sample.items.iter().collect();
         crate::sort::sort_by(&mut sample, |a, b| (a.1.at, a.0 .1).cmp(&(b.1.at, b.0 .1)));
         r.sample = sample.into_iter().map(|(_, d)| d.clone()).collect();
+        r.off_policy = self.off_policy.report();
         r
     }
 }

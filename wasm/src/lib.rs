@@ -6,6 +6,8 @@
 mod config;
 mod error;
 mod input;
+#[cfg(feature = "full")]
+mod learning;
 mod router;
 #[cfg(feature = "full")]
 mod simulation;
