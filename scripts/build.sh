@@ -84,6 +84,7 @@ done
 
 # The package's own files: package.json, README.md (node/ was merged per module above).
 cp pkg-config/package.json pkg-config/README.md LICENSE pkg/
+cp -R pkg-config/cli pkg/
 
 for i in 0 1; do
   wasm="${outs[$i]}/web/leadroute_wasm_bg.wasm"

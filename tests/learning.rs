@@ -266,9 +266,7 @@ fn a_simulation_of_a_learned_team_reports_the_inverse_propensity_estimate() {
     for (id, at, converted) in &leads {
         let h = 9 + (at - start) / 3_600_000;
         let when = format!("2026-01-{:02}T{:02}:00:00Z", 5 + h / 24, h % 24);
-        jsonl.push_str(
-            &json!({"id": id, "created_at": when, "converted": converted}).to_string(),
-        );
+        jsonl.push_str(&json!({"id": id, "created_at": when, "converted": converted}).to_string());
         jsonl.push('\n');
     }
     let mut sim = Simulation::new(&router, SimOptions::default());
@@ -280,7 +278,11 @@ fn a_simulation_of_a_learned_team_reports_the_inverse_propensity_estimate() {
     let mut log = Vec::new();
     for (id, at, converted) in &leads {
         let d = router
-            .route_json(&mut state, &json!({"id": id}).to_string(), RouteOptions::at(*at))
+            .route_json(
+                &mut state,
+                &json!({"id": id}).to_string(),
+                RouteOptions::at(*at),
+            )
             .unwrap();
         let k = eligible(d.trace.as_ref().unwrap()).count() as f64;
         log.push(Logged {
@@ -294,7 +296,10 @@ fn a_simulation_of_a_learned_team_reports_the_inverse_propensity_estimate() {
     assert_eq!(got.target, "uniform");
     assert_eq!(got.decisions, 60);
     assert_eq!(got.logged_rate, 20.0 / 60.0);
-    assert_eq!((got.ips, got.snips, got.effective_n), (e.ips, e.snips, e.effective_n));
+    assert_eq!(
+        (got.ips, got.snips, got.effective_n),
+        (e.ips, e.snips, e.effective_n)
+    );
     // The day cap on `a` leaves two eligible on some leads: not every target is 1/3.
     assert!(log.iter().any(|l| l.target == 0.5), "{log:?}");
     // No learned team, or no known outcomes: no line.
@@ -308,7 +313,10 @@ fn a_simulation_of_a_learned_team_reports_the_inverse_propensity_estimate() {
     sim.finish(&plain);
     assert_eq!(sim.report(&plain).off_policy, None);
     let mut sim = Simulation::new(&router, SimOptions::default());
-    sim.feed_jsonl(&router, "{\"id\": \"X\", \"created_at\": \"2026-01-05T09:00:00Z\"}\n");
+    sim.feed_jsonl(
+        &router,
+        "{\"id\": \"X\", \"created_at\": \"2026-01-05T09:00:00Z\"}\n",
+    );
     sim.finish(&router);
     assert_eq!(sim.report(&router).off_policy, None);
 }

@@ -21,6 +21,17 @@ fn at(s: &str) -> i64 {
     leadroute::time::parse_datetime_ms(s).unwrap()
 }
 
+/// Options for leads that may lack `created_at` (routed at the simulated clock).
+fn lenient() -> SimOptions {
+    SimOptions {
+        created_at: leadroute::report::CreatedAtOptions {
+            allow_unreadable: true,
+            ..Default::default()
+        },
+        ..SimOptions::default()
+    }
+}
+
 fn simulate(router: &Router, jsonl: &str, opts: SimOptions) -> Report {
     let mut sim = Simulation::new(router, opts);
     sim.feed_jsonl(router, jsonl);
@@ -39,7 +50,7 @@ fn default_config() -> Value {
 fn all_traced() -> SimOptions {
     SimOptions {
         sample: 10_000,
-        ..SimOptions::default()
+        ..lenient()
     }
 }
 
@@ -104,7 +115,7 @@ fn conv(leads: u64, converted: u64, revenue: f64) -> Option<Conversion> {
 #[test]
 fn hand_computed_counts_caps_skips_and_conversion() {
     let router = hand_config();
-    let r = simulate(&router, HAND_LEADS, SimOptions::default());
+    let r = simulate(&router, HAND_LEADS, lenient());
     assert_eq!((r.leads, r.lines, r.bad_lines), (9, 9, 0));
     assert_eq!(r.first_at, Some(at("2026-11-02T10:00:00Z")));
     assert_eq!(r.last_at, Some(at("2026-11-03T09:00:00Z")));
@@ -241,7 +252,7 @@ fn sla_breaches_escalate_and_reroute_at_their_own_time() {
     // escalation: mgr is not told about mgr, and no one is left to re-route to); 10:20
     // mgr's reminder. B: ana at 10:30,
     // its breach at 10:35 is after the last lead, so it is still open.
-    let r = simulate(&router, leads, SimOptions::default());
+    let r = simulate(&router, leads, lenient());
     let s = r.sla;
     assert_eq!(
         (
@@ -280,7 +291,7 @@ fn sla_breaches_escalate_and_reroute_at_their_own_time() {
         leads,
         SimOptions {
             touch_after_minutes: Some(5),
-            ..SimOptions::default()
+            ..lenient()
         },
     );
     let s = touched.sla;
@@ -558,9 +569,9 @@ fn locally_unsorted_input_is_put_back_in_order() {
 fn chunks_cut_anywhere_give_the_same_report() {
     let router = Router::from_json(&default_config().to_string()).unwrap();
     let text = sample_jsonl();
-    let whole = simulate(&router, &text, SimOptions::default());
+    let whole = simulate(&router, &text, lenient());
     for size in [1usize, 7, 4096] {
-        let mut sim = Simulation::new(&router, SimOptions::default());
+        let mut sim = Simulation::new(&router, lenient());
         let mut rest = text.as_str();
         while !rest.is_empty() {
             let mut cut = size.min(rest.len());
@@ -575,7 +586,7 @@ fn chunks_cut_anywhere_give_the_same_report() {
         assert_eq!(sim.report(&router), whole, "chunks of {size}");
     }
     // No trailing newline: the last line is read by finish.
-    let trimmed = simulate(&router, text.trim_end(), SimOptions::default());
+    let trimmed = simulate(&router, text.trim_end(), lenient());
     assert_eq!(trimmed, whole);
 }
 
@@ -585,9 +596,9 @@ fn bytes_cut_anywhere_give_the_same_report_as_text() {
     // A non-ASCII company in every lead, so cuts land inside characters too.
     let text = sample_jsonl().replace("\"company\": \"", "\"company\": \"Ünïcödé ");
     assert!(text.contains("Ünïcödé"));
-    let whole = simulate(&router, &text, SimOptions::default());
+    let whole = simulate(&router, &text, lenient());
     for size in [1usize, 5, 4093] {
-        let mut sim = Simulation::new(&router, SimOptions::default());
+        let mut sim = Simulation::new(&router, lenient());
         for chunk in text.as_bytes().chunks(size) {
             sim.feed_jsonl_bytes(&router, chunk);
         }
@@ -595,10 +606,10 @@ fn bytes_cut_anywhere_give_the_same_report_as_text() {
         assert_eq!(sim.report(&router), whole, "byte chunks of {size}");
     }
     let csv = std::fs::read_to_string("data/sample-leads.csv").unwrap();
-    let mut by_text = Simulation::new(&router, SimOptions::default());
+    let mut by_text = Simulation::new(&router, lenient());
     by_text.feed_csv(&router, &csv, None);
     by_text.finish(&router);
-    let mut by_bytes = Simulation::new(&router, SimOptions::default());
+    let mut by_bytes = Simulation::new(&router, lenient());
     for chunk in csv.as_bytes().chunks(333) {
         by_bytes.feed_csv_bytes(&router, chunk, None);
     }
@@ -609,7 +620,7 @@ fn bytes_cut_anywhere_give_the_same_report_as_text() {
 #[test]
 fn csv_with_a_column_mapping_equals_jsonl() {
     let router = Router::from_json(&default_config().to_string()).unwrap();
-    let jsonl = simulate(&router, &sample_jsonl(), SimOptions::default());
+    let jsonl = simulate(&router, &sample_jsonl(), lenient());
     let csv = std::fs::read_to_string("data/sample-leads.csv").unwrap();
     let mapping: BTreeMap<String, String> = [
         ("Email Address", "email"),
@@ -620,7 +631,7 @@ fn csv_with_a_column_mapping_equals_jsonl() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     for chunk in [csv.len(), 333] {
-        let mut sim = Simulation::new(&router, SimOptions::default());
+        let mut sim = Simulation::new(&router, lenient());
         let bytes = csv.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
@@ -635,7 +646,7 @@ fn csv_with_a_column_mapping_equals_jsonl() {
         assert_eq!(sim.report(&router), jsonl, "chunks of {chunk}");
     }
     // Without the mapping no lead has an email or a company: all rejected as incomplete.
-    let mut sim = Simulation::new(&router, SimOptions::default());
+    let mut sim = Simulation::new(&router, lenient());
     sim.feed_csv(&router, &csv, None);
     sim.finish(&router);
     let r = sim.report(&router);
@@ -654,7 +665,7 @@ fn bad_lines_are_counted_with_their_line_numbers() {
                 {\"id\": \"c\", \"email\": \"c@x.com\", \"size\": \"lots\"}\n\
                 [1, 2]\n\
                 {\"id\": \"d\", \"email\": \"d@x.com\", \"size\": 3}\n";
-    let r = simulate(&router, text, SimOptions::default());
+    let r = simulate(&router, text, lenient());
     assert_eq!((r.leads, r.lines, r.bad_lines), (2, 5, 3));
     let lines: Vec<u64> = r.errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, [3, 4, 5]);
@@ -668,7 +679,7 @@ fn bad_lines_are_counted_with_their_line_numbers() {
     // Leads without created_at are routed at the simulated clock (here, none yet: 0).
     assert_eq!(r.missing_created_at, 2);
 
-    let mut sim = Simulation::new(&router, SimOptions::default());
+    let mut sim = Simulation::new(&router, lenient());
     sim.feed_csv(&router, "id,email,size\nx,x@x.com,1\ny,y@x.com\n", None);
     sim.finish(&router);
     let r = sim.report(&router);
@@ -687,7 +698,7 @@ fn a_b_split_partitions_leads_by_a_stable_hash_of_the_id() {
             arm,
             seed: 0,
         }),
-        ..SimOptions::default()
+        ..lenient()
     };
     let a = simulate(&router, &text, split(Arm::A, 0.3));
     let b = simulate(&router, &text, split(Arm::B, 0.3));
@@ -762,8 +773,8 @@ fn compare_lists_every_metric_with_its_difference() {
     }
     let b_router = Router::from_json(&b_config.to_string()).unwrap();
     let text = sample_jsonl();
-    let a = simulate(&a_router, &text, SimOptions::default());
-    let b = simulate(&b_router, &text, SimOptions::default());
+    let a = simulate(&a_router, &text, lenient());
+    let b = simulate(&b_router, &text, lenient());
 
     let same = compare(&a, &a);
     assert!(same.metrics.iter().all(|m| m.diff == 0.0));

@@ -264,6 +264,25 @@ impl Accounts {
         self.hit(ranked, company, Tier::Fuzzy)
     }
 
+    /// The account whose normalised name is nearest to `company` among those one edit
+    /// away (the fuzzy tier's candidates), with the similarity, whatever the threshold:
+    /// for the simulation's list of near misses to clean up.
+    pub(crate) fn nearest(&self, company: &str) -> Option<(u32, f64)> {
+        let norm = normalize(company);
+        let mut best: Option<(u32, f64)> = None;
+        for key in edit_keys(&norm) {
+            let (from, to) = self.fuzzy_range(key);
+            for i in self.fuzzy_ids.get(from..to).unwrap_or(&[]) {
+                let Some(a) = self.get(*i) else { continue };
+                let score = jaro_winkler(&norm, &a.norm);
+                if best.is_none_or(|(_, b)| score > b) {
+                    best = Some((*i, score));
+                }
+            }
+        }
+        best
+    }
+
     /// The index range of the fuzzy keys equal to `key`.
     fn fuzzy_range(&self, key: u64) -> (usize, usize) {
         let b = bucket(key, self.fuzzy_bits);

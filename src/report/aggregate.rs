@@ -4,8 +4,8 @@
 use super::fairness::Fairness;
 use super::known::Known;
 use super::{
-    Bucket, Caps, Conversion, Outcomes, PerPeriod, PoolReport, RepReport, Report, RuleReport,
-    ScoreReport, SlaReport, TeamReport, MAX_SCORE_BUCKETS,
+    Bucket, CapReached, Caps, Conversion, Outcomes, PerPeriod, PoolReport, RepReport, Report,
+    RuleReport, ScoreReport, SlaReport, TeamReport, MAX_SCORE_BUCKETS,
 };
 use crate::clock::Clock;
 use crate::config::Status;
@@ -66,6 +66,35 @@ struct RepTally {
     skipped: [u64; Unavailable::ALL.len()],
     missed_sla: u64,
     conv: ConvTally,
+    /// Week and month caps reached, when (one entry per period reached).
+    cap_reached: Vec<CapReached>,
+}
+
+/// The cap of period `i` (1 week, 2 month) reached at `local`.
+fn cap_reached(i: usize, cap: u32, local: &crate::time::LocalTime) -> CapReached {
+    let (period, day, length) = if i == 1 {
+        ("week", u32::from(local.weekday) + 1, 7)
+    } else {
+        let next = if local.month == 12 {
+            crate::time::days_from_civil(local.year + 1, 1, 1)
+        } else {
+            crate::time::days_from_civil(local.year, local.month + 1, 1)
+        };
+        let first = crate::time::days_from_civil(local.year, local.month, 1);
+        (
+            "month",
+            u32::from(local.day),
+            u32::try_from(next - first).unwrap_or(30),
+        )
+    };
+    let (y, m, d) = crate::time::civil_from_days(local.days);
+    CapReached {
+        period: period.to_string(),
+        cap,
+        date: format!("{y:04}-{m:02}-{d:02}"),
+        day,
+        days_left: length.saturating_sub(day),
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -251,7 +280,7 @@ impl Tally {
                     r.assigned += 1;
                     r.conv.add(known);
                 }
-                self.note_load(router, state, ri);
+                self.note_load(router, state, ri, now);
             }
         }
         if let Some(pi) = d.pool.and_then(|p| router.pool_ids.get(p)) {
@@ -330,7 +359,7 @@ impl Tally {
     }
 
     /// Peak loads and caps reached, read from the rep's counters after an assignment.
-    fn note_load(&mut self, router: &Router, state: &State, ri: usize) {
+    fn note_load(&mut self, router: &Router, state: &State, ri: usize, now: i64) {
         let (Some(rep), Some(rs), Some(t)) =
             (router.reps.get(ri), state.rep(ri), self.reps.get_mut(ri))
         else {
@@ -344,6 +373,10 @@ impl Tally {
             if let (Some(Some(cap)), Some(capped)) = (rep.caps.get(i), t.capped.get_mut(i)) {
                 if count == *cap {
                     *capped += 1;
+                    if i > 0 {
+                        let local = router.zone(rep.zone).local(now);
+                        t.cap_reached.push(cap_reached(i, *cap, &local));
+                    }
                 }
             }
         }
@@ -443,7 +476,7 @@ impl Tally {
                         r.received += 1;
                         r.conv.add(known);
                     }
-                    self.note_load(router, state, ri);
+                    self.note_load(router, state, ri, e.at);
                 }
                 // Not a new lead for the team: only which member owns it changed.
                 if let Some(ti) = team.and_then(|t| router.team_ids.get(t)).copied() {
@@ -463,7 +496,7 @@ impl Tally {
                         r.received += 1;
                         r.conv.add(known);
                     }
-                    self.note_load(router, state, ri);
+                    self.note_load(router, state, ri, e.at);
                 }
                 let team = pool
                     .and_then(|pi| router.pools.get(*pi))
@@ -487,6 +520,16 @@ impl Tally {
     }
 
     /// A pooled lead in a pool without expiry: it waits for good.
+    /// A member claimed a pooled lead: it is the rep's now.
+    pub fn claimed(&mut self, router: &Router, state: &State, ri: usize, known: &Known, now: i64) {
+        self.assigned_conversion.add(known);
+        if let Some(r) = self.reps.get_mut(ri) {
+            r.received += 1;
+            r.conv.add(known);
+        }
+        self.note_load(router, state, ri, now);
+    }
+
     pub fn waits_forever(&mut self, router: &Router, pool: &str) {
         if let Some(p) = router
             .pool_ids
@@ -551,6 +594,7 @@ impl Tally {
                     ),
                     missed_sla: t.missed_sla,
                     conversion: t.conv.report(),
+                    cap_reached: t.cap_reached.clone(),
                 }
             })
             .collect();
@@ -610,6 +654,7 @@ impl Tally {
                 pooled: t.pooled,
                 expired: t.expired,
                 waiting: t.forever + waiting.get(i).copied().unwrap_or(0),
+                ..PoolReport::default()
             })
             .collect();
 

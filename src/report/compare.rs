@@ -20,6 +20,11 @@ pub struct Comparison {
     /// Conversion of the leads that reached a rep. Over the same leads the two samples
     /// overlap, which the test assumes they do not: read it as a hint only.
     pub assigned_conversion: Option<ZTest>,
+    /// Two configs over the same leads (both with an audit log): leads whose outcome or
+    /// owner changed (`Simulation::diff` lists them).
+    pub moved: Option<u64>,
+    /// Those moves between owners, most first.
+    pub moves: Vec<super::Move>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,5 +208,7 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
         metrics,
         conversion: test(&a.conversion, &b.conversion),
         assigned_conversion: test(&a.assigned_conversion, &b.assigned_conversion),
+        moved: None,
+        moves: Vec::new(),
     }
 }

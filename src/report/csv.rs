@@ -20,6 +20,8 @@ pub struct Header {
     created_at: Option<usize>,
     converted: Option<usize>,
     deal_value: Option<usize>,
+    claimed_by: Option<usize>,
+    claimed_at: Option<usize>,
 }
 
 impl Header {
@@ -40,6 +42,8 @@ impl Header {
             created_at: find(CREATED_AT),
             converted: find(known::CONVERTED),
             deal_value: find(known::DEAL_VALUE),
+            claimed_by: find(known::CLAIMED_BY),
+            claimed_at: find(known::CLAIMED_AT),
             columns: columns.clone(),
             delimiter,
         }
@@ -60,15 +64,25 @@ impl Header {
 
     fn meta_of(&self, values: &[Cow<str>]) -> Meta<'static> {
         let cell = |i: Option<usize>| i.and_then(|i| values.get(i)).map(|v| v.as_ref());
+        let created_at = cell(self.created_at).and_then(|s| timestamp(&Val::Str(s.into())));
+        let text = |i: Option<usize>| cell(i).filter(|s| !s.trim().is_empty()).map(str::to_string);
         Meta {
             id: cell(self.id)
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| Cow::Owned(s.to_string())),
-            created_at: cell(self.created_at).and_then(|s| timestamp(&Val::Str(s.into()))),
+            created_at,
+            raw_created_at: match created_at {
+                Some(_) => None,
+                None => Some(cell(self.created_at).unwrap_or("").to_string()),
+            },
             known: Known {
                 converted: cell(self.converted).and_then(known::flag),
                 deal_value: cell(self.deal_value).and_then(known::amount),
+                claimed_by: None,
+                claimed_at: None,
             },
+            claimed_by: text(self.claimed_by),
+            claimed_at: text(self.claimed_at),
         }
     }
 

@@ -178,5 +178,16 @@ pub fn comparison_csv(c: &Comparison) -> String {
     };
     test("conversion_test", &c.conversion);
     test("assigned_conversion_test", &c.assigned_conversion);
+    if let Some(n) = c.moved {
+        let _ = writeln!(out, "moved,,,{n},,");
+    }
+    for m in &c.moves {
+        let _ = writeln!(
+            out,
+            "{},,,{},,",
+            cell(&format!("moves.{}>{}", m.from, m.to)),
+            m.count
+        );
+    }
     out
 }

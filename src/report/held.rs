@@ -52,6 +52,11 @@ impl HeldLead {
         }
     }
 
+    /// The record as it was read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn id(&self) -> Option<&str> {
         match self.value(ID_SLOT) {
             Val::Str(Cow::Borrowed(s)) => Some(s),

@@ -8,14 +8,19 @@ use std::fmt;
 
 pub const CONVERTED: &str = "converted";
 pub const DEAL_VALUE: &str = "deal_value";
-/// The keys `Known::from_vals` reads, in its argument order.
-pub const KNOWN_KEYS: [&str; 2] = [CONVERTED, DEAL_VALUE];
+pub const CLAIMED_BY: &str = "claimed_by";
+pub const CLAIMED_AT: &str = "claimed_at";
+/// The keys read besides the config's fields: `Known::from_vals`'s two, then the claim.
+pub const KNOWN_KEYS: [&str; 4] = [CONVERTED, DEAL_VALUE, CLAIMED_BY, CLAIMED_AT];
 
 /// What happened to a lead after it was routed, when the data says.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Known {
     pub converted: Option<bool>,
     pub deal_value: Option<f64>,
+    /// The rep (router index) who claimed it from its pool, and when (history file).
+    pub claimed_by: Option<u32>,
+    pub claimed_at: Option<i64>,
 }
 
 impl Known {
@@ -34,6 +39,8 @@ impl Known {
                 Val::Num(n) if n.is_finite() => Some(*n),
                 _ => None,
             },
+            claimed_by: None,
+            claimed_at: None,
         }
     }
 
@@ -72,7 +79,21 @@ pub struct Meta<'a> {
     pub id: Option<Cow<'a, str>>,
     /// As the lead parser reads it (see `lead::timestamp`).
     pub created_at: Option<i64>,
+    /// `created_at` as written, when the lead parser could not read it.
+    pub raw_created_at: Option<String>,
     pub known: Known,
+    /// The history file's claim, as written (resolved by the simulation).
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<String>,
+}
+
+/// A value as text (for the fields read as written).
+fn text_of(v: &Val) -> Option<String> {
+    match v {
+        Val::Str(s) => Some(s.to_string()),
+        Val::Num(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 impl<'a> Meta<'a> {
@@ -104,7 +125,15 @@ impl<'de> Visitor<'de> for MetaVisitor {
                         _ => None,
                     }
                 }
-                CREATED_AT => m.created_at = timestamp(&map.next_value_seed(AnyVal)?),
+                CREATED_AT => {
+                    let v = map.next_value_seed(AnyVal)?;
+                    m.created_at = timestamp(&v);
+                    if m.created_at.is_none() {
+                        m.raw_created_at = Some(text_of(&v).unwrap_or_default());
+                    }
+                }
+                CLAIMED_BY => m.claimed_by = text_of(&map.next_value_seed(AnyVal)?),
+                CLAIMED_AT => m.claimed_at = text_of(&map.next_value_seed(AnyVal)?),
                 CONVERTED => converted = map.next_value_seed(AnyVal)?,
                 DEAL_VALUE => deal_value = map.next_value_seed(AnyVal)?,
                 _ => {
@@ -142,7 +171,9 @@ mod tests {
             m.known,
             Known {
                 converted: Some(true),
-                deal_value: None
+                deal_value: None,
+                claimed_by: None,
+                claimed_at: None,
             }
         );
         assert!(Meta::from_json(r#"{"converted": tru"#).is_err());

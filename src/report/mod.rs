@@ -20,17 +20,29 @@
 //! ```
 
 mod aggregate;
+mod audit;
+mod claims;
 mod compare;
 mod csv;
+mod dates;
+mod diff;
+mod engine;
 mod export;
 mod fairness;
 mod held;
+mod insights;
 mod known;
 pub mod learning;
 pub mod off_policy;
 mod records;
 mod simulate;
 mod timeline;
+
+pub use audit::{AuditPage, AuditQuery, AuditRow, Page, DEFAULT_CHECKPOINT_EVERY, MAX_PAGE};
+pub use claims::{ClaimModel, Delay, TimeToClaim, MAX_CLAIM_TRIES};
+pub use dates::{CreatedAtOptions, DateFormat, DateReport, SimError};
+pub use diff::{Diff, DiffFilter, Move, MovedLead};
+pub use insights::{AssertionResult, Assertions, Insight, InsightOptions};
 
 pub use compare::{compare, erfc, Comparison, MetricDiff, ZTest};
 pub use csv::{csv_head, csv_header};
@@ -70,6 +82,21 @@ pub struct SimOptions {
     pub score_bucket: f64,
     /// Keep only the leads of one arm of an A/B split.
     pub split: Option<Split>,
+    /// How members claim from pools; `None`: nobody claims (every pooled lead waits or
+    /// expires), unless the leads carry `claimed_by` / `claimed_at`.
+    pub claims: Option<ClaimModel>,
+    /// Keep the audit log (`search`, `explain`, `diff`): the text of every lead and a
+    /// compact record of its decision. Default true.
+    pub audit: bool,
+    /// Leads between two state checkpoints of the audit log (default
+    /// [`DEFAULT_CHECKPOINT_EVERY`]): an explanation replays at most this many leads.
+    pub checkpoint_every: usize,
+    /// How `created_at` is read, and whether a run may go on without it.
+    pub created_at: CreatedAtOptions,
+    /// Thresholds of `report.insights`.
+    pub insights: InsightOptions,
+    /// Limits checked into `report.assertions` (the command line fails on any missed).
+    pub assertions: Assertions,
 }
 
 impl Default for SimOptions {
@@ -80,6 +107,12 @@ impl Default for SimOptions {
             touch_after_minutes: None,
             score_bucket: 10.0,
             split: None,
+            claims: None,
+            audit: true,
+            checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
+            created_at: CreatedAtOptions::default(),
+            insights: InsightOptions::default(),
+            assertions: Assertions::default(),
         }
     }
 }
@@ -146,9 +179,63 @@ pub struct Report {
     pub assigned_conversion: Option<Conversion>,
     /// Sampled decisions with their traces, in time order.
     pub sample: Vec<SampleDecision>,
+    /// What to look at first, most leads concerned first.
+    pub insights: Vec<Insight>,
+    /// Names in words for the ids and metric keys the report uses.
+    pub labels: Labels,
+    /// Lead-to-account matching, when the config has accounts.
+    pub accounts: Option<AccountReport>,
+    /// How `created_at` was read.
+    pub created_at: DateReport,
+    /// The options' assertions, checked.
+    pub assertions: Vec<AssertionResult>,
     /// Learned teams' decisions with a known outcome: an inverse-propensity estimate of a
     /// uniform choice among the same eligible members (`report::off_policy`).
     pub off_policy: Option<off_policy::OffPolicyReport>,
+}
+
+/// Names for display: rep, team, pool and rule ids to their names (a rule's is its id
+/// and target in words), and metric keys (`outcomes.assigned`, `reps.*.peak_month`) to
+/// labels in words (`*` stands for the id).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Labels {
+    pub reps: BTreeMap<String, String>,
+    pub teams: BTreeMap<String, String>,
+    pub pools: BTreeMap<String, String>,
+    pub rules: BTreeMap<String, String>,
+    pub metrics: BTreeMap<String, String>,
+}
+
+/// Lead-to-account matching over the simulated leads (issue 18).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountReport {
+    /// Leads looked up (screening passed or not: every routed lead).
+    pub leads: u64,
+    /// Matched leads per tier: `domain`, `name`, `fuzzy`.
+    pub matched: BTreeMap<String, u64>,
+    /// `matched[tier] / leads` per tier, and `all`.
+    pub rates: BTreeMap<String, f64>,
+    pub unmatched: u64,
+    /// Unmatched leads whose company name is close to an account's (below the fuzzy
+    /// threshold): the clean-up list, closest first, at most [`MAX_CLOSE`].
+    pub close: Vec<CloseMatch>,
+}
+
+/// Most entries of [`AccountReport::close`].
+pub const MAX_CLOSE: usize = 1000;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CloseMatch {
+    /// The lead's index in routing order (`explain`).
+    pub index: u64,
+    pub lead_id: Option<String>,
+    pub company: String,
+    pub account: String,
+    pub account_name: String,
+    /// Jaro-Winkler similarity of the normalised names.
+    pub similarity: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +277,8 @@ pub struct RepReport {
     pub share: f64,
     /// Assigned at routing time.
     pub assigned: u64,
-    /// Given later: re-routed to this rep after an SLA breach or pushed from an expired pool.
+    /// Given later: re-routed to this rep after an SLA breach, pushed from an expired
+    /// pool, or claimed from a pool.
     pub received: u64,
     /// Taken away after this rep missed the first-touch SLA.
     pub rerouted_away: u64,
@@ -199,12 +287,28 @@ pub struct RepReport {
     pub peak: PerPeriod,
     /// Days, weeks and months in which this rep reached the cap.
     pub capped: PerPeriod,
+    /// Each week or month in which the rep reached the cap: the day, and how many days
+    /// of the period were left (leads for the rep went elsewhere for that long).
+    pub cap_reached: Vec<CapReached>,
     /// Times a lead for this rep's team (or a rule naming this rep) came while the rep
     /// could not take it, by reason (`busy`, `out_of_hours`, `at_month_cap`, ...).
     pub skipped: BTreeMap<String, u64>,
     /// SLA escalations caused by this rep.
     pub missed_sla: u64,
     pub conversion: Option<Conversion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapReached {
+    /// `week` or `month`.
+    pub period: String,
+    pub cap: u32,
+    /// The rep's local date it was reached, `YYYY-MM-DD`.
+    pub date: String,
+    /// Day of the period, from 1 (a week starts on Monday).
+    pub day: u32,
+    /// Whole days of the period after that day.
+    pub days_left: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -227,15 +331,22 @@ pub struct RuleReport {
     pub conversion: Option<Conversion>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PoolReport {
     pub id: String,
     pub name: String,
     pub pooled: u64,
+    /// Claimed by a member (by the claim model or as the history file says).
+    pub claimed: u64,
+    /// Of `claimed`, the claims read from the history file.
+    pub claimed_from_history: u64,
     /// Pushed on after nobody claimed them in time.
     pub expired: u64,
-    /// Still waiting at the end (nobody claims in a simulation).
+    /// Still waiting at the end.
     pub waiting: u64,
+    /// From pooling to claim, over the claimed leads.
+    pub time_to_claim: Option<TimeToClaim>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

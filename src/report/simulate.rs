@@ -1,21 +1,20 @@
 //! The simulation: leads fed as JSONL or CSV text in chunks, put back in `created_at`
 //! order within a window, routed through a fresh state with the clock following the leads.
 
-use super::aggregate::Tally;
+use super::audit::AuditLog;
 use super::csv::Header;
+use super::dates::DateReader;
+use super::engine::{Engine, Sink, Turn};
 use super::held::HeldLead;
 use super::known::{Known, Meta, KNOWN_KEYS};
 use super::records::{Item, Records};
-use super::timeline::{Parked, Timeline};
 use super::{
-    Arm, LineError, Report, SampleDecision, SimOptions, Split, MAX_LINE_BYTES, MAX_LINE_ERRORS,
-    MAX_REORDER_WINDOW, MAX_SAMPLE,
+    Arm, AuditPage, AuditQuery, Diff, DiffFilter, LineError, Page, Report, SampleDecision,
+    SimError, SimOptions, Split, MAX_LINE_BYTES, MAX_LINE_ERRORS, MAX_REORDER_WINDOW, MAX_SAMPLE,
 };
-use crate::lead::{lead_error, Lead, Val};
+use crate::lead::{lead_error, timestamp, Val};
 use crate::model::Router;
-use crate::route::RouteOptions;
 use crate::select::hash2;
-use crate::state::State;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
@@ -41,6 +40,7 @@ struct Held {
     seq: u64,
     line: u64,
     timed: bool,
+    csv: bool,
     known: Known,
     lead: Result<HeldLead, String>,
 }
@@ -68,15 +68,6 @@ enum Chunk<'a> {
     Bytes(&'a [u8]),
 }
 
-/// Where and when a lead is routed.
-#[derive(Clone, Copy)]
-struct Turn {
-    at: i64,
-    seq: u64,
-    line: u64,
-    timed: bool,
-}
-
 /// A bottom-k sample by hash of the lead id: the `k` smallest hashes seen.
 struct Sample {
     k: usize,
@@ -97,18 +88,18 @@ impl Sample {
     }
 }
 
+/// A parsed record: what the first look read, and the lead (or its error).
+type Parsed = (Meta<'static>, Result<HeldLead, String>);
+
 /// A replay of past leads through one router. Owns the routing state and the running
 /// counts, not the router: every call takes the same `&Router` the simulation was made with.
 pub struct Simulation {
     opts: SimOptions,
-    state: State,
-    tally: Tally,
-    timeline: Timeline,
+    engine: Engine,
+    sink: Sink,
     sample: Sample,
     held: BinaryHeap<Reverse<Held>>,
     seq: u64,
-    /// Simulated time of the last lead routed.
-    clock: Option<i64>,
     /// Latest `created_at` read (the time given to a lead without one).
     latest: Option<i64>,
     jsonl: Records,
@@ -119,9 +110,13 @@ pub struct Simulation {
     bad_lines: u64,
     errors: Vec<LineError>,
     other_arm: u64,
-    out_of_order: u64,
     missing_created_at: u64,
     first_at: Option<i64>,
+    dates: DateReader,
+    audit: Option<AuditLog>,
+    /// Pooled leads waiting for a claim, by id: their audit index.
+    awaiting: HashMap<String, u64>,
+    pub(super) extra: super::insights::Extra,
     off_policy: super::off_policy::SimLog,
 }
 
@@ -129,6 +124,7 @@ impl Simulation {
     pub fn new(router: &Router, mut opts: SimOptions) -> Simulation {
         opts.sample = opts.sample.min(MAX_SAMPLE);
         opts.reorder_window = opts.reorder_window.min(MAX_REORDER_WINDOW);
+        opts.checkpoint_every = opts.checkpoint_every.max(1);
         if let Some(s) = opts.split.as_mut() {
             s.share_b = if s.share_b.is_finite() {
                 s.share_b.clamp(0.0, 1.0)
@@ -137,16 +133,14 @@ impl Simulation {
             };
         }
         Simulation {
-            state: router.new_state(),
-            tally: Tally::new(router, opts.score_bucket),
-            timeline: Timeline::new(router, opts.touch_after_minutes),
+            engine: Engine::new(router, opts.touch_after_minutes),
+            sink: Sink::new(router, opts.score_bucket),
             sample: Sample {
                 k: opts.sample,
                 items: BTreeMap::new(),
             },
             held: BinaryHeap::new(),
             seq: 0,
-            clock: None,
             latest: None,
             jsonl: Records::new(false),
             csv: Records::new(true),
@@ -156,9 +150,12 @@ impl Simulation {
             bad_lines: 0,
             errors: Vec::new(),
             other_arm: 0,
-            out_of_order: 0,
             missing_created_at: 0,
             first_at: None,
+            dates: DateReader::new(&opts.created_at),
+            audit: opts.audit.then(|| AuditLog::new(opts.checkpoint_every)),
+            awaiting: HashMap::new(),
+            extra: super::insights::Extra::new(router),
             off_policy: super::off_policy::SimLog::new(router),
             opts,
         }
@@ -166,7 +163,7 @@ impl Simulation {
 
     /// Leads routed so far.
     pub fn leads(&self) -> u64 {
-        self.tally.leads
+        self.sink.tally.leads
     }
 
     /// Feeds JSONL text: one lead object a line. A chunk may end mid-line; the rest
@@ -234,6 +231,9 @@ impl Simulation {
         let mut records = std::mem::replace(&mut self.csv, Records::new(true));
         records.finish(|item| self.record(router, item, true));
         self.csv = records;
+        if self.dates.stop.is_some() {
+            return;
+        }
         while let Some(Reverse(h)) = self.held.pop() {
             self.release(router, h);
         }
@@ -266,43 +266,19 @@ impl Simulation {
             self.header = Some(Header::parse(text, &self.mapping));
             return;
         }
+        if self.dates.stop.is_some() {
+            // Stopped: only the values that did not read are still collected.
+            if let Ok((meta, _)) = parse(router, self.header.as_ref(), text, csv) {
+                self.dates
+                    .created_at(meta.created_at, meta.raw_created_at.as_deref(), line);
+            }
+            return;
+        }
         self.lines += 1;
-        // One full parse; only a line that fails it gets the cheap first look, which
-        // decides whether it is bad now or takes its place and is reported at its turn.
-        let parsed = if csv {
-            match &self.header {
-                Some(h) => h.read(router.schema(), text).map(|(m, lead)| {
-                    (
-                        m,
-                        lead.map(|l| HeldLead::new(text, l)).map_err(|e| e.message),
-                    )
-                }),
-                None => return,
-            }
-        } else {
-            let mut extra = [Val::Missing, Val::Missing];
-            match router
-                .schema()
-                .parse_json_with(text, &KNOWN_KEYS, &mut extra)
-            {
-                Ok(lead) => {
-                    let [converted, deal_value] = &extra;
-                    let meta = Meta {
-                        id: None,
-                        created_at: lead.created_at,
-                        known: Known::from_vals(converted, deal_value),
-                    };
-                    Ok((meta, Ok(HeldLead::new(text, lead))))
-                }
-                Err(e) => Meta::from_json(text)
-                    .map(|m| (m, Err(e.message)))
-                    .map_err(lead_error),
-            }
-        };
-        let (meta, lead) = match parsed {
+        let (meta, lead) = match parse(router, self.header.as_ref(), text, csv) {
             Ok(p) => p,
-            Err(e) => {
-                self.bad(line, e.message);
+            Err(message) => {
+                self.bad(line, message);
                 return;
             }
         };
@@ -321,7 +297,13 @@ impl Simulation {
                 return;
             }
         }
-        let created_at = meta.created_at;
+        let created_at =
+            self.dates
+                .created_at(meta.created_at, meta.raw_created_at.as_deref(), line);
+        if self.dates.stop.is_some() {
+            return;
+        }
+        let known = self.known(router, &meta);
         if let Some(t) = created_at {
             self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
         }
@@ -331,7 +313,8 @@ impl Simulation {
             seq: self.seq,
             line,
             timed: created_at.is_some(),
-            known: meta.known,
+            csv,
+            known,
             lead,
         };
         if self.opts.reorder_window == 0 {
@@ -347,116 +330,228 @@ impl Simulation {
         }
     }
 
+    /// The known outcome with the history file's claim resolved to a rep.
+    fn known(&mut self, router: &Router, meta: &Meta) -> Known {
+        let mut known = meta.known;
+        known.claimed_by = meta
+            .claimed_by
+            .as_deref()
+            .and_then(|r| router.rep_index(r.trim()))
+            .and_then(|i| u32::try_from(i).ok());
+        known.claimed_at = meta.claimed_at.as_deref().and_then(|t| self.dates.other(t));
+        known
+    }
+
     /// A held lead's turn: route it.
     fn release(&mut self, router: &Router, h: Held) {
-        let turn = Turn {
-            at: h.at,
-            seq: h.seq,
-            line: h.line,
-            timed: h.timed,
-        };
-        match h.lead {
-            Ok(held) => self.route(router, &held.lead(), h.known, turn),
-            Err(message) => self.bad(h.line, message),
+        match &h.lead {
+            Ok(held) => self.route(router, held, &h),
+            Err(message) => self.bad(h.line, message.clone()),
         }
     }
 
-    fn route(&mut self, router: &Router, lead: &Lead, known: Known, h: Turn) {
-        // The lead parser's own reading of `created_at` is the one `route` users pass.
-        let at = lead.created_at.unwrap_or(h.at);
-        let now = match self.clock {
-            Some(c) if at < c => {
-                if h.timed {
-                    self.out_of_order += 1;
-                }
-                c
-            }
-            _ => at,
-        };
+    fn route(&mut self, router: &Router, held: &HeldLead, h: &Held) {
+        let lead = held.lead();
+        let index = self.sink.tally.leads;
+        if let Some(audit) = self.audit.as_mut() {
+            audit.checkpoint(index, &self.engine);
+        }
         if !h.timed {
             self.missing_created_at += 1;
-        }
-        self.advance(router, now);
-        self.clock = Some(now);
-        if self.first_at.is_none() {
-            self.first_at = Some(now);
         }
         let key = match lead.id() {
             Some(id) => hash2(SAMPLE_SEED, id.as_bytes()),
             None => hash2(SAMPLE_SEED, &h.line.to_le_bytes()),
         };
         let sampled = self.sample.wants((key, h.seq));
-        let opts = RouteOptions {
-            now,
-            trace: sampled || self.off_policy.wants_trace,
-            stateless: false,
+        let turn = Turn {
+            at: h.at,
+            timed: h.timed,
         };
-        let d = router.route(&mut self.state, lead, opts);
-        self.tally.decision(router, &self.state, &d, &known, now);
-        self.off_policy.decision(&d, known.converted);
+        let d = self.engine.route(
+            router,
+            self.opts.claims.as_ref(),
+            &mut self.sink,
+            &lead,
+            h.known,
+            turn,
+            sampled || self.off_policy.wants_trace,
+        );
+        let now = self.engine.clock.unwrap_or(h.at);
+        if self.first_at.is_none() {
+            self.first_at = Some(now);
+        }
+        self.extra.decision(router, &lead, &d, index);
+        if let Some(audit) = self.audit.as_mut() {
+            audit.push(
+                router,
+                held.text(),
+                h.line,
+                h.at,
+                h.timed,
+                h.csv,
+                &h.known,
+                &d,
+            );
+            if d.pool.is_some() {
+                if let Some(id) = &d.lead_id {
+                    self.awaiting.insert(id.clone(), index);
+                }
+            }
+        }
+        self.off_policy.decision(&d, h.known.converted);
         if sampled {
             let item = SampleDecision {
                 at: now,
-                converted: known.converted,
-                deal_value: known.deal_value,
+                converted: h.known.converted,
+                deal_value: h.known.deal_value,
                 decision: serde_json::to_value(&d).unwrap_or_default(),
             };
             self.sample.insert((key, h.seq), item);
         }
-        let tally = &mut self.tally;
-        self.timeline.park(
-            router,
-            &mut self.state,
-            |_| known,
-            |pool| tally.waits_forever(router, pool),
-        );
+        self.drain_claims();
     }
 
-    /// Runs every touch, reminder, breach and pool expiry due up to `now`, each at its
-    /// own time, in time order.
-    fn advance(&mut self, router: &Router, now: i64) {
-        while let Some(due) = self.timeline.next_due() {
-            if due > now {
-                break;
+    /// Claims made since the last lead go into the audit log.
+    fn drain_claims(&mut self) {
+        for (id, rep, at) in std::mem::take(&mut self.sink.claimed) {
+            let index = self.awaiting.remove(&id);
+            if let (Some(audit), Some(i)) = (self.audit.as_mut(), index) {
+                audit.claimed(i, rep, at);
             }
-            let items = self.timeline.take_due(router, due);
-            let mut moved: HashMap<String, (Known, Option<String>)> = HashMap::new();
-            let mut touches = Vec::new();
-            for item in items {
-                match item {
-                    Parked::Assignment(a, k) => {
-                        if self.timeline.touch_at(&a).is_some_and(|t| t <= due) {
-                            touches.push((a.lead_id.clone(), a.rep.clone()));
-                        }
-                        moved.insert(a.lead_id.clone(), (k, a.team.clone()));
-                        self.state.assignments.insert(a.lead_id.clone(), a);
-                    }
-                    Parked::Pooled(p, k) => {
-                        moved.insert(p.lead_id.clone(), (k, None));
-                        self.state.pooled.insert(p.lead_id.clone(), p);
-                    }
-                }
-            }
-            // A touch at the deadline itself is in time: touch before the tick.
-            for (id, rep) in touches {
-                if router.touch(&mut self.state, &id, &rep, due).is_ok() {
-                    self.tally.sla.touched += 1;
-                }
-            }
-            for e in router.tick(&mut self.state, due) {
-                let (known, team) = moved
-                    .get(&e.lead_id)
-                    .map_or((Known::default(), None), |(k, t)| (*k, t.as_deref()));
-                self.tally.event(router, &self.state, &e, &known, team);
-            }
-            let tally = &mut self.tally;
-            self.timeline.park(
-                router,
-                &mut self.state,
-                |id| moved.get(id).map(|m| m.0).unwrap_or_default(),
-                |pool| tally.waits_forever(router, pool),
-            );
         }
+    }
+
+    /// Why the run stopped, when it did (`created_at` that cannot be read, and the caller
+    /// did not allow it): later input is ignored, and the binding throws it.
+    pub fn stopped(&self) -> Option<&SimError> {
+        self.dates.stop.as_ref()
+    }
+
+    /// The audit log's rows matching `q` (routing order), the page asked for, with the
+    /// total. Empty when the simulation keeps no audit log.
+    pub fn search(&self, router: &Router, q: &AuditQuery, page: Page) -> AuditPage {
+        match &self.audit {
+            Some(a) => a.search(router, self.header.as_ref(), q, page),
+            None => AuditPage::default(),
+        }
+    }
+
+    /// Every row matching `q` as CSV, a header row first (the columns of [`super::AuditRow`]).
+    pub fn search_csv(&self, router: &Router, q: &AuditQuery) -> String {
+        match &self.audit {
+            Some(a) => a.search_csv(router, self.header.as_ref(), q),
+            None => super::audit::csv_head(),
+        }
+    }
+
+    /// The decision at `index` (routing order) with its full trace, exactly as routing
+    /// made it: replayed from the nearest checkpoint. None past the end or without audit.
+    pub fn explain(&self, router: &Router, index: u64) -> Option<serde_json::Value> {
+        let audit = self.audit.as_ref()?;
+        let (from, engine) = audit.checkpoint_before(index)?;
+        let mut engine = engine.clone();
+        let mut sink = Sink::new(router, self.opts.score_bucket);
+        for i in from..=index {
+            let rec = audit.rec(i)?;
+            let text = audit.text(rec);
+            let (meta, lead) = parse(router, self.header.as_ref(), text, rec.csv()).ok()?;
+            let held = lead.ok()?;
+            let mut known = meta.known;
+            (known.claimed_by, known.claimed_at) = rec.history_claim();
+            let turn = Turn {
+                at: rec.at,
+                timed: rec.timed(),
+            };
+            let d = engine.route(
+                router,
+                self.opts.claims.as_ref(),
+                &mut sink,
+                &held.lead(),
+                known,
+                turn,
+                i == index,
+            );
+            if i == index {
+                return serde_json::to_value(&d).ok();
+            }
+        }
+        None
+    }
+
+    /// This simulation (A, through `router`) against `other` (B, through
+    /// `other_router`) over the same leads: the leads whose outcome or owner changed,
+    /// one page of them (at most `max` rows; the API gives [`super::MAX_PAGE`]).
+    /// Fails with `different_leads` when the two did not route the same leads.
+    pub fn diff(
+        &self,
+        router: &Router,
+        other: &Simulation,
+        other_router: &Router,
+        filter: &DiffFilter,
+        page: Page,
+        max: usize,
+    ) -> Result<Diff, SimError> {
+        let none = || SimError {
+            code: "no_audit_log".into(),
+            message: "a diff needs the audit log of both simulations".into(),
+            help: "run both with the audit option on (the default)".into(),
+            seen: Vec::new(),
+            line: 0,
+        };
+        let a = self.audit.as_ref().ok_or_else(none)?;
+        let b = other.audit.as_ref().ok_or_else(none)?;
+        super::diff::diff(
+            (a, router, self.header.as_ref()),
+            (b, other_router, other.header.as_ref()),
+            filter,
+            page,
+            max,
+        )
+    }
+
+    /// Every moved lead passing `filter` as CSV ([`super::diff::diff_csv`]).
+    pub fn diff_csv(
+        &self,
+        router: &Router,
+        other: &Simulation,
+        other_router: &Router,
+        filter: &DiffFilter,
+    ) -> Result<String, SimError> {
+        let all = Page {
+            limit: usize::MAX,
+            offset: 0,
+        };
+        let d = self.diff(router, other, other_router, filter, all, usize::MAX)?;
+        Ok(super::diff::diff_csv(&d))
+    }
+
+    /// The two reports metric by metric (`compare`), with the moved leads' totals when
+    /// both runs routed the same leads with an audit log. Call `finish` on both first.
+    pub fn compare_with(
+        &self,
+        router: &Router,
+        other: &Simulation,
+        other_router: &Router,
+    ) -> super::Comparison {
+        let mut c = super::compare(&self.report(router), &other.report(other_router));
+        let all = DiffFilter::default();
+        let none = Page {
+            limit: 0,
+            offset: 0,
+        };
+        if let Ok(d) = self.diff(router, other, other_router, &all, none, 0) {
+            c.moved = Some(d.moved);
+            c.moves = d.moves;
+        }
+        c
+    }
+
+    /// The audit log's size in bytes: records and texts, and the checkpoints' estimate.
+    pub fn audit_bytes(&self) -> (usize, usize) {
+        self.audit
+            .as_ref()
+            .map_or((0, 0), |a| (a.bytes(), a.checkpoint_bytes()))
     }
 
     /// The report so far. Call `finish` first to include leads still held for ordering.
@@ -467,18 +562,104 @@ impl Simulation {
             errors: self.errors.clone(),
             other_arm: self.other_arm,
             split: self.opts.split.clone(),
-            out_of_order: self.out_of_order,
+            out_of_order: self.sink.out_of_order,
             missing_created_at: self.missing_created_at,
             first_at: self.first_at,
-            last_at: self.clock,
+            last_at: self.engine.clock,
+            created_at: self.dates.report.clone(),
             ..Report::default()
         };
-        self.tally.fill(router, self.timeline.waiting(), &mut r);
-        r.sla.open = self.timeline.open();
+        self.sink
+            .tally
+            .fill(router, self.engine.timeline.waiting(), &mut r);
+        for (p, c) in r.pools.iter_mut().zip(&self.sink.claims) {
+            p.claimed = c.claimed;
+            p.claimed_from_history = c.from_history;
+            p.time_to_claim = c.time_to_claim();
+        }
+        r.sla.open = self.engine.timeline.open();
         let mut sample: Vec<(&(u64, u64), &SampleDecision)> = self.sample.items.iter().collect();
         crate::sort::sort_by(&mut sample, |a, b| (a.1.at, a.0 .1).cmp(&(b.1.at, b.0 .1)));
         r.sample = sample.into_iter().map(|(_, d)| d.clone()).collect();
+        self.extra.fill(router, &self.opts.insights, &mut r);
+        super::insights::Extra::assertions(router, &self.opts.assertions, &mut r);
         r.off_policy = self.off_policy.report();
         r
+    }
+}
+
+/// One full parse; only a record that fails it gets the cheap first look, which decides
+/// whether it is bad now or takes its place and is reported at its turn. The same for
+/// the first read and for a replay, so a replay routes the very same lead.
+pub(super) fn parse(
+    router: &Router,
+    header: Option<&Header>,
+    text: &str,
+    csv: bool,
+) -> Result<Parsed, String> {
+    if csv {
+        let Some(h) = header else {
+            return Err("no header".into());
+        };
+        return h
+            .read(router.schema(), text)
+            .map(|(m, lead)| {
+                (
+                    m,
+                    lead.map(|l| HeldLead::new(text, l)).map_err(|e| e.message),
+                )
+            })
+            .map_err(|e| e.message);
+    }
+    let mut extra = [Val::Missing, Val::Missing, Val::Missing, Val::Missing];
+    match router
+        .schema()
+        .parse_json_with(text, &KNOWN_KEYS, &mut extra)
+    {
+        Ok(lead) => {
+            let [converted, deal_value, claimed_by, claimed_at] = &extra;
+            let as_text = |v: &Val| match v {
+                Val::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
+                Val::Num(n) => Some(match timestamp(v) {
+                    Some(t) => t.to_string(),
+                    None => n.to_string(),
+                }),
+                _ => None,
+            };
+            // Only a lead whose created_at did not read is looked at again, for the text.
+            let raw_created_at = match lead.created_at {
+                Some(_) => None,
+                None => Some(
+                    Meta::from_json(text)
+                        .ok()
+                        .and_then(|m| m.raw_created_at)
+                        .unwrap_or_default(),
+                ),
+            };
+            let meta = Meta {
+                id: None,
+                created_at: lead.created_at,
+                raw_created_at,
+                known: Known::from_vals(converted, deal_value),
+                claimed_by: as_text(claimed_by),
+                claimed_at: as_text(claimed_at),
+            };
+            Ok((meta, Ok(HeldLead::new(text, lead))))
+        }
+        Err(e) => Meta::from_json(text)
+            .map(move |m| (unborrow(m), Err(e.message)))
+            .map_err(|e| lead_error(e).message),
+    }
+}
+
+/// The meta with its borrowed id copied: it outlives the record.
+fn unborrow(m: Meta<'_>) -> Meta<'static> {
+    Meta {
+        id: m.id.map(|c| std::borrow::Cow::Owned(c.into_owned())),
+        created_at: m.created_at,
+        raw_created_at: m.raw_created_at,
+        known: m.known,
+        claimed_by: m.claimed_by,
+        claimed_at: m.claimed_at,
     }
 }

@@ -11,6 +11,7 @@ use crate::state::State;
 use crate::state::{Assignment, PooledLead};
 use std::collections::{BTreeMap, HashMap};
 
+#[derive(Clone)]
 pub enum Parked {
     Assignment(Assignment, Known),
     Pooled(PooledLead, Known),
@@ -18,6 +19,7 @@ pub enum Parked {
 
 /// Parked items by `(due, sequence)`; the indexes find a lead's entry when the same id
 /// is assigned or pooled again (the state keeps one record per id, so must we).
+#[derive(Clone)]
 pub struct Timeline {
     queue: BTreeMap<(i64, u64), Parked>,
     assigned: HashMap<String, (i64, u64)>,
@@ -88,14 +90,16 @@ impl Timeline {
     }
 
     /// Moves every tracked assignment and pooled lead out of `state` into the queue.
-    /// Pooled leads that never expire are handed to `forever` (nobody claims in a
-    /// simulation) and finished assignments are dropped.
+    /// A pooled lead is due at its expiry or its next claim try (`claim_due`), whichever
+    /// comes first; one with neither is handed to `forever`. Finished assignments are
+    /// dropped.
     pub fn park(
         &mut self,
         router: &Router,
         state: &mut State,
         known: impl Fn(&str) -> Known,
         mut forever: impl FnMut(&str),
+        mut claim_due: impl FnMut(&PooledLead, &Known) -> Option<i64>,
     ) {
         for (id, a) in std::mem::take(&mut state.assignments) {
             if let Some(old) = self.assigned.remove(&id) {
@@ -121,11 +125,15 @@ impl Timeline {
                     self.count_pool(router, &was.pool, -1);
                 }
             }
-            match p.expires_at {
+            let k = known(&id);
+            let due = match (p.expires_at, claim_due(&p, &k)) {
+                (Some(e), Some(c)) => Some(e.min(c)),
+                (e, c) => e.or(c),
+            };
+            match due {
                 Some(due) => {
                     self.seq += 1;
                     let key = (due, self.seq);
-                    let k = known(&id);
                     self.count_pool(router, &p.pool, 1);
                     self.pooled.insert(id, key);
                     self.queue.insert(key, Parked::Pooled(p, k));
@@ -143,6 +151,11 @@ impl Timeline {
         if let Some(n) = slot {
             *n = n.saturating_add_signed(delta);
         }
+    }
+
+    /// Items parked.
+    pub fn len(&self) -> usize {
+        self.queue.len()
     }
 
     pub fn next_due(&self) -> Option<i64> {

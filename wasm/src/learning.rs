@@ -92,7 +92,10 @@ pub fn simulate_learning_js(
         Some(o) => {
             let text = input::json_text(&o, "options", 1 << 20, code::INVALID_ARGUMENT)?;
             serde_json::from_str(&text).map_err(|e| {
-                error(code::INVALID_OPTIONS, &format!("invalid learning options: {e}"))
+                error(
+                    code::INVALID_OPTIONS,
+                    &format!("invalid learning options: {e}"),
+                )
             })?
         }
     };

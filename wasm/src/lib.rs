@@ -1,13 +1,16 @@
 //! The JavaScript binding: converts JS values at the boundary and delegates to the
 //! leadroute core. No routing logic lives here. One module per API area: `router`
 //! (routing and pools), `simulation` (the rules dashboard), `config` (checks without a
-//! router); `input` reads the caller's values, `error` builds what is thrown.
+//! router), `preview` (what the dashboard's editors preview); `input` reads the caller's
+//! values, `error` builds what is thrown.
 
 mod config;
 mod error;
 mod input;
 #[cfg(feature = "full")]
 mod learning;
+#[cfg(feature = "full")]
+mod preview;
 mod router;
 #[cfg(feature = "full")]
 mod simulation;
@@ -69,6 +72,8 @@ export interface Problem { code: ConfigCode; path: string; message: string; help
 /** `checkLead`'s answer: every problem with a submitted lead at once. */
 export interface LeadCheck { ok: boolean; errors: LeadProblem[] }
 export interface ValidationResult { ok: boolean; errors: Problem[]; warnings: ConfigWarning[] }
+/** `parseCondition`: the tree of a text condition, or where the text went wrong. */
+export type ParsedCondition = { ok: true; tree: Condition } | { ok: false; line: number; column: number; message: string };
 export type RepStatus = "available" | "busy" | "away" | "out_of_office";
 /** What `recordOutcome` takes: did the lead convert, for how much, and when (ms). */
 export interface OutcomeInput { converted: boolean; value?: number; at: number }

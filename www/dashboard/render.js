@@ -1,6 +1,7 @@
 // Draws a simulation report (and an A/B comparison) as cards, Chart.js charts and tables.
 // Every figure shown carries its raw value in data-value, so tests read what people see.
 /* global Chart */
+import { metricName, poolName, repName, ruleName, teamName } from "./labels.js";
 
 const COLORS = {
   assigned: "#2e7d32",
@@ -124,7 +125,7 @@ export function renderReport(r) {
   const reps = r.reps;
   chart("chart-reps", {
     data: {
-      labels: reps.map((x) => x.name || x.id),
+      labels: reps.map((x) => x.name || repName(x.id)),
       datasets: [
         { type: "bar", label: "leads owned", data: reps.map((x) => x.leads), backgroundColor: COLORS.a },
         { type: "bar", label: "peak month load", data: reps.map((x) => x.peak.month), backgroundColor: COLORS.grey },
@@ -140,26 +141,42 @@ export function renderReport(r) {
   chart("chart-outcomes", {
     type: "doughnut",
     data: {
-      labels: ["assigned", "pooled", "nurture", "rejected"],
+      labels: ["assigned to a rep", "pooled", "nurture", "rejected"],
       datasets: [{ data: [o.assigned, o.pooled, o.nurture, o.rejected], backgroundColor: [COLORS.assigned, COLORS.pooled, COLORS.nurture, COLORS.rejected] }],
     },
   });
   const rules = r.rules.filter((x) => x.hits > 0 || x.kind === "routing");
+  // Two datasets so the legend says which bars route and which reject.
   chart("chart-rules", {
     type: "bar",
     data: {
-      labels: rules.map((x) => `${x.kind === "screening" ? "✗ " : ""}${x.id}`),
-      datasets: [{ label: "hits", data: rules.map((x) => x.hits), backgroundColor: rules.map((x) => (x.kind === "screening" ? COLORS.rejected : COLORS.a)) }],
+      labels: rules.map((x) => ruleName(x.id)),
+      datasets: [
+        { label: "leads routed by the rule", data: rules.map((x) => (x.kind === "screening" ? null : x.hits)), backgroundColor: COLORS.a },
+        { label: "leads rejected by screening", data: rules.map((x) => (x.kind === "screening" ? x.hits : null)), backgroundColor: COLORS.rejected },
+      ],
     },
-    options: { indexAxis: "y", plugins: { legend: { display: false } } },
+    options: { indexAxis: "y", scales: { x: { stacked: true }, y: { stacked: true } } },
+  });
+  chart("chart-pools", {
+    type: "bar",
+    data: {
+      labels: r.pools.map((p) => p.name || poolName(p.id)),
+      datasets: [
+        { label: "claimed by a member", data: r.pools.map((p) => p.claimed ?? 0), backgroundColor: COLORS.assigned },
+        { label: "expired unclaimed", data: r.pools.map((p) => p.expired), backgroundColor: COLORS.rejected },
+        { label: "still waiting", data: r.pools.map((p) => p.waiting), backgroundColor: COLORS.grey },
+      ],
+    },
+    options: { scales: { x: { stacked: true }, y: { stacked: true } } },
   });
   chart("chart-fairness", {
     type: "bar",
     data: {
       labels: r.teams.map((t) => t.name),
       datasets: [
-        { label: "Gini (0 = even)", data: r.teams.map((t) => t.fairness.gini), backgroundColor: COLORS.b, yAxisID: "y" },
-        { label: "spread (leads)", data: r.teams.map((t) => t.fairness.spread), backgroundColor: COLORS.grey, yAxisID: "y1" },
+        { label: "Gini (0 = perfectly even)", data: r.teams.map((t) => t.fairness.gini), backgroundColor: COLORS.b, yAxisID: "y" },
+        { label: "spread: most − least leads", data: r.teams.map((t) => t.fairness.spread), backgroundColor: COLORS.grey, yAxisID: "y1" },
       ],
     },
     options: { scales: { y: { min: 0, max: 1, position: "left" }, y1: { min: 0, position: "right", grid: { drawOnChartArea: false } } } },
@@ -169,13 +186,13 @@ export function renderReport(r) {
     type: "bar",
     data: {
       labels: hist.map((b) => `${fmt(b.from)}–${fmt(b.to)}`),
-      datasets: [{ label: `leads (mean ${fmt(r.score?.mean, 1)})`, data: hist.map((b) => b.count), backgroundColor: COLORS.pooled }],
+      datasets: [{ label: `leads per score band (mean score ${fmt(r.score?.mean, 1)})`, data: hist.map((b) => b.count), backgroundColor: COLORS.pooled }],
     },
   });
 
   // Tables.
   put("reps-table", table(reps, [
-    { key: "rep", label: "rep", value: (x) => x.id, text: (x) => `${x.name} (${x.id})` },
+    { key: "rep", label: "rep", value: (x) => x.id, text: (x) => x.name || repName(x.id) },
     { key: "leads", label: "leads", value: (x) => x.leads, num: true },
     { key: "share", label: "share", value: (x) => x.share, text: (x) => pct(x.share), num: true },
     { key: "assigned", label: "assigned", value: (x) => x.assigned, num: true },
@@ -191,17 +208,17 @@ export function renderReport(r) {
   ], (x) => ({ "data-rep": x.id })));
 
   put("teams-table", table(r.teams, [
-    { key: "team", label: "team", value: (t) => t.id, text: (t) => t.name },
+    { key: "team", label: "team", value: (t) => t.id, text: (t) => t.name || teamName(t.id) },
     { key: "leads", label: "leads", value: (t) => t.leads, num: true },
     { key: "to_default_owner", label: "to default owner", value: (t) => t.to_default_owner, num: true },
     { key: "to_fallback", label: "to fallback", value: (t) => t.to_fallback, num: true },
-    { key: "loads", label: "leads per eligible rep", value: (t) => t.fairness.reps.map((id, i) => `${id} ${t.fairness.loads[i]}`).join(", ") || "–" },
+    { key: "loads", label: "leads per eligible rep", value: (t) => t.fairness.reps.map((id, i) => `${repName(id)} ${t.fairness.loads[i]}`).join(", ") || "–" },
     { key: "spread", label: "spread", value: (t) => t.fairness.spread, num: true },
     { key: "gini", label: "Gini", value: (t) => t.fairness.gini, text: (t) => fmt(t.fairness.gini, 3), num: true },
   ], (t) => ({ "data-team": t.id })));
 
   put("rules-table", table(r.rules, [
-    { key: "rule", label: "rule", value: (x) => x.id },
+    { key: "rule", label: "rule", value: (x) => x.id, text: (x) => ruleName(x.id) },
     { key: "kind", label: "kind", value: (x) => x.kind },
     { key: "hits", label: "hits", value: (x) => x.hits, num: true },
     { key: "conversion", label: "conversion", value: (x) => x.conversion?.rate ?? null, text: (x) => (x.conversion ? pct(x.conversion.rate) : "–"), num: true },
@@ -215,8 +232,11 @@ export function renderReport(r) {
   ];
   put("sla-table", el("div", { class: "two-tables" },
     table(r.pools, [
-      { key: "pool", label: "pool", value: (p) => p.id, text: (p) => p.name },
+      { key: "pool", label: "pool", value: (p) => p.id, text: (p) => p.name || poolName(p.id) },
       { key: "pooled", label: "pooled", value: (p) => p.pooled, num: true },
+      { key: "claimed", label: "claimed", value: (p) => p.claimed ?? 0, num: true },
+      { key: "time_to_claim", label: "time to claim (median / 90%)", value: (p) => p.time_to_claim?.p50_minutes ?? null,
+        text: (p) => (p.time_to_claim ? `${fmt(p.time_to_claim.p50_minutes)} / ${fmt(p.time_to_claim.p90_minutes)} min` : "–") },
       { key: "expired", label: "expired", value: (p) => p.expired, num: true },
       { key: "waiting", label: "waiting", value: (p) => p.waiting, num: true },
     ], (p) => ({ "data-pool": p.id })),
@@ -226,14 +246,38 @@ export function renderReport(r) {
     ], (x) => ({ "data-sla": x[0] })),
   ));
 
+  renderAccounts(r.accounts);
   renderSample(r.sample);
 }
 
-function why(d) {
+/** Match rates by tier (domain, normalised name, fuzzy) and the near misses to check. */
+function renderAccounts(a) {
+  const box = document.getElementById("accounts-box");
+  box.hidden = !a;
+  if (!a) return;
+  const tiers = Object.keys(a.matched);
+  put("accounts-table", el("div", { class: "two-tables" },
+    table([...tiers.map((t) => [t, a.matched[t], a.rates[t]]), ["no account", a.unmatched, a.unmatched / Math.max(1, a.leads)], ["all tiers", a.leads - a.unmatched, a.rates.all]], [
+      { key: "tier", label: "matched by", value: (x) => x[0], text: (x) => x[0].replaceAll("_", " ") },
+      { key: "leads", label: "leads", value: (x) => x[1], num: true },
+      { key: "rate", label: "share of leads", value: (x) => x[2], text: (x) => pct(x[2]), num: true },
+    ], (x) => ({ "data-tier": x[0] })),
+    a.close.length
+      ? table(a.close, [
+        { key: "lead", label: "near miss: lead", value: (c) => c.lead_id ?? `#${c.index}` },
+        { key: "company", label: "company", value: (c) => c.company },
+        { key: "account", label: "closest account", value: (c) => c.account_name || c.account },
+        { key: "similarity", label: "similarity", value: (c) => c.similarity, text: (c) => fmt(c.similarity, 2), num: true },
+      ])
+      : el("p", { class: "muted" }, "No near misses: every company either matched an account or is far from all of them.")));
+}
+
+/** A decision's explanation: the steps, the score, the rules checked, the candidates. */
+export function why(d) {
   const t = d.trace ?? {};
-  const rules = (t.rules ?? []).map((x) => el("li", { class: x.matched ? "hit" : "miss" }, `${x.matched ? "✓" : "✗"} ${x.rule}`));
+  const rules = (t.rules ?? []).map((x) => el("li", { class: x.matched ? "hit" : "miss" }, `${x.matched ? "✓" : "✗"} ${ruleName(x.rule)}`));
   const cands = (t.candidates ?? []).map((c) =>
-    el("tr", { class: c.chosen ? "chosen" : "" }, el("td", {}, c.rep), el("td", {}, c.chosen ? "chosen" : ""), el("td", {}, c.reason.replaceAll("_", " ")), el("td", {}, c.detail ?? "")));
+    el("tr", { class: c.chosen ? "chosen" : "" }, el("td", { title: c.rep }, repName(c.rep)), el("td", {}, c.chosen ? "chosen" : ""), el("td", {}, c.reason.replaceAll("_", " ")), el("td", {}, c.detail ?? "")));
   const score = d.score
     ? el("p", {}, `score ${fmt(d.score.total, 1)}${d.score.grade ? ` (grade ${d.score.grade})` : ""}: `,
       d.score.breakdown.map((b) => `${b.rule} +${b.points}`).join(", ") || "no scoring rule matched")
@@ -254,8 +298,8 @@ function renderSample(sample) {
       el("td", {}, new Date(s.at).toISOString().replace("T", " ").slice(0, 16)),
       el("td", {}, d.lead_id),
       el("td", { "data-col": "outcome" }, d.outcome),
-      el("td", { "data-col": "rep" }, d.rep_name ? `${d.rep_name}` : d.pool ? `pool ${d.pool}` : "–"),
-      el("td", {}, d.rule ?? "–"),
+      el("td", { "data-col": "rep" }, d.rep_name ? `${d.rep_name}` : d.pool ? `pool ${poolName(d.pool)}` : "–"),
+      el("td", {}, ruleName(d.rule)),
       el("td", { class: "reason" }, d.reason),
       el("td", {}, s.converted === true ? `won $${fmt(s.deal_value ?? 0)}` : s.converted === false ? "lost" : ""));
     rows.push(row, detail);
@@ -291,10 +335,10 @@ export function renderComparison(c, a, b, mode) {
   chart("chart-ab-reps", {
     type: "bar",
     data: {
-      labels: ids,
+      labels: ids.map(repName),
       datasets: [
-        { label: "A", data: ids.map((id) => leadsOf(a, id)), backgroundColor: COLORS.a },
-        { label: "B", data: ids.map((id) => leadsOf(b, id)), backgroundColor: COLORS.b },
+        { label: "leads under A", data: ids.map((id) => leadsOf(a, id)), backgroundColor: COLORS.a },
+        { label: "leads under B", data: ids.map((id) => leadsOf(b, id)), backgroundColor: COLORS.b },
       ],
     },
     options: { scales: { x: { ticks: { autoSkip: false, maxRotation: 60 } } } },
@@ -305,15 +349,15 @@ export function renderComparison(c, a, b, mode) {
     data: {
       labels: keys,
       datasets: [
-        { label: "A", data: keys.map((k) => a.outcomes[k] / Math.max(1, a.leads)), backgroundColor: COLORS.a },
-        { label: "B", data: keys.map((k) => b.outcomes[k] / Math.max(1, b.leads)), backgroundColor: COLORS.b },
+        { label: "share of leads under A", data: keys.map((k) => a.outcomes[k] / Math.max(1, a.leads)), backgroundColor: COLORS.a },
+        { label: "share of leads under B", data: keys.map((k) => b.outcomes[k] / Math.max(1, b.leads)), backgroundColor: COLORS.b },
       ],
     },
     options: { scales: { y: { ticks: { callback: (v) => pct(v, 0) } } } },
   });
 
   put("diff-table", table(c.metrics, [
-    { key: "metric", label: "metric", value: (m) => m.metric },
+    { key: "metric", label: "metric", value: (m) => m.metric, text: (m) => metricName(m.metric) },
     { key: "a", label: "A", value: (m) => m.a, text: (m) => fmt(m.a, Number.isInteger(m.a) ? 0 : 3), num: true },
     { key: "b", label: "B", value: (m) => m.b, text: (m) => fmt(m.b, Number.isInteger(m.b) ? 0 : 3), num: true },
     { key: "diff", label: "B − A", value: (m) => m.diff, text: (m) => `${m.diff > 0 ? "+" : ""}${fmt(m.diff, Number.isInteger(m.diff) ? 0 : 3)}`, num: true },

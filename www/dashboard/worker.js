@@ -1,6 +1,7 @@
 // The simulation worker: loads the WebAssembly engine, reads the leads in slices (a file,
 // the bundled sample, or generated leads) and feeds them to one or two simulations,
-// reporting progress. Only aggregated reports go back to the page.
+// reporting progress. Reports go back to the page; the simulations stay here after the
+// run so the audit log and the diff can be asked about any lead (search, explain, diff).
 import init, { Simulation } from "../../pkg/web/leadroute_wasm.js";
 import { generate } from "./generate.js";
 
@@ -52,8 +53,13 @@ async function feedGenerated(state, count) {
   }
 }
 
+/** The last run's simulations, kept for the audit log and the diff until the next run. */
+let kept = [];
+
 async function run(msg) {
   await ready;
+  for (const s of kept) s.free();
+  kept = [];
   const t0 = performance.now();
   const { mode, configA, configB, options, shareB, source } = msg;
   const opts = (arm) =>
@@ -81,16 +87,46 @@ async function run(msg) {
       out.comparison = sims[0].compare(sims[1]);
       out.csvComparison = sims[0].compareCsv(sims[1]);
     }
+    if (sims[1] && mode === "compare") out.diff = sims[0].diff(sims[1], null, { limit: 200 });
     postMessage(out);
-  } finally {
+    kept = sims;
+  } catch (err) {
     for (const s of sims) s.free();
+    throw err;
+  }
+}
+
+/** Questions about the kept run: `arm` 0 is A, 1 is B. */
+function ask(msg) {
+  const sim = kept[msg.arm ?? 0];
+  if (!sim) throw new Error("run a simulation first");
+  switch (msg.type) {
+    case "search":
+      return sim.search(msg.query, msg.page);
+    case "search-csv":
+      return sim.searchCsv(msg.query);
+    case "explain":
+      return sim.explain(msg.index);
+    case "diff":
+      if (!kept[1]) throw new Error("compare two configs first");
+      return msg.reverse ? kept[1].diff(kept[0], msg.filter, msg.page) : kept[0].diff(kept[1], msg.filter, msg.page);
+    default:
+      throw new Error(`unknown question ${msg.type}`);
   }
 }
 
 onmessage = (e) => {
-  if (e.data?.type !== "run") return;
-  run(e.data).catch((err) => {
-    postMessage({ type: "error", message: err?.message ?? String(err), errors: err?.errors });
-  });
+  const msg = e.data;
+  if (msg?.type === "run") {
+    run(msg).catch((err) => {
+      postMessage({ type: "error", message: err?.message ?? String(err), code: err?.code, help: err?.help, seen: err?.seen, errors: err?.errors });
+    });
+    return;
+  }
+  try {
+    postMessage({ type: "answer", id: msg.id, value: ask(msg) });
+  } catch (err) {
+    postMessage({ type: "answer", id: msg.id, error: err?.message ?? String(err) });
+  }
 };
 ready.then(() => postMessage({ type: "ready" }));
