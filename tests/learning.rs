@@ -320,3 +320,35 @@ fn a_simulation_of_a_learned_team_reports_the_inverse_propensity_estimate() {
     sim.finish(&router);
     assert_eq!(sim.report(&router).off_policy, None);
 }
+
+#[test]
+fn the_sample_config_with_a_learned_team_simulates_past_its_screening_scoring_and_rules() {
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("data/default-config.json").unwrap())
+            .unwrap();
+    let team = config["teams"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|t| t["id"] == "enterprise")
+        .unwrap();
+    team.as_object_mut().unwrap().remove("strategy");
+    team["select"] = json!({"pick": {"type": "learned", "segment": ["industry"], "floor": 0.1}});
+    let router = Router::from_json(&config.to_string()).unwrap();
+    let opts = LearningOptions {
+        months: 2,
+        leads_per_month: 100,
+        ..LearningOptions::default()
+    };
+    let r = simulate_learning(&router, &opts).unwrap();
+    assert_eq!(r.team, "enterprise");
+    let counts: Vec<(usize, usize)> = r.policies.iter().map(|p| (p.leads, p.unassigned)).collect();
+    // Leads arrive around the clock: the ones out of the members' hours (or with priya
+    // away) go to the fallback, the others reach the team.
+    assert!(
+        counts
+            .iter()
+            .all(|(n, u)| *n > 20 && *u > 20 && n + u == 200),
+        "{counts:?}"
+    );
+}

@@ -314,8 +314,12 @@ pub fn simulate_learning(
     let mut base =
         serde_json::to_value(config).map_err(|e| LearningError::Option("config", e.to_string()))?;
     if let Some(obj) = base.as_object_mut() {
-        // Every generated lead goes to the team, whatever the rules ask of real leads.
+        // Every generated lead goes to the team, whatever the screening, the scoring's
+        // MQL threshold and the rules ask of real leads (a generated lead has only its
+        // id and segment fields).
         obj.insert("rules".into(), json!([{"id": "all", "team": team.id}]));
+        obj.remove("screening");
+        obj.remove("scoring");
         // The compiled config writes the default `strategy` next to `select`; reading
         // it back takes one or the other.
         if let Some(teams) = obj.get_mut("teams").and_then(Value::as_array_mut) {
