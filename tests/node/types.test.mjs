@@ -91,7 +91,8 @@ void ana; void credit;
 const learning: LearningReport = simulateLearning(config, { seed: 1, months: 6, delay_days: [7, 30] });
 const curve: number[] = learning.policies[0].months.map((m) => m.cumulative_regret);
 const ips: number | undefined = learning.off_policy?.effective_n;
-void curve; void ips;
+const offPolicy: number | undefined = sim.report().off_policy?.effective_n;
+void curve; void ips; void offPolicy;
 // @ts-expect-error delay_days is [min, max]
 simulateLearning(config, { delay_days: 14 });
 

@@ -40,6 +40,11 @@ export interface LearningOptions {
     changes?: LearningChange[];
   } | null;
 }
+/** A simulation report's off-policy line: learned decisions with a known outcome, and what a
+ * uniform choice among the same eligible members would have converted (inverse propensity). */
+export interface OffPolicyReport {
+  target: "uniform"; decisions: number; logged_rate: number; ips: number; snips: number; effective_n: number;
+}
 export interface LearningChange { month: number; rep: string; segment: number; rate: number }
 /** One month of one policy; `cumulative_*` run from the first month. */
 export interface LearningPeriod {
