@@ -115,6 +115,20 @@ try {
   await run(page);
   await shot(page, "pools", "#fig-pools");
   await shot(page, "pools-table", "#sla-table");
+
+  // The Learning screen on the README's scenario config (learned team, caps, floor).
+  const reps = ["ana", "ben", "cho", "dev", "eli"];
+  await page.evaluate((text) => window.dashboard.doc.setText(text), JSON.stringify({
+    fields: { industry: "string" },
+    reps: reps.map((id) => ({ id, caps: { month: 150 } })),
+    teams: [{ id: "sales", members: reps, select: { pick: { type: "learned", segment: ["industry"], half_life_days: 90, floor: 0.05, draws: 128 } } }],
+    rules: [{ id: "all", team: "sales" }],
+    fallback: "ana",
+  }));
+  await page.waitForSelector("#learning-panel:not([hidden])");
+  await page.click("#learning-run");
+  await page.waitForSelector('[data-testid="learning-status"][data-done="true"]', { timeout: 120000 });
+  await shot(page, "learning", "#learning-panel", 1500);
 } finally {
   await browser.close();
   await server.close();

@@ -32,6 +32,7 @@ mod fairness;
 mod held;
 mod insights;
 mod known;
+pub mod learning;
 pub mod off_policy;
 mod records;
 mod simulate;
@@ -194,6 +195,9 @@ pub struct Report {
     pub created_at: DateReport,
     /// The options' assertions, checked.
     pub assertions: Vec<AssertionResult>,
+    /// Learned teams' decisions with a known outcome: an inverse-propensity estimate of a
+    /// uniform choice among the same eligible members (`report::off_policy`).
+    pub off_policy: Option<off_policy::OffPolicyReport>,
 }
 
 /// Names for display: rep, team, pool and rule ids to their names (a rule's is its id

@@ -3,6 +3,8 @@
 //! new traffic. Inverse propensity weighting, its self-normalised form and the effective
 //! sample size that says how much to trust them.
 
+use serde::{Deserialize, Serialize};
+
 /// One logged decision: the logging policy's probability of the rep it chose, the
 /// target policy's probability of that same rep, and the outcome (1 converted, or a value).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,23 +28,122 @@ pub struct Estimate {
 
 /// The estimate over `logs`; `None` when no entry has a usable propensity.
 pub fn estimate(logs: &[Logged]) -> Option<Estimate> {
-    let (mut n, mut sum_w, mut sum_w2, mut sum_wr) = (0usize, 0.0, 0.0, 0.0);
+    let mut acc = Accumulator::default();
     for l in logs {
+        acc.add(l);
+    }
+    acc.estimate()
+}
+
+/// The running sums behind [`estimate`], so a long replay keeps four numbers, not a log.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Accumulator {
+    n: usize,
+    sum_w: f64,
+    sum_w2: f64,
+    sum_wr: f64,
+}
+
+impl Accumulator {
+    /// Counts `l` when its propensity is usable (in (0, 1]).
+    pub fn add(&mut self, l: &Logged) {
         if !(l.propensity > 0.0 && l.propensity <= 1.0 && l.target.is_finite()) {
-            continue;
+            return;
         }
         let w = l.target / l.propensity;
-        n += 1;
-        sum_w += w;
-        sum_w2 += w * w;
-        sum_wr += w * l.reward;
+        self.n += 1;
+        self.sum_w += w;
+        self.sum_w2 += w * w;
+        self.sum_wr += w * l.reward;
     }
-    (n > 0 && sum_w > 0.0).then(|| Estimate {
-        ips: sum_wr / n as f64,
-        snips: sum_wr / sum_w,
-        effective_n: sum_w * sum_w / sum_w2,
-        n,
-    })
+
+    pub fn estimate(&self) -> Option<Estimate> {
+        (self.n > 0 && self.sum_w > 0.0).then(|| Estimate {
+            ips: self.sum_wr / self.n as f64,
+            snips: self.sum_wr / self.sum_w,
+            effective_n: self.sum_w * self.sum_w / self.sum_w2,
+            n: self.n,
+        })
+    }
+}
+
+/// The rep a decision chose and the members it could have chosen (the learned pick's
+/// tier: drawn, or owed a lead under the floor), from its trace.
+pub fn eligible<'a>(trace: &'a crate::decision::Trace<'_>) -> impl Iterator<Item = &'a str> {
+    use crate::decision::CandidateReason as R;
+    trace
+        .candidates
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.reason,
+                R::HighestDraw | R::LowerDraw | R::FairnessFloor | R::OverriddenByFloor
+            )
+        })
+        .map(|c| c.rep)
+}
+
+/// A simulation's off-policy line: from the decisions of learned teams that have a
+/// known outcome (`converted` in the input), what a uniform choice among the same
+/// eligible members would have converted, next to what the logged choices did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OffPolicyReport {
+    /// The policy estimated: `uniform` (round robin's random counterpart).
+    pub target: String,
+    /// Decisions with a propensity and a known outcome.
+    pub decisions: u64,
+    /// Their conversion rate as logged (the learned pick's own).
+    pub logged_rate: f64,
+    pub ips: f64,
+    pub snips: f64,
+    pub effective_n: f64,
+}
+
+/// Collects a replay's learned decisions for [`OffPolicyReport`]; needs their traces
+/// (for the eligible members), so a replay asks for them when a team learns.
+#[derive(Debug, Clone, Default)]
+pub struct SimLog {
+    acc: Accumulator,
+    conversions: u64,
+    pub wants_trace: bool,
+}
+
+impl SimLog {
+    pub fn new(router: &crate::Router) -> SimLog {
+        SimLog {
+            wants_trace: router.teams().iter().any(|t| t.select.learned.is_some()),
+            ..SimLog::default()
+        }
+    }
+
+    pub fn decision(&mut self, d: &crate::Decision<'_>, converted: Option<bool>) {
+        let (Some(q), Some(trace), Some(converted)) = (d.propensity, d.trace.as_ref(), converted)
+        else {
+            return;
+        };
+        let k = eligible(trace).count().max(1) as f64;
+        let before = self.acc.n;
+        self.acc.add(&Logged {
+            propensity: q,
+            target: 1.0 / k,
+            reward: f64::from(u8::from(converted)),
+        });
+        if self.acc.n > before && converted {
+            self.conversions += 1;
+        }
+    }
+
+    pub fn report(&self) -> Option<OffPolicyReport> {
+        let e = self.acc.estimate()?;
+        Some(OffPolicyReport {
+            target: "uniform".into(),
+            decisions: e.n as u64,
+            logged_rate: self.conversions as f64 / e.n as f64,
+            ips: e.ips,
+            snips: e.snips,
+            effective_n: e.effective_n,
+        })
+    }
 }
 
 #[cfg(test)]

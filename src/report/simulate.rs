@@ -117,6 +117,7 @@ pub struct Simulation {
     /// Pooled leads waiting for a claim, by id: their audit index.
     awaiting: HashMap<String, u64>,
     pub(super) extra: super::insights::Extra,
+    off_policy: super::off_policy::SimLog,
 }
 
 impl Simulation {
@@ -157,6 +158,7 @@ impl Simulation {
                 .then(|| AuditLog::new(opts.checkpoint_every, opts.checkpoint_budget)),
             awaiting: HashMap::new(),
             extra: super::insights::Extra::new(router),
+            off_policy: super::off_policy::SimLog::new(router),
             opts,
         }
     }
@@ -375,7 +377,7 @@ impl Simulation {
             &lead,
             h.known,
             turn,
-            sampled,
+            sampled || self.off_policy.wants_trace,
         );
         let now = self.engine.clock.unwrap_or(h.at);
         if self.first_at.is_none() {
@@ -401,6 +403,7 @@ impl Simulation {
                 }
             }
         }
+        self.off_policy.decision(&d, h.known.converted);
         if sampled {
             let item = SampleDecision {
                 at: now,
@@ -592,6 +595,7 @@ impl Simulation {
         r.sample = sample.into_iter().map(|(_, d)| d.clone()).collect();
         self.extra.fill(router, &self.opts.insights, &mut r);
         super::insights::Extra::assertions(router, &self.opts.assertions, &mut r);
+        r.off_policy = self.off_policy.report();
         r
     }
 }

@@ -52,7 +52,8 @@ export const outcome: string = r.route({ id: "x" }, { now: 0 }).outcome;
 // The documented shapes, and what the types must refuse: each `@ts-expect-error` fails the
 // compile when the line below it type-checks.
 const CONSUMER_STRICT = `
-import { Router, Simulation } from "leadroute";
+import { Router, Simulation, simulateLearning } from "leadroute";
+import type { LearningReport } from "leadroute";
 import type { Condition, Config, RouteOptionsInput, Snapshot, TimeOptions } from "leadroute";
 
 const config: Config = {
@@ -87,6 +88,13 @@ const sim = new Simulation(config);
 sim.feedCsv("id\\nL1\\n");
 sim.feedJsonl(new Uint8Array(0));
 void ana; void credit;
+const learning: LearningReport = simulateLearning(config, { seed: 1, months: 6, delay_days: [7, 30] });
+const curve: number[] = learning.policies[0].months.map((m) => m.cumulative_regret);
+const ips: number | undefined = learning.off_policy?.effective_n;
+const offPolicy: number | undefined = sim.report().off_policy?.effective_n;
+void curve; void ips; void offPolicy;
+// @ts-expect-error delay_days is [min, max]
+simulateLearning(config, { delay_days: 14 });
 
 // A rule targets exactly one of rep, team, pool.
 // @ts-expect-error two targets

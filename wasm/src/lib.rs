@@ -9,6 +9,8 @@ mod error;
 mod fields;
 mod input;
 #[cfg(feature = "full")]
+mod learning;
+#[cfg(feature = "full")]
 mod preview;
 mod router;
 #[cfg(feature = "full")]

@@ -150,6 +150,7 @@ export type SimulationReport = Record<string, any> & {
   accounts: AccountReport | null;
   created_at: DateReport;
   assertions: AssertionResult[];
+  off_policy: OffPolicyReport | null;
 };
 /** Two reports metric by metric, with two-proportion z-tests on conversion; over the same leads, the moved leads' totals (`diff` lists them). */
 export type ReportComparison = Record<string, any> & { moved: number | null; moves: OwnerMove[] };

@@ -13,6 +13,7 @@ import { renderInsights } from "./insights.js";
 import { renderAudit } from "./audit.js";
 import { renderDiff } from "./diff.js";
 import { start } from "./runner.js";
+import { mountLearning, renderOffPolicy } from "./learning.js";
 
 const $ = (id) => document.getElementById(id);
 const doc = new ConfigDoc();
@@ -33,6 +34,9 @@ window.dashboard = page;
 
 // ---- engine ------------------------------------------------------------------------------
 await init({ module_or_path: new URL("../../pkg/web/leadroute_wasm_bg.wasm", import.meta.url) });
+
+page.learning = {};
+const learning = mountLearning($("learning-panel"), page.learning);
 
 // ---- validation: the core's errors, at their JSON path and beside their form field --------
 function problems(text) {
@@ -92,6 +96,7 @@ function reveal(which, e) {
 }
 
 function checkA() {
+  learning(doc.text);
   const errors = problems(doc.text);
   page.errors.a = errors;
   page.valid.a = errors.length === 0;
@@ -600,6 +605,7 @@ function showResult(d) {
   }
   renderWarnings(warnings, d.a, two ? " in A" : "");
   renderSummary(summary, d.a, two ? "a" : "");
+  renderOffPolicy($("off-policy"), d.a);
   if (two) {
     renderWarnings(warnings, d.b, " in B");
     renderSummary(summary, d.b, "b");

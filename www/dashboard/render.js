@@ -37,7 +37,7 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-function chart(id, config) {
+export function chart(id, config) {
   charts.get(id)?.destroy();
   const canvas = document.getElementById(id);
   if (!canvas || typeof Chart === "undefined") return;
