@@ -3,6 +3,7 @@
 //! feeding `(column, text)` pairs to the schema's serde seed.
 
 use super::known::{self, Known, Meta};
+use crate::split::Arm;
 use super::records::{Item, Records};
 use crate::error::LeadError;
 use crate::lead::{lead_error, timestamp, Lead, Schema, Val, CREATED_AT};
@@ -20,6 +21,7 @@ pub struct Header {
     created_at: Option<usize>,
     converted: Option<usize>,
     deal_value: Option<usize>,
+    arm: Option<usize>,
 }
 
 impl Header {
@@ -40,6 +42,7 @@ impl Header {
             created_at: find(CREATED_AT),
             converted: find(known::CONVERTED),
             deal_value: find(known::DEAL_VALUE),
+            arm: find(known::ARM),
             columns: columns.clone(),
             delimiter,
         }
@@ -69,6 +72,7 @@ impl Header {
                 converted: cell(self.converted).and_then(known::flag),
                 deal_value: cell(self.deal_value).and_then(known::amount),
             },
+            arm: cell(self.arm).and_then(Arm::parse),
         }
     }
 

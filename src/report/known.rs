@@ -2,14 +2,17 @@
 //! lead may carry (`converted`, `deal_value`: not config fields, so any config can run).
 
 use crate::lead::{timestamp, AnyVal, KeySeed, Val, CREATED_AT};
+use crate::split::Arm;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
 pub const CONVERTED: &str = "converted";
 pub const DEAL_VALUE: &str = "deal_value";
-/// The keys `Known::from_vals` reads, in its argument order.
-pub const KNOWN_KEYS: [&str; 2] = [CONVERTED, DEAL_VALUE];
+/// The arm of a live A/B split that routed the lead (the edge worker's export).
+pub const ARM: &str = "arm";
+/// The keys `Known::from_vals` reads, in its argument order, then `ARM`.
+pub const KNOWN_KEYS: [&str; 3] = [CONVERTED, DEAL_VALUE, ARM];
 
 /// What happened to a lead after it was routed, when the data says.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -73,6 +76,16 @@ pub struct Meta<'a> {
     /// As the lead parser reads it (see `lead::timestamp`).
     pub created_at: Option<i64>,
     pub known: Known,
+    /// The arm recorded by a live split, when the line has one.
+    pub arm: Option<Arm>,
+}
+
+/// An `arm` value: `a` or `b` as text; anything else is no recorded arm.
+pub fn arm_val(v: &Val) -> Option<Arm> {
+    match v {
+        Val::Str(s) => Arm::parse(s),
+        _ => None,
+    }
 }
 
 impl<'a> Meta<'a> {
@@ -93,7 +106,7 @@ impl<'de> Visitor<'de> for MetaVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut m = Meta::default();
-        let (mut converted, mut deal_value) = (Val::Missing, Val::Missing);
+        let (mut converted, mut deal_value, mut arm) = (Val::Missing, Val::Missing, Val::Missing);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match key.as_ref() {
                 "id" => {
@@ -107,12 +120,14 @@ impl<'de> Visitor<'de> for MetaVisitor {
                 CREATED_AT => m.created_at = timestamp(&map.next_value_seed(AnyVal)?),
                 CONVERTED => converted = map.next_value_seed(AnyVal)?,
                 DEAL_VALUE => deal_value = map.next_value_seed(AnyVal)?,
+                ARM => arm = map.next_value_seed(AnyVal)?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         m.known = Known::from_vals(&converted, &deal_value);
+        m.arm = arm_val(&arm);
         Ok(m)
     }
 }
