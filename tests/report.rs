@@ -746,11 +746,7 @@ fn a_split_keeps_the_arm_an_export_recorded() {
     }
     assert!((60..=180).contains(&in_b), "{in_b}");
     let split = |arm, seed| SimOptions {
-        split: Some(Split {
-            share_b,
-            arm,
-            seed,
-        }),
+        split: Some(Split { share_b, arm, seed }),
         ..SimOptions::default()
     };
     // Seed 0 would hash other ids into B: the recorded arm wins.
@@ -759,7 +755,10 @@ fn a_split_keeps_the_arm_an_export_recorded() {
     assert_eq!((b.leads, b.other_arm), (in_b, 400 - in_b));
     assert_eq!((a.leads, a.other_arm), (400 - in_b, in_b));
     let rehashed = simulate(&router, &sample_jsonl(), split(Arm::B, 0));
-    assert_ne!(rehashed.leads, in_b, "seed 0 must split differently for this test to mean anything");
+    assert_ne!(
+        rehashed.leads, in_b,
+        "seed 0 must split differently for this test to mean anything"
+    );
     // The same as hashing with the live seed: the exported arm is the core's rule.
     let live = simulate(&router, &sample_jsonl(), split(Arm::B, live_seed));
     assert_eq!(live.leads, in_b);

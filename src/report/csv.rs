@@ -3,10 +3,10 @@
 //! feeding `(column, text)` pairs to the schema's serde seed.
 
 use super::known::{self, Known, Meta};
-use crate::split::Arm;
 use super::records::{Item, Records};
 use crate::error::LeadError;
 use crate::lead::{lead_error, timestamp, Lead, Schema, Val, CREATED_AT};
+use crate::split::Arm;
 use serde::de::value::{BorrowedStrDeserializer, Error as ValueError, MapDeserializer};
 use serde::de::DeserializeSeed;
 use std::borrow::Cow;

@@ -3,7 +3,7 @@
 // by `node deploy.mjs --config FILE` (or wrangler's [build] step with LEADROUTE_CONFIG=FILE)
 // only after the core accepted it; its `crm` object is the CRM mapping.
 import config from "./.deploy/config.json";
-import worker, { LeadRouter as Base, TeamRouter as TeamBase, KeyDirectory } from "./worker.js";
+import worker, { LeadRouter as Base, LeadRouterB as BaseB, TeamRouter as TeamBase, KeyDirectory } from "./worker.js";
 import { checkCrm } from "./settings.js";
 
 // Runs when Cloudflare starts the uploaded Worker: a mapping that misses a rep or pool, has
@@ -13,6 +13,13 @@ checkCrm(config.crm, config);
 const withConfig = (env) => ({ ...env, LEADROUTE_CONFIG: env.LEADROUTE_CONFIG ?? config });
 
 export class LeadRouter extends Base {
+  constructor(ctx, env) {
+    super(ctx, withConfig(env));
+  }
+}
+
+// Arm B of an A/B split: LEADROUTE_CONFIG_B (a Worker variable) is its config.
+export class LeadRouterB extends BaseB {
   constructor(ctx, env) {
     super(ctx, withConfig(env));
   }

@@ -2,7 +2,7 @@
 // on it (RPC). Storage, idempotency, the engine's state and the outbox live in their files.
 import { DurableObject } from "cloudflare:workers";
 import { Router } from "./engine.js";
-import { loadSettings } from "./settings.js";
+import { armBEnv, loadSettings } from "./settings.js";
 import { Store } from "./storage.js";
 import { EngineState, apply, objectConfig } from "./engine-state.js";
 import { Idempotency } from "./idempotency.js";
@@ -183,6 +183,9 @@ export class LeadRouter extends DurableObject {
     } catch (e) {
       return { answer: coreFailure(e, "invalid_lead"), version: 0 };
     }
+    // Under an A/B split the arm travels with the decision: the answer, the stored record,
+    // the CRM payload and the export all say which config routed the lead.
+    if (this.settings.arm) decision.arm = this.settings.arm;
     // The CRM gets what was routed on: declared fields as the engine read them ("2500"
     // from a form is the number 2500), other fields as they came.
     const typed = { ...lead, ...this.router.readLead(lead) };
@@ -322,5 +325,45 @@ export class LeadRouter extends DurableObject {
   async snapshot() {
     await this.ensureLoaded();
     return { status: 200, snapshot: this.router.snapshot() };
+  }
+
+  /**
+   * GET /admin/export: every lead this object routed, one row each, as the dashboard's
+   * simulation reads a history file: the fields as received, `created_at` (when it was
+   * routed), `arm`, the decision (`outcome`, `rep`, `team`, `pool`, `rule`) and the known
+   * result (`converted`, `deal_value`) once POST /outcomes reported it.
+   */
+  async exportLeads() {
+    await this.ensureLoaded();
+    const outcomes = new Map();
+    for await (const [k, o] of this.store.list("outcome:")) outcomes.set(k.slice("outcome:".length), o);
+    const rows = [];
+    for await (const [k, rec] of this.store.list("lead:")) {
+      const id = k.slice("lead:".length);
+      const d = rec.decision ?? {};
+      const o = outcomes.get(id);
+      rows.push({
+        ...(rec.lead ?? (rec.email ? { email: rec.email } : {})),
+        id,
+        created_at: new Date(rec.at).toISOString(),
+        ...(d.arm ? { arm: d.arm } : {}),
+        outcome: d.outcome ?? null,
+        rep: d.rep ?? null,
+        team: d.team ?? null,
+        pool: d.pool ?? null,
+        rule: d.rule ?? null,
+        // The learned pick's sampling probability: an off-policy estimate reads it.
+        ...(d.propensity != null ? { propensity: d.propensity, segment: d.segment ?? null } : {}),
+        ...(o ? { converted: o.converted ?? null, ...(o.value !== undefined ? { deal_value: o.value } : {}) } : {}),
+      });
+    }
+    return { status: 200, rows };
+  }
+}
+
+/** Arm B of an A/B split: the same object with the config under test (LEADROUTE_CONFIG_B). */
+export class LeadRouterB extends LeadRouter {
+  constructor(ctx, env) {
+    super(ctx, armBEnv(env));
   }
 }
