@@ -5,9 +5,12 @@
 // back in split mode with per-arm counts equal to the live ones.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ADMIN_TOKEN, CRM_TOKEN, ROOT, admin, crmMapping, formLead, postLead, sampleLeads, startWorkerd, testConfig, until } from "./harness.mjs";
+import { ADMIN_TOKEN, CRM_TOKEN, EDGE, ROOT, admin, crmMapping, formLead, postLead, sampleLeads, startWorkerd, testConfig, until } from "./harness.mjs";
 import { startCrm } from "./crm-stub.mjs";
 
 const { Router, Simulation, armOf } = createRequire(import.meta.url)(join(ROOT, "pkg", "node", "leadroute_wasm.js"));
@@ -188,5 +191,24 @@ test("a share outside 0 to 1 is a config error naming the setting; no second con
     assert.deepEqual(rows.map((x) => [x.id, x.arm, x.rep]), [[leads[0].id, undefined, r.body.rep]]);
   } finally {
     await plain.stop();
+  }
+});
+
+test("deploy.mjs checks arm B's config like the first before anything is written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "leadroute-ab-deploy-"));
+  try {
+    const a = join(dir, "a.json");
+    const b = join(dir, "b.json");
+    writeFileSync(a, JSON.stringify(configA));
+    writeFileSync(b, JSON.stringify({ ...configB, fallback: "nobody" }));
+    const run = (args) => spawnSync(process.execPath, [join(EDGE, "deploy.mjs"), "--check", ...args], { encoding: "utf8" });
+    const bad = run(["--config", a, "--config-b", b]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /fallback/);
+    assert.ok(bad.stderr.trim().endsWith(`problem(s) in ${b}: nothing was deployed`), bad.stderr);
+    writeFileSync(b, JSON.stringify(configB));
+    assert.equal(run(["--config", a, "--config-b", b]).status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

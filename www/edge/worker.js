@@ -89,25 +89,19 @@ function answer(r, ignored) {
   };
 }
 
-/** A compiled router for checking submissions, one per config (compile once, check many). */
-let checker = null;
+/**
+ * A compiled router for checking submissions, one per config (compile once, check many):
+ * one per arm of a split, since arm B's config may declare other fields.
+ */
+const checkers = { a: null, b: null };
 function checkerFor(settings) {
-  if (checker?.config !== settings.config) {
-    checker?.router.free();
-    checker = { config: settings.config, router: new Router(settings.config) };
+  const arm = settings.arm === "b" ? "b" : "a";
+  const c = checkers[arm];
+  if (c?.config !== settings.config) {
+    c?.router.free();
+    checkers[arm] = { config: settings.config, router: new Router(settings.config) };
   }
-  return checker.router;
-}
-
-/** Arm B's checker (its config may declare other fields than arm A's). */
-let checkerB = null;
-function checkerOfArm(settings) {
-  if (settings.arm !== "b") return checkerFor(settings);
-  if (checkerB?.config !== settings.config) {
-    checkerB?.router.free();
-    checkerB = { config: settings.config, router: new Router(settings.config) };
-  }
-  return checkerB.router;
+  return checkers[arm].router;
 }
 
 /**
@@ -122,9 +116,9 @@ async function outcomesByArm(env, settings, items) {
   for (const arm of ["a", "b"]) {
     if (!groups[arm].length) continue;
     const r = await stubOf(env, armSettings(env, arm), arm).outcomes(groups[arm].map(([, it]) => it));
-    // One outcome comes back as itself, several as `results`.
-    const list = r.results ?? [r];
-    groups[arm].forEach(([i], j) => (results[i] = list[j]));
+    // One outcome comes back as itself, several as `results`; a failure of the whole call
+    // (no `results`) is each item's answer.
+    groups[arm].forEach(([i, it], j) => (results[i] = r.results?.[j] ?? (r.results ? undefined : { lead_id: it.leadId, ...r })));
   }
   if (results.length === 1) return results[0];
   return { status: 200, results };
@@ -140,7 +134,7 @@ async function submitLead(request, env, ctx, settings) {
   const arm = armFor(settings, checked.lead.id);
   const armed = arm === "b" ? armSettings(env, "b") : settings;
   if (arm === "b") {
-    checked = checkLead({ ...read.body, id: checked.lead.id }, armed.config, header, checkerOfArm(armed));
+    checked = checkLead({ ...read.body, id: checked.lead.id }, armed.config, header, checkerFor(armed));
     if (!checked.ok) return json(checked.status, { error: checked.error });
   }
   const { lead, key, ignored } = checked;
