@@ -172,7 +172,7 @@ test("armOf refuses what is not a split with a typed error, never a guess", () =
   assert.deepEqual([armOf("L1", { share_b: 0 }), armOf("L1", { share_b: 1 })], ["a", "b"]);
 });
 
-test("a share outside 0 to 1 is a config error naming the setting; no second config, no arm", async () => {
+test("a share outside 0 to 1 is a config error naming the setting; no second config, no arm; a clashing field name stays the lead's", async () => {
   const bad = await startWorkerd({ config: configA, env: { LEADROUTE_CONFIG_B: JSON.stringify(configB), SPLIT_SHARE_B: "1.5" } });
   try {
     const r = await postLead(bad.url, leads[0]);
@@ -182,13 +182,18 @@ test("a share outside 0 to 1 is a config error naming the setting; no second con
   } finally {
     await bad.stop();
   }
-  const plain = await startWorkerd({ config: configA });
+  // A declared field named like a decision column keeps its value; the decision's is routed_team.
+  const withTeam = { ...configA, fields: { ...configA.fields, team: "string" } };
+  const plain = await startWorkerd({ config: withTeam });
   try {
-    const r = await postLead(plain.url, leads[0]);
-    assert.equal(r.status, 201);
+    const r = await postLead(plain.url, { ...leads[0], team: "east" });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal("arm" in r.body, false);
     const rows = (await (await fetch(`${plain.url}/admin/export`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()).trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(rows.map((x) => [x.id, x.arm, x.rep]), [[leads[0].id, undefined, r.body.rep]]);
+    assert.deepEqual(
+      rows.map((x) => [x.id, x.arm, x.rep, x.team, x.routed_team, x.email]),
+      [[leads[0].id, undefined, r.body.rep, "east", r.body.team, leads[0].email]],
+    );
   } finally {
     await plain.stop();
   }

@@ -12,6 +12,8 @@ import { coreFailure, failure } from "./errors.js";
 import { recordOutcomes } from "./outcomes.js";
 
 const HOUR_MS = 3_600_000;
+// The export's columns the dashboard's simulation reads besides the lead's fields.
+const SIMULATION_KEYS = new Set(["arm", "converted", "deal_value"]);
 
 /** The decision as stored and answered: no trace, score reduced to its total and grade. */
 export function slim(d) {
@@ -342,10 +344,8 @@ export class LeadRouter extends DurableObject {
       const id = k.slice("lead:".length);
       const d = rec.decision ?? {};
       const o = outcomes.get(id);
-      rows.push({
-        ...(rec.lead ?? (rec.email ? { email: rec.email } : {})),
-        id,
-        created_at: new Date(rec.at).toISOString(),
+      const lead = rec.lead ?? (rec.email ? { email: rec.email } : {});
+      const routed = {
         ...(d.arm ? { arm: d.arm } : {}),
         outcome: d.outcome ?? null,
         rep: d.rep ?? null,
@@ -355,7 +355,12 @@ export class LeadRouter extends DurableObject {
         // The learned pick's sampling probability: an off-policy estimate reads it.
         ...(d.propensity != null ? { propensity: d.propensity, segment: d.segment ?? null } : {}),
         ...(o ? { converted: o.converted ?? null, ...(o.value !== undefined ? { deal_value: o.value } : {}) } : {}),
-      });
+      };
+      const row = { ...lead, id, created_at: new Date(rec.at).toISOString() };
+      // A lead field of the same name stays as received (a replay routes on it) and the
+      // decision's value is `routed_<name>`; the columns the simulation reads keep theirs.
+      for (const [k, v] of Object.entries(routed)) row[k in lead && !SIMULATION_KEYS.has(k) ? `routed_${k}` : k] = v;
+      rows.push(row);
     }
     return { status: 200, rows };
   }
