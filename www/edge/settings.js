@@ -50,9 +50,13 @@ export function checkCrm(crm, config) {
 export function loadSettings(env) {
   const raw = env.LEADROUTE_CONFIG;
   const crmRaw = env.LEADROUTE_CRM;
-  const splitKey = [env.LEADROUTE_ARM, text(env.LEADROUTE_CONFIG_B) ?? (env.LEADROUTE_CONFIG_B ? "object" : ""), env.SPLIT_SHARE_B, env.SPLIT_SEED, env.MODE].join("|");
-  const hit = cache.get(raw);
-  if (hit && hit.crmRaw === crmRaw && hit.splitKey === splitKey) return hit.settings;
+  // The small split settings as one key; arm B's config text is compared as it is.
+  const splitKey = [env.SPLIT_SHARE_B, env.SPLIT_SEED, env.MODE].join("|");
+  const bRaw = env.LEADROUTE_CONFIG_B;
+  // Per arm too: the two arms may run the same config text.
+  const arm = env.LEADROUTE_ARM === "b" ? "b" : "a";
+  const hit = cache.get(raw)?.[arm];
+  if (hit && hit.crmRaw === crmRaw && hit.splitKey === splitKey && hit.bRaw === bRaw) return hit.settings;
   const config = parseJson(raw, "LEADROUTE_CONFIG");
   if (!config) throw new Error("LEADROUTE_CONFIG is not set: the worker needs its routing config");
   const crmOverride = parseJson(crmRaw, "LEADROUTE_CRM");
@@ -97,8 +101,8 @@ export function loadSettings(env) {
       .filter(Boolean),
   };
   Object.assign(settings, splitOf(env, settings.mode));
-  if (cache.size >= 4) cache.clear();
-  cache.set(raw, { crmRaw, splitKey, settings });
+  if (!cache.has(raw) && cache.size >= 4) cache.clear();
+  cache.set(raw, { ...cache.get(raw), [arm]: { crmRaw, splitKey, bRaw, settings } });
   return settings;
 }
 
