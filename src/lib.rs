@@ -50,6 +50,7 @@ pub mod replay;
 pub mod route;
 pub mod sla;
 pub mod snapshot;
+pub mod split;
 pub mod ticket;
 
 pub mod report;

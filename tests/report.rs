@@ -729,6 +729,59 @@ fn a_b_split_partitions_leads_by_a_stable_hash_of_the_id() {
     assert_eq!(simulate(&router, &text, split(Arm::B, 1.0)).leads, 400);
 }
 
+/// The edge worker's export carries the arm each lead ran in (`leadroute::split::arm_of` with
+/// the live seed): split mode keeps that arm, whatever its own seed would hash, and agrees
+/// with a replay hashing under the live seed.
+#[test]
+fn a_split_keeps_the_arm_an_export_recorded() {
+    let router = Router::from_json(&default_config().to_string()).unwrap();
+    let (share_b, live_seed) = (0.3, 7);
+    let mut in_b = 0;
+    let mut exported = String::new();
+    let mut csv = String::from("id,email,company_size,created_at,arm\n");
+    for line in sample_jsonl().lines() {
+        let mut v: Value = serde_json::from_str(line).unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        let arm = leadroute::split::arm_of(&id, share_b, live_seed);
+        in_b += u64::from(arm == Arm::B);
+        v["arm"] = json!(arm.as_str());
+        exported.push_str(&format!("{v}\n"));
+        let (email, size, created) = (&v["email"], &v["company_size"], &v["created_at"]);
+        csv.push_str(&format!(
+            "{id},{},{},{},{}\n",
+            email.as_str().unwrap_or(""),
+            size,
+            created.as_str().unwrap(),
+            arm.as_str()
+        ));
+    }
+    assert!((60..=180).contains(&in_b), "{in_b}");
+    let split = |arm, seed| SimOptions {
+        split: Some(Split { share_b, arm, seed }),
+        ..SimOptions::default()
+    };
+    // Seed 0 would hash other ids into B: the recorded arm wins.
+    let b = simulate(&router, &exported, split(Arm::B, 0));
+    let a = simulate(&router, &exported, split(Arm::A, 0));
+    assert_eq!((b.leads, b.other_arm), (in_b, 400 - in_b));
+    assert_eq!((a.leads, a.other_arm), (400 - in_b, in_b));
+    let rehashed = simulate(&router, &sample_jsonl(), split(Arm::B, 0));
+    assert_ne!(
+        rehashed.leads, in_b,
+        "seed 0 must split differently for this test to mean anything"
+    );
+    // The same as hashing with the live seed: the exported arm is the core's rule.
+    let live = simulate(&router, &sample_jsonl(), split(Arm::B, live_seed));
+    assert_eq!(live.leads, in_b);
+    assert_eq!(live.outcomes, b.outcomes);
+    // A CSV export's `arm` column is read the same way.
+    let mut sim = Simulation::new(&router, split(Arm::B, 0));
+    sim.feed_csv(&router, &csv, None);
+    sim.finish(&router);
+    let r = sim.report(&router);
+    assert_eq!((r.leads, r.other_arm, r.bad_lines), (in_b, 400 - in_b, 0));
+}
+
 fn ids_in(router: &Router, text: &str) -> Vec<String> {
     leads_in_order(router, text)
         .into_iter()

@@ -6,6 +6,7 @@ use super::known::{self, Known, Meta};
 use super::records::{Item, Records};
 use crate::error::LeadError;
 use crate::lead::{lead_error, timestamp, Lead, Schema, Val, CREATED_AT};
+use crate::split::Arm;
 use serde::de::value::{BorrowedStrDeserializer, Error as ValueError, MapDeserializer};
 use serde::de::DeserializeSeed;
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ pub struct Header {
     deal_value: Option<usize>,
     claimed_by: Option<usize>,
     claimed_at: Option<usize>,
+    arm: Option<usize>,
 }
 
 impl Header {
@@ -44,6 +46,7 @@ impl Header {
             deal_value: find(known::DEAL_VALUE),
             claimed_by: find(known::CLAIMED_BY),
             claimed_at: find(known::CLAIMED_AT),
+            arm: find(known::ARM),
             columns: columns.clone(),
             delimiter,
         }
@@ -83,6 +86,7 @@ impl Header {
             },
             claimed_by: text(self.claimed_by),
             claimed_at: text(self.claimed_at),
+            arm: cell(self.arm).and_then(Arm::parse),
         }
     }
 

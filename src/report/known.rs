@@ -2,6 +2,7 @@
 //! lead may carry (`converted`, `deal_value`: not config fields, so any config can run).
 
 use crate::lead::{timestamp, AnyVal, KeySeed, Val, CREATED_AT};
+use crate::split::Arm;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -10,8 +11,10 @@ pub const CONVERTED: &str = "converted";
 pub const DEAL_VALUE: &str = "deal_value";
 pub const CLAIMED_BY: &str = "claimed_by";
 pub const CLAIMED_AT: &str = "claimed_at";
-/// The keys read besides the config's fields: `Known::from_vals`'s two, then the claim.
-pub const KNOWN_KEYS: [&str; 4] = [CONVERTED, DEAL_VALUE, CLAIMED_BY, CLAIMED_AT];
+/// The arm of a live A/B split that routed the lead (the edge worker's export).
+pub const ARM: &str = "arm";
+/// The keys read besides the config's fields: `Known::from_vals`'s two, the claim, then `ARM`.
+pub const KNOWN_KEYS: [&str; 5] = [CONVERTED, DEAL_VALUE, CLAIMED_BY, CLAIMED_AT, ARM];
 
 /// What happened to a lead after it was routed, when the data says.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -85,6 +88,16 @@ pub struct Meta<'a> {
     /// The history file's claim, as written (resolved by the simulation).
     pub claimed_by: Option<String>,
     pub claimed_at: Option<String>,
+    /// The arm recorded by a live split, when the line has one.
+    pub arm: Option<Arm>,
+}
+
+/// An `arm` value: `a` or `b` as text; anything else is no recorded arm.
+pub fn arm_val(v: &Val) -> Option<Arm> {
+    match v {
+        Val::Str(s) => Arm::parse(s),
+        _ => None,
+    }
 }
 
 /// A value as text (for the fields read as written).
@@ -114,7 +127,7 @@ impl<'de> Visitor<'de> for MetaVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut m = Meta::default();
-        let (mut converted, mut deal_value) = (Val::Missing, Val::Missing);
+        let (mut converted, mut deal_value, mut arm) = (Val::Missing, Val::Missing, Val::Missing);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match key.as_ref() {
                 "id" => {
@@ -136,12 +149,14 @@ impl<'de> Visitor<'de> for MetaVisitor {
                 CLAIMED_AT => m.claimed_at = text_of(&map.next_value_seed(AnyVal)?),
                 CONVERTED => converted = map.next_value_seed(AnyVal)?,
                 DEAL_VALUE => deal_value = map.next_value_seed(AnyVal)?,
+                ARM => arm = map.next_value_seed(AnyVal)?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         m.known = Known::from_vals(&converted, &deal_value);
+        m.arm = arm_val(&arm);
         Ok(m)
     }
 }

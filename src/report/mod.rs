@@ -123,7 +123,8 @@ impl Default for SimOptions {
     }
 }
 
-/// An A/B split of traffic by a stable hash of the lead id (see [`arm_of`]).
+/// An A/B split of traffic by a stable hash of the lead id (see [`arm_of`]). A lead whose
+/// line names its `arm` (an edge worker's export) is kept by that instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Split {
@@ -136,12 +137,7 @@ pub struct Split {
     pub seed: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arm {
-    A,
-    B,
-}
+pub use crate::split::Arm;
 
 /// Everything a simulation measured. Counts cover the leads routed; SLA events and pool
 /// expiries are counted up to the `created_at` of the last lead.

@@ -6,7 +6,7 @@ use super::csv::Header;
 use super::dates::DateReader;
 use super::engine::{Engine, Sink, Turn};
 use super::held::HeldLead;
-use super::known::{Known, Meta, KNOWN_KEYS};
+use super::known::{arm_val, Known, Meta, KNOWN_KEYS};
 use super::records::{Item, Records};
 use super::{
     Arm, AuditPage, AuditQuery, Diff, DiffFilter, LineError, Page, Report, SampleDecision,
@@ -21,16 +21,9 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap};
 /// Seeds the hash that picks sampled leads (any constant; fixed so samples are stable).
 const SAMPLE_SEED: u64 = 0x5a4d_504c_4553_0001;
 
-/// Which arm of `split` a lead id belongs to: the top 53 bits of `hash2(seed, id)` as a
-/// number in [0, 1), below `share_b` is arm B. The same id, seed and share always give
-/// the same arm, so a live split and a later replay of its leads agree.
+/// Which arm of `split` a lead id belongs to (the core's rule, [`crate::split::arm_of`]).
 pub fn arm_of(lead_id: &str, split: &Split) -> Arm {
-    let u = (hash2(split.seed, lead_id.as_bytes()) >> 11) as f64 / 9_007_199_254_740_992.0;
-    if u < split.share_b {
-        Arm::B
-    } else {
-        Arm::A
-    }
+    crate::split::arm_of(lead_id, split.share_b, split.seed)
 }
 
 /// A lead waiting for its turn, parsed once when it was read (or the error it will
@@ -290,9 +283,11 @@ impl Simulation {
                 .id
                 .as_deref()
                 .or_else(|| lead.as_ref().ok().and_then(HeldLead::id));
-            let arm = match id {
-                Some(id) => arm_of(id, split),
-                None => arm_of(&format!("line:{line}"), split),
+            // The arm a live split recorded wins over hashing again: it is what happened.
+            let arm = match (meta.arm, id) {
+                (Some(arm), _) => arm,
+                (None, Some(id)) => arm_of(id, split),
+                (None, None) => arm_of(&format!("line:{line}"), split),
             };
             if arm != split.arm {
                 self.other_arm += 1;
@@ -623,13 +618,19 @@ pub(super) fn parse(
             })
             .map_err(|e| e.message);
     }
-    let mut extra = [Val::Missing, Val::Missing, Val::Missing, Val::Missing];
+    let mut extra = [
+        Val::Missing,
+        Val::Missing,
+        Val::Missing,
+        Val::Missing,
+        Val::Missing,
+    ];
     match router
         .schema()
         .parse_json_with(text, &KNOWN_KEYS, &mut extra)
     {
         Ok(lead) => {
-            let [converted, deal_value, claimed_by, claimed_at] = &extra;
+            let [converted, deal_value, claimed_by, claimed_at, arm] = &extra;
             let as_text = |v: &Val| match v {
                 Val::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
                 Val::Num(n) => Some(match timestamp(v) {
@@ -655,6 +656,7 @@ pub(super) fn parse(
                 known: Known::from_vals(converted, deal_value),
                 claimed_by: as_text(claimed_by),
                 claimed_at: as_text(claimed_at),
+                arm: arm_val(arm),
             };
             Ok((meta, Ok(HeldLead::new(text, lead))))
         }
@@ -673,5 +675,6 @@ fn unborrow(m: Meta<'_>) -> Meta<'static> {
         known: m.known,
         claimed_by: m.claimed_by,
         claimed_at: m.claimed_at,
+        arm: m.arm,
     }
 }

@@ -15,12 +15,14 @@ mod preview;
 mod router;
 #[cfg(feature = "full")]
 mod simulation;
+mod split;
 mod ticket;
 
 pub use config::{public_config, validate};
 pub use router::Router;
 #[cfg(feature = "full")]
 pub use simulation::Simulation;
+pub use split::arm_of;
 
 use js_sys::JSON;
 use serde::Serialize;

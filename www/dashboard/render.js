@@ -325,7 +325,7 @@ export function renderComparison(c, a, b, mode) {
   host.replaceChildren(
     test(z, "Conversion of all leads:", mode === "compare"
       ? "Both configs saw the same leads with the same known outcomes, so this cannot differ: a replay cannot change what a past lead did. Use an A/B split of live traffic, then load its leads here in split mode."
-      : "The arms are split by a stable hash of the lead id, as a live A/B split would be."),
+      : "Each lead stays in the arm its file's arm column recorded (the edge worker's GET /admin/export of a live split); leads without one are split by the same stable hash of the lead id the worker uses."),
     test(c.assigned_conversion, "Conversion of leads that reached a rep:", mode === "compare" ? "The two samples overlap (same leads), which the test does not assume: a hint only." : null),
   );
 

@@ -5,6 +5,7 @@
 #
 # Everything deployment-specific comes from the environment (fromEnvironment below):
 # LEADROUTE_CONFIG (full config JSON text), LEADROUTE_CRM (optional: replaces config.crm),
+# LEADROUTE_CONFIG_B, SPLIT_SHARE_B, SPLIT_SEED (optional: an A/B split, see README),
 # CRM_URL, CRM_TOKEN (or CRM_CLIENT_ID, CRM_CLIENT_SECRET, CRM_REFRESH_TOKEN), WEBHOOK_SECRET,
 # NOTIFY_URL, NOTIFY_TOKEN, ADMIN_TOKEN, REP_TOKEN_SECRET, ALLOWED_ORIGINS, THANK_YOU_URL,
 # STATE_NAME, STATE_HORIZON_HOURS, IDEMPOTENCY_TTL_HOURS and the retry knobs. Sockets default to port 0: read the
@@ -66,7 +67,12 @@ const durableWorker :Workerd.Worker = (
   compatibilityDate = "2025-09-01",
   bindings = [
     (name = "ROUTER", durableObjectNamespace = "LeadRouter"),
+    # Arm B of an A/B split (LEADROUTE_CONFIG_B): its own object, its own routing state.
+    (name = "ROUTER_B", durableObjectNamespace = "LeadRouterB"),
     (name = "LEADROUTE_CONFIG", fromEnvironment = "LEADROUTE_CONFIG"),
+    (name = "LEADROUTE_CONFIG_B", fromEnvironment = "LEADROUTE_CONFIG_B"),
+    (name = "SPLIT_SHARE_B", fromEnvironment = "SPLIT_SHARE_B"),
+    (name = "SPLIT_SEED", fromEnvironment = "SPLIT_SEED"),
     (name = "LEADROUTE_CRM", fromEnvironment = "LEADROUTE_CRM"),
     (name = "STATE_NAME", fromEnvironment = "STATE_NAME"),
     (name = "CRM_URL", fromEnvironment = "CRM_URL"),
@@ -92,7 +98,10 @@ const durableWorker :Workerd.Worker = (
     (name = "STATE_HORIZON_HOURS", fromEnvironment = "STATE_HORIZON_HOURS"),
     (name = "THANK_YOU_URL", fromEnvironment = "THANK_YOU_URL"),
   ],
-  durableObjectNamespaces = [(className = "LeadRouter", uniqueKey = "leadroute-router")],
+  durableObjectNamespaces = [
+    (className = "LeadRouter", uniqueKey = "leadroute-router"),
+    (className = "LeadRouterB", uniqueKey = "leadroute-router-b"),
+  ],
   durableObjectStorage = (localDisk = "do-storage"),
 );
 

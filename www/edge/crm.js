@@ -61,6 +61,14 @@ export function mapFields(lead, defaults, extra) {
   return out;
 }
 
+/**
+ * The fields a create maps from: the lead, plus `leadroute_arm` under an A/B split so
+ * `crm.fields` can send the arm to a CRM field (`{ leadroute_arm: "LeadRoute_Arm__c" }`).
+ */
+export function mappedLead(item) {
+  return item.decision?.arm ? { ...item.lead, leadroute_arm: item.decision.arm } : item.lead;
+}
+
 export function trimBase(url) {
   return String(url ?? "").replace(/\/+$/, "");
 }

@@ -1,4 +1,4 @@
-// `node www/edge/deploy.mjs --config FILE [--crm FILE] [--check] [wrangler deploy args]`:
+// `node www/edge/deploy.mjs --config FILE [--crm FILE] [--config-b FILE] [--check] [wrangler deploy args]`:
 // checks the user's config through the core, then writes it where deploy.js bundles it from
 // and runs `wrangler deploy`. A config that does not compile never reaches Cloudflare.
 //
@@ -14,6 +14,8 @@ import { mappingProblems } from "./crm/check.js";
 const here = dirname(fileURLToPath(import.meta.url));
 /** What deploy.js imports: written only after the config passed every check. */
 export const BUNDLED_CONFIG = join(here, ".deploy", "config.json");
+/** Arm B of an A/B split (`--config-b`, or LEADROUTE_CONFIG_B as a path); `null` without one. */
+export const BUNDLED_CONFIG_B = join(here, ".deploy", "config-b.json");
 
 /** The engine's Node build: the installed package, else this repository's pkg/ build. */
 export async function nodeEngine() {
@@ -78,6 +80,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--config" || a === "--crm") opts[a.slice(2)] = argv[++i];
+    else if (a === "--config-b") opts.configB = argv[++i];
     else if (a === "--check" || a === "--prepare") opts[a.slice(2)] = true;
     else opts.rest.push(a);
   }
@@ -102,6 +105,9 @@ async function main() {
   const configPath = opts.config ?? process.env.LEADROUTE_CONFIG;
   const crmPath = opts.crm ?? process.env.LEADROUTE_CRM;
   const config = await configOrExit(configPath, crmPath, "nothing was deployed");
+  // Arm B is checked like the first config (with the same CRM mapping) before anything is written.
+  const configBPath = opts.configB ?? process.env.LEADROUTE_CONFIG_B;
+  const configB = configBPath ? await configOrExit(configBPath, crmPath, "nothing was deployed") : null;
   const summary = `${config.reps?.length ?? 0} reps, ${config.teams?.length ?? 0} teams, ${config.pools?.length ?? 0} pools${config.crm ? `, ${config.crm.type} mapping` : ""}`;
   if (opts.check) {
     console.log(`config ok: ${summary}`);
@@ -109,10 +115,11 @@ async function main() {
   }
   mkdirSync(dirname(BUNDLED_CONFIG), { recursive: true });
   writeFileSync(BUNDLED_CONFIG, JSON.stringify(config));
-  console.log(`config ok: ${summary} (written to ${BUNDLED_CONFIG})`);
+  writeFileSync(BUNDLED_CONFIG_B, JSON.stringify(configB));
+  console.log(`config ok: ${summary} (written to ${BUNDLED_CONFIG})${configB ? `; arm B of the split written to ${BUNDLED_CONFIG_B}` : ""}`);
   if (opts.prepare) return;
   // The [build] step checks again with the same file: an absolute path, since it runs in www/edge.
-  const env = { ...process.env, LEADROUTE_CONFIG: resolve(configPath), ...(crmPath ? { LEADROUTE_CRM: resolve(crmPath) } : {}) };
+  const env = { ...process.env, LEADROUTE_CONFIG: resolve(configPath), ...(crmPath ? { LEADROUTE_CRM: resolve(crmPath) } : {}), ...(configBPath ? { LEADROUTE_CONFIG_B: resolve(configBPath) } : {}) };
   const [cmd, ...cmdArgs] = (process.env.WRANGLER ?? "npx wrangler").split(" ").filter(Boolean);
   const r = spawnSync(cmd, [...cmdArgs, "deploy", ...opts.rest], { cwd: here, env, stdio: "inherit" });
   process.exit(r.status ?? 1);

@@ -57,7 +57,8 @@ export class Idempotency {
   record(lead, key, hash, decision, at, crm) {
     this.store.put(`idem:${key}`, { lead_id: lead.id, hash, at });
     this.store.put(atKey(at, key), key);
-    this.store.put(`lead:${lead.id}`, { key, hash, at, decision, crm, email: lead.email ?? null });
+    // The lead as received stays with its decision: GET /admin/export replays it.
+    this.store.put(`lead:${lead.id}`, { key, hash, at, decision, crm, email: lead.email ?? null, lead });
   }
 
   /** Gives records written by format 2 (decision inside `idem:`) their `lead:` record. */

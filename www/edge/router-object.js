@@ -2,7 +2,7 @@
 // on it (RPC). Storage, idempotency, the engine's state and the outbox live in their files.
 import { DurableObject } from "cloudflare:workers";
 import { Router } from "./engine.js";
-import { loadSettings } from "./settings.js";
+import { armBEnv, loadSettings } from "./settings.js";
 import { Store } from "./storage.js";
 import { EngineState, apply, objectConfig } from "./engine-state.js";
 import { Idempotency } from "./idempotency.js";
@@ -12,6 +12,8 @@ import { coreFailure, failure } from "./errors.js";
 import { recordOutcomes } from "./outcomes.js";
 
 const HOUR_MS = 3_600_000;
+// The export's columns the dashboard's simulation reads besides the lead's fields.
+const SIMULATION_KEYS = new Set(["arm", "converted", "deal_value"]);
 
 /** The decision as stored and answered: no trace, score reduced to its total and grade. */
 export function slim(d) {
@@ -183,6 +185,9 @@ export class LeadRouter extends DurableObject {
     } catch (e) {
       return { answer: coreFailure(e, "invalid_lead"), version: 0 };
     }
+    // Under an A/B split the arm travels with the decision: the answer, the stored record,
+    // the CRM payload and the export all say which config routed the lead.
+    if (this.settings.arm) decision.arm = this.settings.arm;
     // The CRM gets what was routed on: declared fields as the engine read them ("2500"
     // from a form is the number 2500), other fields as they came.
     const typed = { ...lead, ...this.router.readLead(lead) };
@@ -322,5 +327,48 @@ export class LeadRouter extends DurableObject {
   async snapshot() {
     await this.ensureLoaded();
     return { status: 200, snapshot: this.router.snapshot() };
+  }
+
+  /**
+   * GET /admin/export: every lead this object routed, one row each, as the dashboard's
+   * simulation reads a history file: the fields as received, `created_at` (when it was
+   * routed), `arm`, the decision (`outcome`, `rep`, `team`, `pool`, `rule`) and the known
+   * result (`converted`, `deal_value`) once POST /outcomes reported it.
+   */
+  async exportLeads() {
+    await this.ensureLoaded();
+    const outcomes = new Map();
+    for await (const [k, o] of this.store.list("outcome:")) outcomes.set(k.slice("outcome:".length), o);
+    const rows = [];
+    for await (const [k, rec] of this.store.list("lead:")) {
+      const id = k.slice("lead:".length);
+      const d = rec.decision ?? {};
+      const o = outcomes.get(id);
+      const lead = rec.lead ?? (rec.email ? { email: rec.email } : {});
+      const routed = {
+        ...(d.arm ? { arm: d.arm } : {}),
+        outcome: d.outcome ?? null,
+        rep: d.rep ?? null,
+        team: d.team ?? null,
+        pool: d.pool ?? null,
+        rule: d.rule ?? null,
+        // The learned pick's sampling probability: an off-policy estimate reads it.
+        ...(d.propensity != null ? { propensity: d.propensity, segment: d.segment ?? null } : {}),
+        ...(o ? { converted: o.converted ?? null, ...(o.value !== undefined ? { deal_value: o.value } : {}) } : {}),
+      };
+      const row = { ...lead, id, created_at: new Date(rec.at).toISOString() };
+      // A lead field of the same name stays as received (a replay routes on it) and the
+      // decision's value is `routed_<name>`; the columns the simulation reads keep theirs.
+      for (const [k, v] of Object.entries(routed)) row[k in lead && !SIMULATION_KEYS.has(k) ? `routed_${k}` : k] = v;
+      rows.push(row);
+    }
+    return { status: 200, rows };
+  }
+}
+
+/** Arm B of an A/B split: the same object with the config under test (LEADROUTE_CONFIG_B). */
+export class LeadRouterB extends LeadRouter {
+  constructor(ctx, env) {
+    super(ctx, armBEnv(env));
   }
 }

@@ -1,11 +1,12 @@
 // Reads the worker's settings from its environment once per isolate: the full routing
 // config (private, never sent to a browser), its CRM mapping, limits and retry policy.
-import { Router, publicConfig } from "./engine.js";
+import { Router, armOf, publicConfig } from "./engine.js";
 import { mappingProblems } from "./crm/check.js";
 
 const DEFAULT_FORWARD = ["assigned", "pooled", "nurture"];
 
-let cached = null;
+// One entry per config text: with an A/B split, arm A's and arm B's settings both stay.
+const cache = new Map();
 
 function text(v) {
   return typeof v === "string" && v.trim() !== "" ? v : undefined;
@@ -49,7 +50,13 @@ export function checkCrm(crm, config) {
 export function loadSettings(env) {
   const raw = env.LEADROUTE_CONFIG;
   const crmRaw = env.LEADROUTE_CRM;
-  if (cached && cached.raw === raw && cached.crmRaw === crmRaw) return cached.settings;
+  // The small split settings as one key; arm B's config text is compared as it is.
+  const splitKey = [env.SPLIT_SHARE_B, env.SPLIT_SEED, env.MODE].join("|");
+  const bRaw = env.LEADROUTE_CONFIG_B;
+  // Per arm too: the two arms may run the same config text.
+  const arm = env.LEADROUTE_ARM === "b" ? "b" : "a";
+  const hit = cache.get(raw)?.[arm];
+  if (hit && hit.crmRaw === crmRaw && hit.splitKey === splitKey && hit.bRaw === bRaw) return hit.settings;
   const config = parseJson(raw, "LEADROUTE_CONFIG");
   if (!config) throw new Error("LEADROUTE_CONFIG is not set: the worker needs its routing config");
   const crmOverride = parseJson(crmRaw, "LEADROUTE_CRM");
@@ -93,8 +100,44 @@ export function loadSettings(env) {
       .map((s) => s.trim())
       .filter(Boolean),
   };
-  cached = { raw, crmRaw, settings };
+  Object.assign(settings, splitOf(env, settings.mode));
+  if (!cache.has(raw) && cache.size >= 4) cache.clear();
+  cache.set(raw, { ...cache.get(raw), [arm]: { crmRaw, splitKey, bRaw, settings } });
   return settings;
+}
+
+/**
+ * The A/B split: with LEADROUTE_CONFIG_B set (the config under test, given like
+ * LEADROUTE_CONFIG), SPLIT_SHARE_B of the leads (0 to 1, default 0.5) go to arm B by the
+ * core's stable hash of the lead id (`armOf`, seed SPLIT_SEED). `arm` is the arm these
+ * settings route ("a", "b", or null without a split); `split` is set on arm A's settings,
+ * the ones the Worker reads.
+ */
+function splitOf(env, mode) {
+  if (env.LEADROUTE_ARM === "b") return { arm: "b", split: null };
+  if (parseJson(env.LEADROUTE_CONFIG_B, "LEADROUTE_CONFIG_B") === undefined) return { arm: null, split: null };
+  if (mode !== "durable") throw new Error(`the A/B split (LEADROUTE_CONFIG_B) needs the Durable Object design; MODE is ${mode}`);
+  const share = text(env.SPLIT_SHARE_B) === undefined && typeof env.SPLIT_SHARE_B !== "number" ? 0.5 : Number(env.SPLIT_SHARE_B);
+  const split = { share_b: share, seed: int(env.SPLIT_SEED, 0, 0) };
+  try {
+    // The core checks the share (a number from 0 to 1) and the seed.
+    armOf("", split);
+  } catch (e) {
+    throw new Error(`SPLIT_SHARE_B / SPLIT_SEED: ${e.message}`);
+  }
+  try {
+    // Arm B's config is compiled and checked now too: a bad one fails every call here, not
+    // only the leads that hash to B.
+    loadSettings(armBEnv(env));
+  } catch (e) {
+    throw new Error(`LEADROUTE_CONFIG_B: ${e.message}`);
+  }
+  return { arm: "a", split };
+}
+
+/** The environment arm B's Durable Object and checks run with: its config in LEADROUTE_CONFIG. */
+export function armBEnv(env) {
+  return { ...env, LEADROUTE_CONFIG: env.LEADROUTE_CONFIG_B, LEADROUTE_ARM: "b" };
 }
 
 /** Hex SHA-256 of a string. */

@@ -1,20 +1,20 @@
 // The edge Worker: HTTP endpoints for lead capture, the pull pool and operators, and the
 // cron handler. Routing state lives in the LeadRouter Durable Object (or nowhere, stateless).
-import { Router } from "./engine.js";
-import { loadSettings, sha256 } from "./settings.js";
+import { Router, armOf } from "./engine.js";
+import { armBEnv, loadSettings, sha256 } from "./settings.js";
 import { readBody } from "./body.js";
 import { checkLead, canonical } from "./validate.js";
 import { repOf, adminRefusal } from "./auth.js";
 import { readOutcomes } from "./outcomes.js";
 import { deliverWithRetries } from "./delivery.js";
-import { LeadRouter, slim } from "./router-object.js";
+import { LeadRouter, LeadRouterB, slim } from "./router-object.js";
 import { fingerprint, stateName } from "./migration.js";
 import pkg from "leadroute/package.json";
 import { STATUS, coreFailure } from "./errors.js";
 import { TeamRouter, KeyDirectory } from "./team-object.js";
 import { bulkImport, placeOne, repCall, teamsOverview, tickAll } from "./per-team.js";
 
-export { LeadRouter, TeamRouter, KeyDirectory };
+export { LeadRouter, LeadRouterB, TeamRouter, KeyDirectory };
 
 // Stateless mode keeps no shared state; the isolate's router is renewed so pooled leads
 // and counters it accumulates stay bounded.
@@ -50,9 +50,24 @@ function corsHeaders(request, settings) {
   };
 }
 
-function stubOf(env, settings) {
-  if (!env.ROUTER) throw new Error("the ROUTER Durable Object binding is missing (or set MODE=stateless)");
-  return env.ROUTER.get(env.ROUTER.idFromName(stateName(settings)));
+function stubOf(env, settings, arm = "a") {
+  const ns = arm === "b" ? env.ROUTER_B : env.ROUTER;
+  if (!ns) throw new Error(arm === "b" ? "the ROUTER_B Durable Object binding (arm B of the split) is missing" : "the ROUTER Durable Object binding is missing (or set MODE=stateless)");
+  return ns.get(ns.idFromName(stateName(settings)));
+}
+
+/** The arm of a lead id: the core's rule (`armOf`), "a" when there is no split. */
+function armFor(settings, leadId) {
+  return settings.split ? armOf(leadId, settings.split) : "a";
+}
+
+/** Every arm's object: one without a split, arm A's then arm B's with one. */
+function armStubs(env, settings) {
+  return settings.split ? [stubOf(env, settings, "a"), stubOf(env, armSettings(env, "b"), "b")] : [stubOf(env, settings)];
+}
+
+function armSettings(env, arm) {
+  return arm === "b" ? loadSettings(armBEnv(env)) : loadSettings(env);
 }
 
 /** What the form may see of a decision: who and how to book, never why. */
@@ -69,25 +84,59 @@ function answer(r, ignored) {
     replayed: r.replayed,
     routed_at: r.routed_at,
     crm: r.crm,
+    ...(d.arm ? { arm: d.arm } : {}),
     ignored_fields: ignored,
   };
 }
 
-/** A compiled router for checking submissions, one per config (compile once, check many). */
-let checker = null;
+/**
+ * A compiled router for checking submissions, one per config (compile once, check many):
+ * one per arm of a split, since arm B's config may declare other fields.
+ */
+const checkers = { a: null, b: null };
 function checkerFor(settings) {
-  if (checker?.config !== settings.config) {
-    checker?.router.free();
-    checker = { config: settings.config, router: new Router(settings.config) };
+  const arm = settings.arm === "b" ? "b" : "a";
+  const c = checkers[arm];
+  if (c?.config !== settings.config) {
+    c?.router.free();
+    checkers[arm] = { config: settings.config, router: new Router(settings.config) };
   }
-  return checker.router;
+  return checkers[arm].router;
+}
+
+/**
+ * POST /outcomes: each outcome goes to the arm that holds its lead (the same hash that
+ * placed it), the answers back in the order given.
+ */
+async function outcomesByArm(env, settings, items) {
+  if (!settings.split) return stubOf(env, settings).outcomes(items);
+  const groups = { a: [], b: [] };
+  items.forEach((it, i) => groups[armFor(settings, it.leadId)].push([i, it]));
+  const results = new Array(items.length);
+  for (const arm of ["a", "b"]) {
+    if (!groups[arm].length) continue;
+    const r = await stubOf(env, armSettings(env, arm), arm).outcomes(groups[arm].map(([, it]) => it));
+    // One outcome comes back as itself, several as `results`; a failure of the whole call
+    // (no `results`) is each item's answer.
+    groups[arm].forEach(([i, it], j) => (results[i] = r.results?.[j] ?? (r.results ? undefined : { lead_id: it.leadId, ...r })));
+  }
+  if (results.length === 1) return results[0];
+  return { status: 200, results };
 }
 
 async function submitLead(request, env, ctx, settings) {
   const read = await readBody(request, settings.maxBodyBytes);
   if (!read.ok) return json(read.status, { error: read.error });
-  const checked = checkLead(read.body, settings.config, request.headers.get("idempotency-key"), checkerFor(settings));
+  const header = request.headers.get("idempotency-key");
+  let checked = checkLead(read.body, settings.config, header, checkerFor(settings));
   if (!checked.ok) return json(checked.status, { error: checked.error });
+  // A/B split: the lead id picks the arm, then the lead is read as that arm's config reads it.
+  const arm = armFor(settings, checked.lead.id);
+  const armed = arm === "b" ? armSettings(env, "b") : settings;
+  if (arm === "b") {
+    checked = checkLead({ ...read.body, id: checked.lead.id }, armed.config, header, checkerFor(armed));
+    if (!checked.ok) return json(checked.status, { error: checked.error });
+  }
   const { lead, key, ignored } = checked;
   let r;
   if (settings.mode === "stateless") {
@@ -96,7 +145,7 @@ async function submitLead(request, env, ctx, settings) {
     r = await placeOne(env, settings, checkerFor(settings), lead, key);
   } else {
     const hash = await sha256(canonical(lead));
-    r = await stubOf(env, settings).submit(lead, key, hash);
+    r = await stubOf(env, armed, arm).submit(lead, key, hash);
   }
   if (r.error) return json(r.status, { error: r.error });
   const thanks = typeof env.THANK_YOU_URL === "string" && env.THANK_YOU_URL.trim();
@@ -160,6 +209,18 @@ async function status(settings) {
   };
 }
 
+/**
+ * `GET /admin/export`: every routed lead as JSONL, both arms of a split, oldest first: the
+ * history file the dashboard's split mode reads (each row's `arm` is the arm it ran in).
+ */
+async function exportLeads(env, settings) {
+  const rows = [];
+  for (const stub of armStubs(env, settings)) rows.push(...(await stub.exportLeads()).rows);
+  rows.sort((x, y) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : 0));
+  const body = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
+  return new Response(body, { status: 200, headers: { "content-type": "application/x-ndjson; charset=utf-8", "content-disposition": 'attachment; filename="leadroute-export.jsonl"', "cache-control": "no-store" } });
+}
+
 async function handle(request, env, ctx, settings) {
   const url = new URL(request.url);
   const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -192,7 +253,7 @@ async function handle(request, env, ctx, settings) {
     if (refusal) return errorResponse(refusal.code, refusal.message);
     if (settings.mode === "stateless") return errorResponse("needs_durable_object", "outcomes need the Durable Object");
     const read = await readOutcomes(request, Date.now());
-    return fromObject(read.error ?? (await stubOf(env, settings).outcomes(read.items)));
+    return fromObject(read.error ?? (await outcomesByArm(env, settings, read.items)));
   }
 
   // Rep endpoints: /pools/:pool/leads, /pools/:pool/claim, /leads/:id/claim, /leads/:id/touch
@@ -230,6 +291,7 @@ async function handle(request, env, ctx, settings) {
       }
       return errorResponse("not_found", `no endpoint ${method} ${path} in the per-team design (GET /admin/teams gathers every object)`);
     }
+    if (sub === "export" && method === "GET") return exportLeads(env, settings);
     const stub = stubOf(env, settings);
     if (sub === "dead-letters" && method === "GET") return fromObject(await stub.deadLetters());
     if (sub === "dead-letters/replay" && method === "POST") {

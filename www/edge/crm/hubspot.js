@@ -3,7 +3,7 @@
 // created with our owner; a known contact keeps its owner and every filled field (only
 // blank fields are filled). Owner changes are update-only, by our lead id. Batch answers
 // (200 or 207) are read per record, so a rejected contact is never counted as delivered.
-import { HUBSPOT_FIELDS, mapFields, ownerOfItem } from "../crm.js";
+import { HUBSPOT_FIELDS, mapFields, mappedLead, ownerOfItem } from "../crm.js";
 import { describe, failure, retryAfterMs } from "./outcome.js";
 
 export const TEN_SECOND_WINDOW_MS = 10_000;
@@ -109,7 +109,7 @@ async function readByEmail(email, properties, ctx) {
 async function create(item, ctx) {
   const prop = leadIdProperty(ctx.crm);
   const email = item.lead.email;
-  const fields = mapFields(item.lead, HUBSPOT_FIELDS, ctx.crm.fields);
+  const fields = mapFields(mappedLead(item), HUBSPOT_FIELDS, ctx.crm.fields);
   if (blank(email)) return failure("never", "validation", null, "a HubSpot contact needs an email", { field: "email" });
   const read = await readByEmail(email, ["hubspot_owner_id", prop, ...Object.keys(fields)], ctx);
   if (read.failed) return read.failed;

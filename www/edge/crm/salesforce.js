@@ -2,7 +2,7 @@
 // external id field (a repeat answers DUPLICATE_VALUE, which means "already there"); an owner
 // change is update-only (look the Lead up by external id, PATCH its OwnerId). Every write
 // sends `Sforce-Auto-Assign: FALSE` so active assignment rules do not replace our owner.
-import { SALESFORCE_FIELDS, mapFields, ownerOfItem } from "../crm.js";
+import { SALESFORCE_FIELDS, mapFields, mappedLead, ownerOfItem } from "../crm.js";
 import { describe, failure, retryAfterMs } from "./outcome.js";
 
 const NO_ASSIGNMENT_RULES = { "sforce-auto-assign": "FALSE" };
@@ -62,7 +62,7 @@ export function classify(res, now) {
 
 async function create(item, ctx) {
   const ext = externalIdField(ctx.crm);
-  const body = mapFields(item.lead, SALESFORCE_FIELDS, ctx.crm.fields);
+  const body = mapFields(mappedLead(item), SALESFORCE_FIELDS, ctx.crm.fields);
   // Salesforce requires both on a Lead; a form may not ask for them. Creates never
   // overwrite, so a placeholder never replaces what a rep typed later.
   body.LastName ??= "[not provided]";
