@@ -232,6 +232,24 @@ impl Accounts {
         }
     }
 
+    /// How many accounts [`Accounts::fuzzy`] scores for a normalised name.
+    pub fn fuzzy_candidates(&self, norm: &str) -> usize {
+        let mut seen: Vec<u32> = Vec::new();
+        'keys: for k in edit_keys(norm) {
+            let (from, to) = self.fuzzy_range(k);
+            for i in self.fuzzy_ids.get(from..to).unwrap_or(&[]) {
+                if seen.contains(i) {
+                    continue;
+                }
+                if seen.len() >= FUZZY_CAP {
+                    break 'keys;
+                }
+                seen.push(*i);
+            }
+        }
+        seen.len()
+    }
+
     fn fuzzy(&self, norm: &str, company: &str, country: Option<&str>) -> Option<AccountHit> {
         if self.fuzzy_threshold >= 1.0 {
             return None;
