@@ -21,4 +21,9 @@ pub mod probe {
             .as_ref()
             .map_or(0, |a| a.fuzzy_candidates(&super::normalize(company)))
     }
+
+    /// Bytes the router's compiled accounts hold ([`crate::model::Accounts::bytes`]).
+    pub fn index_bytes(router: &Router) -> usize {
+        router.accounts.as_ref().map_or(0, |a| a.bytes())
+    }
 }
