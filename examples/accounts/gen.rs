@@ -193,6 +193,8 @@ pub const KIND_NAMES: [(Kind, &str); 4] = [
 
 pub struct TestLead {
     pub json: String,
+    /// The lead's company name, if it has one.
+    pub company: Option<String>,
     pub kind: Kind,
     /// The account it should match.
     pub expect: Option<String>,
@@ -269,11 +271,12 @@ pub fn leads(g: &Generated, n: usize, seed: u64) -> Vec<TestLead> {
             let mut lead = serde_json::Map::new();
             lead.insert("id".into(), format!("L{i}").into());
             lead.insert("email".into(), email.into());
-            if let Some(c) = company {
-                lead.insert("company".into(), c.into());
+            if let Some(c) = &company {
+                lead.insert("company".into(), c.clone().into());
             }
             TestLead {
                 json: serde_json::Value::Object(lead).to_string(),
+                company,
                 expect: (kind != Kind::Stranger).then_some(id).flatten(),
                 kind,
             }

@@ -10,7 +10,7 @@ use crate::config::{Account as RawAccount, Config, FieldType};
 use crate::error::ConfigErrors;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::lead::Val;
-use crate::model::account::{edit_keys, Account, Accounts};
+use crate::model::account::{edit_keys, key_hash, mix, Account, Accounts, Hot, Keys, Table, NONE};
 use std::borrow::Cow;
 
 /// Parent chains longer than this are a cycle (or a mistake).
@@ -148,10 +148,15 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
     };
 
     let free = ctx.free_email.map(|f| &**f);
+    let stride = BUILT_IN.len() + a.fields.len();
     let mut list = Vec::with_capacity(raw.len());
-    let mut by_domain: HashMap<Box<str>, Vec<u32>> = HashMap::default();
-    let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::default();
-    let mut fuzzy: Vec<(u64, u32)> = Vec::new();
+    let mut hot = Vec::with_capacity(raw.len());
+    let mut values: Vec<Val<'static>> = Vec::with_capacity(raw.len() * stride);
+    let mut countries: Vec<Box<str>> = Vec::new();
+    let mut country_ids: HashMap<Box<str>, u32> = HashMap::default();
+    // (key, account) pairs, grouped into entries once all are known.
+    let mut domain_of: Vec<(String, u32)> = Vec::new();
+    let mut name_of: Vec<(String, u32)> = Vec::new();
     for (i, (path, acc)) in raw.iter().enumerate() {
         let n = i as u32;
         let norm = normalize(&acc.name);
@@ -168,14 +173,10 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
             if d.is_empty() || crate::email::is_free_in(&format!("x@{d}"), free) {
                 continue;
             }
-            by_domain.entry(d.into_boxed_str()).or_default().push(n);
+            domain_of.push((d, n));
         }
         if !norm.is_empty() {
-            by_name
-                .entry(norm.clone().into_boxed_str())
-                .or_default()
-                .push(n);
-            fuzzy.extend(edit_keys(&norm).into_iter().map(|k| (k, n)));
+            name_of.push((norm, n));
         }
         let (owner, owner_from) = inherited(&own_owner, i);
         let (team, _) = inherited(&own_team, i);
@@ -193,17 +194,18 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
                     i64::MIN
                 }),
         };
-        let mut values: Vec<Val<'static>> = [
-            Some(acc.id.clone()),
-            Some(acc.name.clone()),
-            acc.country.clone(),
-            acc.owner.clone(),
-            acc.team.clone(),
-            acc.parent.clone(),
-        ]
-        .into_iter()
-        .map(|v| v.map_or(Val::Missing, |s| Val::Str(Cow::Owned(s))))
-        .collect();
+        values.extend(
+            [
+                Some(acc.id.clone()),
+                Some(acc.name.clone()),
+                acc.country.clone(),
+                acc.owner.clone(),
+                acc.team.clone(),
+                acc.parent.clone(),
+            ]
+            .into_iter()
+            .map(|v| v.map_or(Val::Missing, |s| Val::Str(Cow::Owned(s)))),
+        );
         values.push(acc.employees.map_or(Val::Missing, Val::Num));
         let from_list = path.starts_with("accounts.list");
         for (name, ty) in &a.fields {
@@ -231,37 +233,55 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
                 }
             }
         }
+        let country = match acc.country.as_deref() {
+            None => NONE,
+            Some(c) => {
+                let c = c.trim().to_lowercase().into_boxed_str();
+                *country_ids.entry(c.clone()).or_insert_with(|| {
+                    countries.push(c);
+                    countries.len() as u32 - 1
+                })
+            }
+        };
+        hot.push(Hot {
+            owner: owner.map_or(NONE, |o| o as u32),
+            country,
+            employees: acc.employees.unwrap_or(0.0),
+            last_active,
+        });
         list.push(Account {
             id: acc.id.clone().into_boxed_str(),
             name: acc.name.clone().into_boxed_str(),
-            norm: norm.into_boxed_str(),
-            country: acc
-                .country
-                .as_deref()
-                .map(|c| c.trim().to_lowercase().into_boxed_str()),
-            owner,
             owner_from,
             team,
-            employees: acc.employees.unwrap_or(0.0),
-            last_active,
-            values: values.into_boxed_slice(),
         });
     }
-    fuzzy.sort_unstable();
-    let fuzzy_keys: Vec<u64> = fuzzy.iter().map(|(k, _)| *k).collect();
-    let (fuzzy_buckets, fuzzy_bits) = crate::model::account::buckets(&fuzzy_keys);
+    let mut ids = Vec::new();
+    let mut name_entries = Vec::new();
+    let domains = entries(domain_of, &hot, &mut ids, |_, _| {});
+    let names = entries(name_of, &hot, &mut ids, |norm, at| {
+        name_entries.push((norm.to_string(), at))
+    });
+    let mut fuzzy: Vec<(u64, u32)> = Vec::new();
+    for (norm, at) in &name_entries {
+        fuzzy.extend(edit_keys(norm).into_iter().map(|k| (mix(k), *at)));
+    }
+    drop(name_entries);
+    let fuzzy = Table::build(&fuzzy);
     Some(Accounts {
         slot,
         company_slot,
         country_slot,
         owners,
         list,
-        by_domain,
-        by_name,
-        fuzzy_buckets,
-        fuzzy_bits,
-        fuzzy_keys,
-        fuzzy_ids: fuzzy.iter().map(|(_, i)| *i).collect(),
+        hot,
+        values,
+        stride,
+        countries,
+        domains,
+        names,
+        fuzzy,
+        ids,
         fuzzy_threshold: threshold,
         prefer: a.prefer.unwrap_or_default(),
         skip_mql: a.skip_mql.unwrap_or(false),
@@ -274,6 +294,37 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
             )
         }),
     })
+}
+
+/// The distinct keys of `(key, account)` pairs as entries (accounts in list order),
+/// hashed into a table; `each` sees every key with its entry.
+fn entries(
+    mut pairs: Vec<(String, u32)>,
+    hot: &[Hot],
+    ids: &mut Vec<u32>,
+    mut each: impl FnMut(&str, u32),
+) -> Keys {
+    pairs.sort_unstable();
+    let mut keys = Keys::default();
+    let mut slots: Vec<(u64, u32)> = Vec::new();
+    let mut rest = pairs.as_slice();
+    while let Some((key, first)) = rest.first() {
+        let run = rest.iter().take_while(|(k, _)| k == key).count();
+        let (group, tail) = rest.split_at(run);
+        let at = if run == 1 {
+            let owner = hot.get(*first as usize).map_or(NONE, |h| h.owner);
+            keys.push(key, 1, *first, owner)
+        } else {
+            let start = ids.len() as u32;
+            ids.extend(group.iter().map(|(_, n)| *n));
+            keys.push(key, run as u32, start, NONE)
+        };
+        slots.push((key_hash(key.as_bytes()), at));
+        each(key, at);
+        rest = tail;
+    }
+    keys.table = Table::build(&slots);
+    keys
 }
 
 fn type_name(t: FieldType) -> &'static str {
