@@ -48,6 +48,7 @@ pub mod outcomes;
 pub mod pool;
 pub mod replay;
 pub mod route;
+pub mod shares;
 pub mod sla;
 pub mod snapshot;
 pub mod split;

@@ -7,7 +7,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { admin, postLead, startWorkerd } from "./harness.mjs";
 import { createRequire } from "node:module";
-import { DEFAULT_CAPS, homes, shareConfig } from "../../www/edge/shares.js";
+
+// The core's cap protocol, as the team objects run it.
+const { capHomes, shareConfig } = createRequire(import.meta.url)("../../pkg/route/node/leadroute_wasm.js");
 
 const config = {
   fields: { country: "string", email: "string" },
@@ -35,8 +37,8 @@ before(async () => {
 after(() => w?.stop());
 
 test("a rep's caps are split between the objects of the teams they are in", () => {
-  assert.deepEqual(homes(config).get("ana"), ["team:us", "team:eu"]);
-  assert.deepEqual(homes(config).get("dev"), ["rest"]);
+  assert.deepEqual(capHomes(config).ana, ["team:us", "team:eu"]);
+  assert.deepEqual(capHomes(config).dev, ["rest"]);
   const caps = (key) => shareConfig(config, key).reps.map((r) => r.caps.day ?? r.caps.month);
   // cho and dev have no caps: the core's default month cap, split the same way.
   assert.deepEqual(caps("team:us"), [3, 3, 0, 0]);
@@ -44,12 +46,13 @@ test("a rep's caps are split between the objects of the teams they are in", () =
   assert.deepEqual(caps("rest"), [0, 0, 0, 150]);
 });
 
-test("the default cap shares.js splits is the core's", () => {
+test("the default cap the core splits is the one it applies", () => {
   const { Router } = createRequire(import.meta.url)("../../pkg/node/leadroute_wasm.js");
   const r = new Router({ reps: [{ id: "a" }, { id: "b", caps: {} }], teams: [{ id: "t", members: ["a"] }], rules: [{ id: "all", team: "t" }], fallback: "b" });
   const now = Date.UTC(2026, 10, 2, 15);
-  const reps = Array.from({ length: DEFAULT_CAPS.month + 1 }, (_, i) => r.route({ id: `d${i}` }, { now, trace: false }).rep);
-  assert.equal(reps.filter((x) => x === "a").length, DEFAULT_CAPS.month);
+  const month = shareConfig({ reps: [{ id: "a" }], rules: [], fallback: "a" }, "rest").reps[0].caps.month;
+  const reps = Array.from({ length: month + 1 }, (_, i) => r.route({ id: `d${i}` }, { now, trace: false }).rep);
+  assert.equal(reps.filter((x) => x === "a").length, month);
   assert.equal(reps.at(-1), "b");
   r.free();
 });

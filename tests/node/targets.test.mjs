@@ -90,8 +90,8 @@ for (const [name, dir] of Object.entries(MODULES)) {
 test("two modules: the route module has the router surface, the full module adds the dashboard's", () => {
   const full = require(join(PKG, "node", "leadroute_wasm.js"));
   const route = require(join(PKG, "route", "node", "leadroute_wasm.js"));
-  assert.deepEqual(Object.keys(route).sort(), ["Router", "armOf", "publicConfig", "validate"]);
-  assert.deepEqual(Object.keys(full).sort(), ["Router", "Simulation", "armOf", "csvHead", "csvHeader", "parseCondition", "publicConfig", "simulateLearning", "validate"]);
+  assert.deepEqual(Object.keys(route).sort(), ["Router", "armOf", "capHomes", "publicConfig", "shareConfig", "validate"]);
+  assert.deepEqual(Object.keys(full).sort(), ["Router", "Simulation", "armOf", "capHomes", "csvHead", "csvHeader", "parseCondition", "publicConfig", "shareConfig", "simulateLearning", "validate"]);
   // Pools, claims and SLA ticks are in the route module.
   for (const m of ["route", "routeBatch", "claim", "claimNext", "listPool", "release", "touch", "tick", "snapshot"]) {
     assert.equal(typeof route.Router.prototype[m], "function", `route module Router.${m}`);

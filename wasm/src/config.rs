@@ -72,3 +72,42 @@ pub fn validate(#[wasm_bindgen(unchecked_param_type = "unknown")] config: JsValu
     })
     .unwrap_or(JsValue::NULL)
 }
+
+/// The config as the per-team edge object `key` (`team:<id>` or `rest`) runs it: each
+/// rep's caps (and each conditional cap) replaced by that object's share, the core's cap
+/// protocol (`leadroute::shares`), so the worker never restates it.
+#[wasm_bindgen(js_name = shareConfig, unchecked_return_type = "Config")]
+pub fn share_config(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+    key: String,
+) -> Result<JsValue, JsValue> {
+    let value = config_value(&config)?;
+    to_js(&leadroute::shares::share_config(&value, &key))
+}
+
+/// Rep id -> the object keys that own a share of the rep's caps (`team:<id>`, `rest`).
+#[wasm_bindgen(js_name = capHomes, unchecked_return_type = "Record<string, string[]>")]
+pub fn cap_homes(
+    #[wasm_bindgen(unchecked_param_type = "Config | string")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    let value = config_value(&config)?;
+    let homes: serde_json::Map<String, serde_json::Value> = leadroute::shares::homes(&value)
+        .into_iter()
+        .map(|(rep, keys)| (rep, keys.into()))
+        .collect();
+    to_js(&homes)
+}
+
+/// The config's JSON, once it compiles (so a share is only ever made of a valid config and
+/// a bad one throws the same typed errors as `new Router`).
+fn config_value(config: &JsValue) -> Result<serde_json::Value, JsValue> {
+    let text = config_text(config)?;
+    leadroute::Router::from_json(&text).map_err(|e| config_error(&e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        crate::input::Fail::new(
+            leadroute::error::ConfigCode::InvalidJson.as_str(),
+            format!("config is not JSON: {e}"),
+        )
+        .into()
+    })
+}

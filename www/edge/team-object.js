@@ -5,7 +5,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { LeadRouter } from "./router-object.js";
 import { objectConfig } from "./engine-state.js";
-import { shareConfig } from "./shares.js";
+import { shareConfig } from "./engine.js";
 import { Store } from "./storage.js";
 
 const KEY = "object:key";
