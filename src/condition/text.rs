@@ -1219,3 +1219,109 @@ mod tests {
         }
     }
 }
+
+/// The condition syntax for a tree, or `None` when the tree has no exact text form (the
+/// condition builder shows its text mode from this, and reads it back with [`parse`]).
+pub fn print(tree: &Value) -> Option<String> {
+    print_at(tree, true)
+}
+
+/// The text form of each comparison operator that has one.
+fn text_op(op: &str) -> Option<&'static str> {
+    Some(match op {
+        "eq" => "==",
+        "ne" => "!=",
+        "gt" => ">",
+        "gte" => ">=",
+        "lt" => "<",
+        "lte" => "<=",
+        "in" => "in",
+        "not_in" => "not in",
+        "contains" => "contains",
+        "contains_any" => "contains_any",
+        "starts_with" => "starts_with",
+        "ends_with" => "ends_with",
+        "matches" => "matches",
+        "domain_in" => "domain in",
+        "domain_is" => "domain is",
+        _ => return None,
+    })
+}
+
+const EMAIL_TESTS: [&str; 3] = ["free_email", "business_email", "valid_email"];
+
+fn print_at(c: &Value, top: bool) -> Option<String> {
+    let o = match c {
+        Value::String(s) => return Some(s.clone()),
+        Value::Object(o) => o,
+        _ => return None,
+    };
+    let wrap = |s: String| if top { s } else { format!("({s})") };
+    let group = o
+        .get("all")
+        .map(|l| (l, " and "))
+        .or_else(|| o.get("any").map(|l| (l, " or ")));
+    if let Some((list, join)) = group {
+        let parts = list
+            .as_array()?
+            .iter()
+            .map(|x| print_at(x, false))
+            .collect::<Option<Vec<_>>>()?;
+        return (!parts.is_empty()).then(|| wrap(parts.join(join)));
+    }
+    if let Some(n) = o.get("not") {
+        let op = n.get("op").and_then(Value::as_str);
+        if let (Some(op), Some(field)) = (op, n.get("field").and_then(Value::as_str)) {
+            if EMAIL_TESTS.contains(&op) {
+                return Some(format!("{field} is not {op}"));
+            }
+        }
+        return print_at(n, false).map(|inner| format!("not {inner}"));
+    }
+    let field = o.get("field")?.as_str()?;
+    let op = o.get("op")?.as_str()?;
+    let cs = if o.get("case_sensitive").and_then(Value::as_bool) == Some(true) {
+        " case_sensitive"
+    } else {
+        ""
+    };
+    if op == "exists" || op == "missing" {
+        return Some(format!("{field} {op}"));
+    }
+    if EMAIL_TESTS.contains(&op) {
+        return Some(format!("{field} is {op}"));
+    }
+    let value = o.get("value")?;
+    if op == "between" {
+        if let Some([lo, hi]) = value.as_array().map(Vec::as_slice) {
+            return Some(format!("{field} between {lo} and {hi}{cs}"));
+        }
+    }
+    Some(format!("{field} {} {value}{cs}", text_op(op)?))
+}
+
+#[cfg(test)]
+mod print_tests {
+    use super::*;
+
+    #[test]
+    fn printed_text_parses_back_to_the_tree() {
+        for text in [
+            "country == \"US\" and (score >= 50 or email is business_email)",
+            "not (title contains \"VP\" case_sensitive)",
+            "company_size between 10 and 500",
+            "email is not free_email",
+            "lang in [\"en\", \"de\"] or email domain in [\"acme.com\"]",
+            "phone missing",
+        ] {
+            let tree = parse(text).unwrap();
+            let printed = print(&tree).unwrap();
+            assert_eq!(parse(&printed).unwrap(), tree, "{text} -> {printed}");
+        }
+        assert_eq!(print(&serde_json::json!({"all": []})), None);
+        assert_eq!(
+            print(&serde_json::json!({"field": "x", "op": "nope", "value": 1})),
+            None
+        );
+    }
+}

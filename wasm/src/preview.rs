@@ -60,3 +60,22 @@ pub fn parse_condition(#[wasm_bindgen(unchecked_param_type = "string")] text: Js
     };
     to_js(&out).unwrap_or(JsValue::NULL)
 }
+
+/// A condition tree in the core's condition syntax (the builder's text mode), or `null`
+/// when the tree has no exact text form. Never throws.
+#[wasm_bindgen(js_name = conditionText, unchecked_return_type = "string | null")]
+pub fn condition_text(#[wasm_bindgen(unchecked_param_type = "unknown")] tree: JsValue) -> JsValue {
+    if let Some(s) = tree.as_string() {
+        return JsValue::from(s);
+    }
+    let text = input::json_text(
+        &tree,
+        "condition",
+        leadroute::Limits::DEFAULT.config_bytes,
+        leadroute::error::ConfigCode::TooLarge.as_str(),
+    );
+    text.ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| leadroute::condition::text::print(&v))
+        .map_or(JsValue::NULL, JsValue::from)
+}

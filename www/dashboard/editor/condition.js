@@ -1,7 +1,7 @@
 // The condition builder: a rule's `when` as nested all/any/not groups of field tests
 // (field, operator, value), or as text in the core's condition syntax. The core's parser
 // turns text into the tree (parseCondition) and the core validates both forms.
-import { parseCondition } from "../../../pkg/web/leadroute_wasm.js";
+import { conditionText, parseCondition } from "../../../pkg/web/leadroute_wasm.js";
 import { el } from "../render.js";
 
 /** Operators in words, with the kind of value each takes. */
@@ -20,31 +20,9 @@ export const OPERATORS = [
   ["valid_email", "is a valid email", "none"],
 ];
 const KIND = Object.fromEntries(OPERATORS.map(([op, , kind]) => [op, kind]));
-const TEXT_OP = { eq: "==", ne: "!=", gt: ">", gte: ">=", lt: "<", lte: "<=", in: "in", not_in: "not in", contains: "contains", contains_any: "contains_any", starts_with: "starts_with", ends_with: "ends_with", matches: "matches", domain_in: "domain in", domain_is: "domain is" };
-
-/** The tree as condition text, or null when it has no exact text form. */
-export function toText(c, top = true) {
-  if (c === undefined || c === null) return null;
-  if (typeof c === "string") return c;
-  const wrap = (s) => (top ? s : `(${s})`);
-  if (c.all || c.any) {
-    const parts = (c.all ?? c.any).map((x) => toText(x, false));
-    if (parts.some((p) => p === null) || !parts.length) return null;
-    return wrap(parts.join(c.all ? " and " : " or "));
-  }
-  if (c.not !== undefined) {
-    const n = c.not;
-    if (n && ["free_email", "business_email", "valid_email"].includes(n.op)) return `${n.field} is not ${n.op}`;
-    const inner = toText(n, false);
-    return inner === null ? null : `not ${inner}`;
-  }
-  const v = (x) => JSON.stringify(x);
-  const cs = c.case_sensitive ? " case_sensitive" : "";
-  if (["exists", "missing"].includes(c.op)) return `${c.field} ${c.op}`;
-  if (["free_email", "business_email", "valid_email"].includes(c.op)) return `${c.field} is ${c.op}`;
-  if (c.op === "between" && Array.isArray(c.value)) return `${c.field} between ${v(c.value[0])} and ${v(c.value[1])}${cs}`;
-  if (!TEXT_OP[c.op] || c.value === undefined) return null;
-  return `${c.field} ${TEXT_OP[c.op]} ${v(c.value)}${cs}`;
+/** The tree as condition text (the core's printer), or null when it has no exact text form. */
+export function toText(c) {
+  return conditionText(c ?? null);
 }
 
 /** The text as a tree, by the core's parser: { tree } or { error }. */
