@@ -1,5 +1,5 @@
 //! Profiling driver on the reference config (bench/reference-config.json) and generated
-//! leads: `cargo run --release --example ref_profile -- [route|parse|simulate] [rounds]`,
+//! leads: `cargo run --release --example ref_profile -- [route|parse|simulate|simulate-noaudit] [rounds]`,
 //! e.g. under `perf record`. Prints µs per lead (per config for `compile`) for the phase.
 
 use leadroute::report::{SimOptions, Simulation};
@@ -36,8 +36,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     n += 1;
                 }
             }
-            "simulate" => {
-                let mut sim = Simulation::new(&router, SimOptions::default());
+            "simulate" | "simulate-noaudit" => {
+                let opts = SimOptions {
+                    audit: phase == "simulate",
+                    ..SimOptions::default()
+                };
+                let mut sim = Simulation::new(&router, opts);
                 sim.feed_jsonl(&router, &text);
                 sim.finish(&router);
                 std::hint::black_box(sim.report(&router).outcomes.assigned);

@@ -37,6 +37,7 @@ pub mod off_policy;
 mod records;
 mod simulate;
 mod timeline;
+mod window;
 
 pub use audit::{
     AuditPage, AuditQuery, AuditRow, Page, CHECKPOINT_BUDGET, DEFAULT_CHECKPOINT_EVERY, MAX_PAGE,

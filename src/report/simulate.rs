@@ -8,6 +8,7 @@ use super::engine::{Engine, Sink, Turn};
 use super::held::HeldLead;
 use super::known::{arm_val, Known, Meta, KNOWN_KEYS};
 use super::records::{Item, Records};
+use super::window::Window;
 use super::{
     Arm, AuditPage, AuditQuery, Diff, DiffFilter, LineError, Page, Report, SampleDecision,
     SimError, SimOptions, Split, MAX_LINE_BYTES, MAX_LINE_ERRORS, MAX_REORDER_WINDOW, MAX_SAMPLE,
@@ -15,8 +16,7 @@ use super::{
 use crate::lead::{lead_error, timestamp, Val};
 use crate::model::Router;
 use crate::select::hash2;
-use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// Seeds the hash that picks sampled leads (any constant; fixed so samples are stable).
 const SAMPLE_SEED: u64 = 0x5a4d_504c_4553_0001;
@@ -36,23 +36,6 @@ struct Held {
     csv: bool,
     known: Known,
     lead: Result<HeldLead, String>,
-}
-
-impl PartialEq for Held {
-    fn eq(&self, o: &Self) -> bool {
-        (self.at, self.seq) == (o.at, o.seq)
-    }
-}
-impl Eq for Held {}
-impl PartialOrd for Held {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Held {
-    fn cmp(&self, o: &Self) -> Ordering {
-        (self.at, self.seq).cmp(&(o.at, o.seq))
-    }
 }
 
 /// Input as it is fed.
@@ -91,7 +74,7 @@ pub struct Simulation {
     engine: Engine,
     sink: Sink,
     sample: Sample,
-    held: BinaryHeap<Reverse<Held>>,
+    held: Window<Held>,
     seq: u64,
     /// Latest `created_at` read (the time given to a lead without one).
     latest: Option<i64>,
@@ -132,7 +115,7 @@ impl Simulation {
                 k: opts.sample,
                 items: BTreeMap::new(),
             },
-            held: BinaryHeap::new(),
+            held: Window::new(),
             seq: 0,
             latest: None,
             jsonl: Records::new(false),
@@ -229,7 +212,7 @@ impl Simulation {
         if self.dates.stop.is_some() {
             return;
         }
-        while let Some(Reverse(h)) = self.held.pop() {
+        while let Some(h) = self.held.pop() {
             self.release(router, h);
         }
     }
@@ -318,10 +301,10 @@ impl Simulation {
             self.release(router, held);
             return;
         }
-        self.held.push(Reverse(held));
+        self.held.push(held.at, held.seq, held);
         while self.held.len() > self.opts.reorder_window {
             match self.held.pop() {
-                Some(Reverse(h)) => self.release(router, h),
+                Some(h) => self.release(router, h),
                 None => break,
             }
         }
