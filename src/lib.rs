@@ -27,6 +27,7 @@ pub mod error;
 pub mod fxhash;
 pub mod lead;
 pub mod limits;
+pub mod lower;
 pub mod regions;
 pub mod rule_index;
 mod sort;

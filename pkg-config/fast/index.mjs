@@ -67,8 +67,9 @@ const WRAP_BYTES = 1 << 20;
 const WRAP_NUMS = 1 << 17;
 
 /**
- * The lazy parts of the decisions of one call (texts as bytes, scores as numbers): read in
- * place in wasm memory until the lane wraps its output, from a copy after.
+ * The lazy parts of the decisions made since the lane last wrapped its output (texts as
+ * bytes, scores as numbers): read in place in wasm memory until the next wrap, from a copy
+ * after.
  */
 class Lazy {
   constructor(lane) {
@@ -248,7 +249,10 @@ export class FastRouter {
     this.buffer = null;
     this.bytesView = null;
     // The Lazy of every call since the output last started over, and how much it holds.
-    this.live = [];
+    // Every call since the last wrap reads its lazy parts through this one object: a wrap
+    // gives them all the same copy, so one per epoch (not one per call, kept in a list)
+    // spares the garbage collector a survivor per lead.
+    this.lazy = new Lazy(this);
     this.wrapBytes = WRAP_BYTES;
     this.wrapNums = WRAP_NUMS;
     this.outUsed = 0;
@@ -314,11 +318,9 @@ export class FastRouter {
     if (this.outUsed <= this.wrapBytes && this.extraUsed <= this.wrapNums) return 0;
     const copy = this.u8.slice(this.outAt, this.outAt + this.outUsed);
     const extra = this.f64.slice(this.extraAt, this.extraAt + this.extraUsed);
-    for (const lazy of this.live) {
-      lazy.copy = copy;
-      lazy.extraCopy = extra;
-    }
-    this.live.length = 0;
+    this.lazy.copy = copy;
+    this.lazy.extraCopy = extra;
+    this.lazy = new Lazy(this);
     this.outUsed = 0;
     this.extraUsed = 0;
     return WRAP;
@@ -508,8 +510,7 @@ export class FastRouter {
     this.router.laneRoute(c.e, c.b, now, flags | this.begin(), again);
     this.refresh();
     const at = this.f64[this.ptrsAt + P_RECS] / 8;
-    const lazy = new Lazy(this);
-    this.live.push(lazy);
+    const lazy = this.lazy;
     const recs = this.f64;
     this.used(recs, at);
     return new FastDecision(this, recs, at, lazy);
@@ -521,8 +522,7 @@ export class FastRouter {
     const recs = this.f64;
     const at = this.f64[this.ptrsAt + P_RECS] / 8;
     const size = this.recordSize;
-    const lazy = new Lazy(this);
-    this.live.push(lazy);
+    const lazy = this.lazy;
     for (let i = 0; i < count; i++) {
       const r = at + i * size;
       this.used(recs, r);

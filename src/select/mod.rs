@@ -64,16 +64,15 @@ pub fn pick<'r>(
     let tracing = trace.is_some();
     let n = input.members.len();
     let mut why: Vec<Why> = vec![(CandidateReason::NotNextInLine, None); n];
-    let required: Vec<criteria::Prepared> = sel
+    // What the lead asks of each requirement, then of each preference (one buffer).
+    let prepared: Vec<criteria::Prepared> = sel
         .require
         .iter()
-        .map(|r| criteria::prepare(&r.criterion, input.lead, input.computed))
+        .map(|r| &r.criterion)
+        .chain(sel.prefer.iter().map(|p| &p.criterion))
+        .map(|c| criteria::prepare(c, input.lead, input.computed))
         .collect();
-    let preferred: Vec<criteria::Prepared> = sel
-        .prefer
-        .iter()
-        .map(|p| criteria::prepare(&p.criterion, input.lead, input.computed))
-        .collect();
+    let (required, preferred) = prepared.split_at(sel.require.len().min(prepared.len()));
 
     // 1. Availability, caps and hard requirements; relaxable misses as a bit mask.
     let mut open: Vec<(usize, u64)> = Vec::with_capacity(n);
@@ -94,7 +93,7 @@ pub fn pick<'r>(
             continue;
         }
         let mut misses = 0u64;
-        for (k, (req, prep)) in sel.require.iter().zip(&required).enumerate() {
+        for (k, (req, prep)) in sel.require.iter().zip(required).enumerate() {
             if criteria::passes(&req.criterion, prep, rep, &local) {
                 continue;
             }
@@ -121,7 +120,11 @@ pub fn pick<'r>(
             relaxed_names.push(req.criterion.name());
         }
     }
-    let mut eligible: Vec<(usize, Vec<f64>)> = Vec::with_capacity(open.len());
+    // The preference vectors of the eligible members, one after another in one buffer
+    // (`width` values each): a vector per member was most of routing's allocations.
+    let width = relaxed_names.len() + if sel.weighted { 1 } else { sel.prefer.len() };
+    let mut eligible: Vec<usize> = Vec::with_capacity(open.len());
+    let mut ranks: Vec<f64> = Vec::with_capacity(open.len() * width);
     for (pos, misses) in open {
         let unrelaxed = misses & !relaxed;
         if unrelaxed != 0 {
@@ -141,46 +144,44 @@ pub fn pick<'r>(
             continue;
         };
         let local = input.clock.rep(ri);
-        let rs = input.rep_states.get(ri);
-        let mut v: Vec<f64> = Vec::with_capacity(relaxed_names.len() + sel.prefer.len());
+        let Some(rs) = input.rep_states.get(ri) else {
+            continue;
+        };
         for k in 0..sel.require.len() {
             if relaxed & (1 << k) != 0 {
-                v.push(f64::from(u8::from(misses & (1 << k) == 0)));
+                ranks.push(f64::from(u8::from(misses & (1 << k) == 0)));
             }
         }
-        if let Some(rs) = rs {
-            let values = sel.prefer.iter().zip(&preferred).map(|(p, prep)| {
-                (
-                    p.weight,
-                    criteria::value(&p.criterion, prep, rep, rs, &local),
-                )
-            });
-            if sel.weighted {
-                v.push(values.map(|(w, x)| w * x).sum());
-            } else {
-                v.extend(values.map(|(_, x)| x));
-            }
+        let values = sel.prefer.iter().zip(preferred).map(|(p, prep)| {
+            (
+                p.weight,
+                criteria::value(&p.criterion, prep, rep, rs, &local),
+            )
+        });
+        if sel.weighted {
+            ranks.push(values.map(|(w, x)| w * x).sum());
+        } else {
+            ranks.extend(values.map(|(_, x)| x));
         }
-        eligible.push((pos, v));
+        eligible.push(pos);
     }
+    let rank_of = |i: usize| ranks.get(i * width..(i + 1) * width).unwrap_or(&[]);
 
     // 4. The best-ranked tier, then the pick within it.
-    let best = eligible
-        .iter()
-        .map(|(_, v)| v)
-        .max_by(|a, b| lexicographic(a, b))
-        .cloned();
+    let best = (0..eligible.len()).max_by(|a, b| lexicographic(rank_of(*a), rank_of(*b)));
     let chosen = best.and_then(|best| {
+        let best = rank_of(best);
         let mut tier = vec![false; n];
-        for (pos, v) in &eligible {
-            if lexicographic(v, &best) == Ordering::Equal {
+        for (i, pos) in eligible.iter().enumerate() {
+            let v = rank_of(i);
+            if lexicographic(v, best) == Ordering::Equal {
                 if let Some(t) = tier.get_mut(*pos) {
                     *t = true;
                 }
             } else {
                 let at = v
                     .iter()
-                    .zip(&best)
+                    .zip(best)
                     .position(|(a, b)| a.total_cmp(b) != Ordering::Equal)
                     .unwrap_or(0);
                 let reason = lost_on(sel, relaxed_names.len(), at);
@@ -188,7 +189,7 @@ pub fn pick<'r>(
                     format!(
                         "ranked {} below the best {} on {}",
                         fmt_vec(v),
-                        fmt_vec(&best),
+                        fmt_vec(best),
                         criterion_at(sel, &relaxed_names, at)
                     )
                 });
@@ -237,8 +238,8 @@ pub fn pick<'r>(
             let rank = if ranked {
                 eligible
                     .iter()
-                    .find(|(p, _)| *p == pos)
-                    .map(|(_, v)| v.clone())
+                    .position(|p| *p == pos)
+                    .map(|i| rank_of(i).to_vec())
             } else {
                 None
             };

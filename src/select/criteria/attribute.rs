@@ -3,12 +3,13 @@
 
 use crate::config::Attribute;
 use crate::lead::Lead;
+use crate::lower::Lower;
 use crate::model::rep::Rep;
 
 /// The lead's value, trimmed and lowercased once per pick (reps' attributes are stored
 /// lowercase); `None` where the lead lacks the field.
-pub fn want(lead: &Lead, slot: usize) -> Option<String> {
-    lead.get(slot).as_str().map(|v| v.trim().to_lowercase())
+pub fn want<'a>(lead: &'a Lead, slot: usize) -> Option<Lower<'a>> {
+    lead.get(slot).as_str().map(|v| Lower::new(v.trim()))
 }
 
 /// `None` when the lead has no value (a requirement on it is waived).

@@ -11,21 +11,23 @@ pub mod territory;
 
 use crate::condition::Computed;
 use crate::lead::Lead;
+use crate::lower::Lower;
 use crate::model::rep::Rep;
 use crate::model::team::Criterion;
 use crate::state::RepState;
 use crate::time::LocalTime;
 
-/// The lead's side of one criterion.
-pub enum Prepared {
-    Want(Option<String>),
-    Place(Option<territory::Place>),
+/// The lead's side of one criterion; its lowercase values borrow from the lead or sit
+/// inline ([`crate::lower::Lower`]).
+pub enum Prepared<'a> {
+    Want(Option<Lower<'a>>),
+    Place(Option<territory::Place<'a>>),
     /// A `rep_attribute` whose `when` holds (or that has none).
     Applies(bool),
     Nothing,
 }
 
-pub fn prepare(c: &Criterion, lead: &Lead, computed: &Computed) -> Prepared {
+pub fn prepare<'a>(c: &Criterion, lead: &'a Lead, computed: &Computed) -> Prepared<'a> {
     match c {
         Criterion::Attribute { slot, .. } => Prepared::Want(attribute::want(lead, *slot)),
         Criterion::Territory(slots) => Prepared::Place(territory::place(slots, lead)),
@@ -40,7 +42,7 @@ pub fn prepare(c: &Criterion, lead: &Lead, computed: &Computed) -> Prepared {
 pub fn passes(c: &Criterion, p: &Prepared, rep: &Rep, local: &LocalTime) -> bool {
     match (c, p) {
         (Criterion::Attribute { attribute, .. }, Prepared::Want(w)) => {
-            attribute::covers(rep, *attribute, w.as_deref()) != Some(false)
+            attribute::covers(rep, *attribute, w.as_ref().map(Lower::as_str)) != Some(false)
         }
         (Criterion::Territory(_), Prepared::Place(place)) => {
             place.as_ref().and_then(|pl| pl.rank(rep)).is_some()
@@ -60,7 +62,7 @@ pub fn passes(c: &Criterion, p: &Prepared, rep: &Rep, local: &LocalTime) -> bool
 pub fn value(c: &Criterion, p: &Prepared, rep: &Rep, state: &RepState, local: &LocalTime) -> f64 {
     match (c, p) {
         (Criterion::Attribute { attribute, .. }, Prepared::Want(w)) => f64::from(u8::from(
-            attribute::covers(rep, *attribute, w.as_deref()) == Some(true),
+            attribute::covers(rep, *attribute, w.as_ref().map(Lower::as_str)) == Some(true),
         )),
         (Criterion::Territory(_), Prepared::Place(place)) => {
             f64::from(place.as_ref().and_then(|pl| pl.rank(rep)).unwrap_or(0))

@@ -2,28 +2,30 @@
 //! territory lists them, the region and postal-code prefix; more specific wins.
 
 use crate::lead::Lead;
+use crate::lower::Lower;
 use crate::model::rep::Rep;
 use crate::model::team::TerritorySlots;
 
 /// The lead's address, lowercased once per pick (reps' territories are stored lowercase).
 #[derive(Debug, Clone)]
-pub struct Place {
-    country: String,
+pub struct Place<'a> {
+    country: Lower<'a>,
     region: Option<String>,
-    postal: Option<String>,
+    postal: Option<Lower<'a>>,
 }
 
 /// The lead's place, or `None` when it has no country (nobody covers it then).
-pub fn place(slots: &TerritorySlots, lead: &Lead) -> Option<Place> {
+pub fn place<'a>(slots: &TerritorySlots, lead: &'a Lead) -> Option<Place<'a>> {
     {
         let slots = *slots;
         let get = |slot: Option<usize>| {
             slot.and_then(|s| lead.get(s).as_str())
-                .map(|v| v.trim().to_lowercase())
+                .map(|v| Lower::new(v.trim()))
         };
         let country = get(slots.country)?;
         // "California" and "CA" are one region (US states, Canadian provinces).
-        let region = get(slots.region).map(|r| crate::regions::normalize(&country, &r));
+        let region =
+            get(slots.region).map(|r| crate::regions::normalize(country.as_str(), r.as_str()));
         Some(Place {
             country,
             region,
@@ -32,13 +34,13 @@ pub fn place(slots: &TerritorySlots, lead: &Lead) -> Option<Place> {
     }
 }
 
-impl Place {
+impl Place<'_> {
     /// The best specificity among the rep's territories that cover this place:
     /// 1 country, 2 region, 3 postal prefix (longer prefixes rank higher).
     pub fn rank(&self, rep: &Rep) -> Option<u32> {
         let mut best = None;
         for t in &rep.territories {
-            if *t.country != *self.country {
+            if *t.country != *self.country.as_str() {
                 continue;
             }
             let mut r = 1u32;
@@ -49,7 +51,7 @@ impl Place {
                 }
             }
             if !t.postal_prefixes.is_empty() {
-                let hit = self.postal.as_ref().and_then(|p| {
+                let hit = self.postal.as_ref().map(Lower::as_str).and_then(|p| {
                     t.postal_prefixes
                         .iter()
                         .filter(|x| p.starts_with(&***x))
