@@ -264,9 +264,9 @@ results.outcomes = {
 // aggregated report out (Simulation).
 if (typeof lr.Simulation === "function") {
   const encoder = new TextEncoder();
-  const bulk = (feed, text) => {
+  const bulk = (feed, text, options) => {
     const t0 = performance.now();
-    const sim = new lr.Simulation(config);
+    const sim = new lr.Simulation(config, options);
     sim[feed](text);
     const report = sim.report();
     const seconds = (performance.now() - t0) / 1000;
@@ -275,13 +275,22 @@ if (typeof lr.Simulation === "function") {
   };
   const perRep = {};
   for (const l of reference) if (l.startsWith("r")) perRep[l] = (perRep[l] ?? 0) + 1;
-  for (const [feed, source, key] of [["feedJsonl", jsonl, "leadroute_bulk_jsonl"], ["feedCsv", csvText, "leadroute_bulk_csv"]]) {
+  // With the audit log (the default: every lead searchable and explainable afterwards)
+  // and without it (`audit: false`: counts and the report only).
+  const runs = [
+    ["feedJsonl", jsonl, "leadroute_bulk_jsonl", undefined],
+    ["feedCsv", csvText, "leadroute_bulk_csv", undefined],
+    ["feedJsonl", jsonl, "leadroute_bulk_jsonl_noaudit", { audit: false }],
+    ["feedCsv", csvText, "leadroute_bulk_csv_noaudit", { audit: false }],
+  ];
+  for (const [feed, source, key, options] of runs) {
     if (typeof lr.Simulation.prototype[feed] !== "function") continue;
     const text = encoder.encode(source);
-    bulk(feed, text.subarray(0, text.indexOf(10, Math.floor(text.length / 10)) + 1));
+    bulk(feed, text.subarray(0, text.indexOf(10, Math.floor(text.length / 10)) + 1), options);
     collect();
-    const { seconds, report } = bulk(feed, text);
-    results.impls[key] = { name: `leadroute Simulation.${feed}(bytes)`, leads: N, seconds, leads_per_s: N / seconds, bytes: text.length };
+    const { seconds, report } = bulk(feed, text, options);
+    const name = `leadroute Simulation.${feed}(bytes)${options ? ", audit: false" : ""}`;
+    results.impls[key] = { name, leads: N, seconds, leads_per_s: N / seconds, bytes: text.length };
     // The report aggregates: compare outcome totals and every rep's count.
     let mismatches = 0;
     let first = null;
