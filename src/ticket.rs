@@ -245,7 +245,8 @@ fn idx(i: usize) -> u32 {
 impl Router {
     /// The config's fingerprint as tickets carry it (16 hex digits).
     pub fn fingerprint(&self) -> String {
-        format!("{:016x}", self.fingerprint)
+        let f = self.fingerprint.get_or_init(|| fingerprint(&self.config));
+        format!("{f:016x}")
     }
 
     /// The owned wire form of a ticket, with where its state lives.

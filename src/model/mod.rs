@@ -104,8 +104,10 @@ pub struct Router {
     pub(crate) zones: Vec<Zone>,
     pub(crate) limits: Limits,
     pub(crate) config: Config,
-    /// [`crate::ticket`]: tickets name the config that made them.
-    pub(crate) fingerprint: u64,
+    /// [`crate::ticket`]: tickets name the config that made them. Computed on first use:
+    /// it serializes the whole config, a quarter of compiling the reference config, and
+    /// only the edge's ticket calls read it.
+    pub(crate) fingerprint: std::sync::OnceLock<u64>,
 }
 
 impl Router {

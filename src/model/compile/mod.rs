@@ -245,7 +245,7 @@ fn compile(config: Config, limits: Limits, errors: &mut ConfigErrors) -> Router 
         fallback,
         zones,
         limits,
-        fingerprint: crate::ticket::fingerprint(&config),
+        fingerprint: std::sync::OnceLock::new(),
         config,
     }
 }
