@@ -36,6 +36,16 @@ impl RouteOptions {
     }
 }
 
+/// Who [`Router::first_choice`] tries and how the decision words it: `"{what}: {taken}{rep}"`
+/// when they take the lead, `"{what}: {blocked}{rep} is {why}, routing normally"` when not.
+struct First {
+    why: CandidateReason,
+    via: Via,
+    what: String,
+    taken: &'static str,
+    blocked: &'static str,
+}
+
 impl Router {
     /// Routes a lead parsed from JSON text.
     pub fn route_json<'r>(
@@ -103,6 +113,45 @@ impl Router {
         d
     }
 
+    /// A rep tried before any rule (the lead-to-lead holder, the account owner): true when
+    /// they could take the lead and got it; else the trace says why not and routing goes on.
+    #[allow(clippy::too_many_arguments)]
+    fn first_choice<'r>(
+        &'r self,
+        state: &mut State,
+        d: &mut Decision<'r>,
+        ri: usize,
+        first: First,
+        clock: &Clock,
+        caps: LeadCaps,
+        lead: &Lead,
+        now: i64,
+    ) -> bool {
+        let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
+        match self.blocked(state, ri, clock, Checks::ALL, caps) {
+            None => {
+                candidate(d, rep_id, true, first.why, None);
+                d.reason = join(&[&first.what, ": ", first.taken, self.rep_name(ri)]);
+                step_reason(d);
+                self.assign(state, d, ri, first.via, lead, caps, None, now);
+                true
+            }
+            Some(u) => {
+                candidate(d, rep_id, false, u.into(), None);
+                step(d, || {
+                    format!(
+                        "{}: {}{} is {}, routing normally",
+                        first.what,
+                        first.blocked,
+                        self.rep_name(ri),
+                        u.describe()
+                    )
+                });
+                false
+            }
+        }
+    }
+
     fn place<'r>(
         &'r self,
         state: &mut State,
@@ -136,78 +185,36 @@ impl Router {
         };
         let total = d.score.as_ref().map(|s| s.total);
 
-        // Known account: its owner, if the owner can take it now.
         // Lead-to-lead: the rep who has this person's or company's recent lead.
         if let Some((key, ri)) = self.existing_holder(state, lead, opts.now) {
-            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
-            match self.blocked(state, ri, &clock, Checks::ALL, caps) {
-                None => {
-                    candidate(&mut d, rep_id, true, CandidateReason::ExistingLead, None);
-                    d.reason = join(&["existing lead of ", &key, ": ", self.rep_name(ri)]);
-                    step_reason(&mut d);
-                    self.assign(
-                        state,
-                        &mut d,
-                        ri,
-                        Via::ExistingLead,
-                        lead,
-                        caps,
-                        None,
-                        opts.now,
-                    );
-                    return d;
-                }
-                Some(u) => {
-                    candidate(&mut d, rep_id, false, u.into(), None);
-                    step(&mut d, || {
-                        format!(
-                            "existing lead of {key}: {} is {}, routing normally",
-                            self.rep_name(ri),
-                            u.describe()
-                        )
-                    });
-                }
+            let first = First {
+                why: CandidateReason::ExistingLead,
+                via: Via::ExistingLead,
+                what: join(&["existing lead of ", &key]),
+                taken: "",
+                blocked: "",
+            };
+            if self.first_choice(state, &mut d, ri, first, &clock, caps, lead, opts.now) {
+                return d;
             }
         }
 
+        // Known account: its owner, if the owner can take it now.
         let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
         if let Some((domain, ri)) = account
             .as_ref()
             .filter(|_| owner_first)
             .and_then(|hit| Some((self.account_label(hit), hit.owner?)))
         {
-            let blocked = self.blocked(state, ri, &clock, Checks::ALL, caps);
-            let rep_id = self.reps.get(ri).map_or("", |r| r.id.as_str());
-            match blocked {
-                None => {
-                    candidate(&mut d, rep_id, true, CandidateReason::AccountOwner, None);
-                    d.reason = format!(
-                        "known account {domain}: account owner {}",
-                        self.rep_name(ri)
-                    );
-                    step_reason(&mut d);
-                    self.assign(
-                        state,
-                        &mut d,
-                        ri,
-                        Via::AccountOwner,
-                        lead,
-                        caps,
-                        None,
-                        opts.now,
-                    );
-                    return d;
-                }
-                Some(u) => {
-                    candidate(&mut d, rep_id, false, u.into(), None);
-                    step(&mut d, || {
-                        format!(
-                            "known account {domain}: owner {} is {}, routing normally",
-                            self.rep_name(ri),
-                            u.describe()
-                        )
-                    });
-                }
+            let first = First {
+                why: CandidateReason::AccountOwner,
+                via: Via::AccountOwner,
+                what: join(&["known account ", &domain]),
+                taken: "account owner ",
+                blocked: "owner ",
+            };
+            if self.first_choice(state, &mut d, ri, first, &clock, caps, lead, opts.now) {
+                return d;
             }
         }
 
