@@ -205,4 +205,69 @@ describe("rules dashboard: editing without JSON", () => {
       await context.close();
     }
   });
+
+  test("screening rules, grades and an SLA are edited with the forms, checked by the core", { timeout: 60000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await open(context);
+      // Screening: required fields and the ordered reject rules, one built in text mode.
+      await page.click('#editor-tabs [data-tab="screening"]');
+      assert.equal(await page.inputValue('#form-host input[data-path="screening.required"]'), "email, company");
+      await type(page, '#form-host input[data-path="screening.required"]', "email, company, country");
+      const before = CONFIG.screening.rules.length;
+      await page.click('[data-action="add-screening"]');
+      const scr = '#form-host li.rule[data-screening="screen-1"]';
+      await page.waitForSelector(scr);
+      await type(page, `${scr} input[aria-label="reason"]`, "Test submission");
+      await page.click(`${scr} [data-action="to-text"]`);
+      await type(page, `${scr} textarea.condition-text`, 'company contains "test"');
+      await page.click('#form-host li.rule[data-screening="screen-1"] button[title="checked earlier"]');
+
+      // Grades: one added and set, one removed.
+      await page.click('#editor-tabs [data-tab="scoring"]');
+      await page.click('[data-action="add-grade"]');
+      await type(page, '#form-host tr[data-grade="E"] input[aria-label="grade"]', "A+");
+      await type(page, '#form-host tr[data-grade="A+"] input[aria-label="grade minimum"]', "90");
+      await page.click('#form-host tr[data-grade="D"] button');
+
+      // An SLA on a rule that had none.
+      await page.click('#editor-tabs [data-tab="rules"]');
+      const sla = '#form-host li.rule[data-rule="na-mid-market"] .sla';
+      await type(page, `${sla} input[aria-label="first touch minutes"]`, "15");
+      await type(page, `${sla} input[aria-label="reminder minutes"]`, "5, 10");
+      await page.selectOption(`${sla} select[aria-label="escalate to"]`, "r-olivia");
+      await page.check(`${sla} input[data-path="rules[4].sla.reroute"]`);
+      await page.waitForSelector("#errors-a li.ok");
+
+      const built = await config(page);
+      assert.deepEqual(built.screening.required, ["email", "company", "country"]);
+      assert.equal(built.screening.rules.length, before + 1);
+      assert.deepEqual(built.screening.rules[before - 1], { id: "screen-1", when: 'company contains "test"', reason: "Test submission" });
+      assert.deepEqual(built.scoring.grades, [{ grade: "A", min: 75 }, { grade: "B", min: 55 }, { grade: "C", min: 35 }, { grade: "A+", min: 90 }]);
+      assert.deepEqual(built.rules[4].sla, { first_touch_minutes: 15, remind_after_minutes: [5, 10], escalate_to: "r-olivia", reroute: true });
+      assert.deepEqual(lib.validate(built).errors, []);
+      // The core grades with them: 100 points is an A+ (the highest minimum reached), and
+      // with D gone a 5-point lead has no grade.
+      const router = new lib.Router(built);
+      const now = Date.parse("2026-03-02T10:00:00Z");
+      const low = router.route({ id: "g1", email: "kim@acme.com", company: "Acme", country: "US" }, { now });
+      const high = router.route({
+        id: "g2", email: "kim@acme.com", company: "Acme", country: "US", title: "VP Sales", company_size: 5000,
+        annual_revenue: 500000000, demo_requested: true, pages_viewed: 20, source: "referral", industry: "Software",
+      }, { now });
+      assert.deepEqual([low.score.total, low.score.grade, high.score.total, high.score.grade], [5, null, 100, "A+"]);
+      router.free();
+
+      // A reminder without a first-touch time: the core's error, beside the SLA row.
+      await type(page, `${sla} input[aria-label="first touch minutes"]`, "");
+      const err = await page.waitForSelector(`${sla} .field-error, #form-host li.rule[data-rule="na-mid-market"] .field-error`);
+      const want = lib.validate(await config(page)).errors;
+      assert.equal(want.length, 1);
+      assert.match(want[0].path, /^rules\[4\]\.sla/);
+      assert.equal(await err.textContent(), want[0].message);
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

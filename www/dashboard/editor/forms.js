@@ -1,5 +1,5 @@
-// The config as forms: reps in a table, teams with their selection pipeline, pools, scoring
-// groups and the ordered rules. Every input carries the core's path of what it edits
+// The config as forms: reps in a table, teams with their selection pipeline, pools,
+// screening, scoring groups and grades, the ordered rules, and the SLA of rules and teams. Every input carries the core's path of what it edits
 // (data-path), so a validation error from the core lands beside the field it is about.
 import { el } from "../render.js";
 import { conditionEditor } from "./condition.js";
@@ -227,6 +227,24 @@ function strategy(k, p, team) {
     }, "build a selection pipeline instead"));
 }
 
+// ---- SLA (a rule's or a team's) ----------------------------------------------------------
+/** First touch, reminders, escalation and re-route of the SLA at `parts` (`sla` of a rule or
+ * team); none until a first-touch time is given (the core requires it with the rest). */
+function slaRow(k, parts) {
+  return el("div", { class: "row sla", "data-path": pathText(parts) },
+    el("b", {}, "SLA "),
+    el("label", {}, "first touch within ", k.number([...parts, "first_touch_minutes"], "first touch minutes", { placeholder: "none" }), " minutes"),
+    el("label", {}, "remind after ", k.input([...parts, "remind_after_minutes"], {
+      label: "reminder minutes",
+      placeholder: "e.g. 10, 20",
+      show: (v) => (Array.isArray(v) ? v.join(", ") : v ?? ""),
+      // Numbers where they read as numbers; anything else is kept for the core to name.
+      read: (s) => s.split(",").map((x) => x.trim()).filter(Boolean).map((x) => (Number.isFinite(Number(x)) ? Number(x) : x)),
+    }), " minutes"),
+    el("label", {}, "on breach tell ", k.select([...parts, "escalate_to"], k.repOptions, { label: "escalate to", blank: "(nobody)" })),
+    k.check([...parts, "reroute"], "re-route to the next rep on breach"));
+}
+
 function teamsForm(k) {
   const teams = k.config.teams ?? [];
   const cards = teams.map((t, i) => {
@@ -238,7 +256,8 @@ function teamsForm(k) {
         el("label", {}, "default owner ", k.select([...p, "default_owner"], k.repOptions, { label: "default owner", blank: "(none: the fallback)" })),
         el("button", { type: "button", class: "small danger", onclick: () => k.remove(["teams"], i) }, "remove team")),
       el("div", {}, el("b", {}, "Members "), k.picks([...p, "members"], k.repOptions, "members")),
-      t.strategy && !t.select ? strategy(k, p, t) : pipeline(k, p, t));
+      t.strategy && !t.select ? strategy(k, p, t) : pipeline(k, p, t),
+      slaRow(k, [...p, "sla"]));
   });
   const addTeam = () => {
     const id = k.unique("team", teams.map((t) => t.id));
@@ -271,6 +290,31 @@ function poolsForm(k) {
   return el("div", { class: "form pools" }, cards, el("button", { type: "button", "data-action": "add-pool", onclick: addPool }, "+ pool"));
 }
 
+// ---- screening ----------------------------------------------------------------------------
+function screeningForm(k) {
+  const rules = k.config.screening?.rules ?? [];
+  const p = ["screening", "rules"];
+  const items = rules.map((r, i) => {
+    const rp = [...p, i];
+    return el("li", { class: "card-form rule", "data-screening": r.id, "data-path": pathText(rp) },
+      el("div", { class: "row" },
+        el("span", { class: "order" }, `${i + 1}.`),
+        el("label", {}, "rule ", k.input([...rp, "id"], { label: "screening rule id" })),
+        el("label", {}, "rejects with the reason ", k.input([...rp, "reason"], { label: "reason" })),
+        el("button", { type: "button", class: "small", title: "checked earlier", onclick: () => k.move(p, i, -1) }, "↑"),
+        el("button", { type: "button", class: "small", title: "checked later", onclick: () => k.move(p, i, 1) }, "↓"),
+        el("button", { type: "button", class: "small danger", onclick: () => k.remove(p, i) }, "remove rule")),
+      el("div", { class: "when" }, el("b", {}, "when "), conditionEditor(r.when, (c) => k.set([...rp, "when"], c), { path: pathText([...rp, "when"]), config: k.config })));
+  });
+  const field = Object.keys(k.config.fields ?? {})[0] ?? "email";
+  const addRule = () => k.add(p, { id: k.unique("screen", rules.map((r) => r.id)), when: { field, op: "missing" }, reason: "incomplete lead" });
+  return el("div", { class: "form screening" },
+    el("div", { class: "row" }, el("label", {}, "a lead without any of ", k.list(["screening", "required"], "required fields", { placeholder: "e.g. email, company" }), " is rejected")),
+    el("p", { class: "muted" }, "Then these rules are checked in order; the first that matches rejects the lead with its reason."),
+    el("ol", { class: "rule-list" }, items),
+    el("button", { type: "button", "data-action": "add-screening", onclick: addRule }, "+ screening rule"));
+}
+
 // ---- scoring ------------------------------------------------------------------------------
 function scoringForm(k) {
   const groups = k.config.scoring?.groups ?? [];
@@ -292,8 +336,25 @@ function scoringForm(k) {
         }))),
       el("button", { type: "button", class: "small", onclick: () => k.add([...p, "rules"], { id: k.unique(`${g.id}-rule`, (g.rules ?? []).map((r) => r.id)), points: 5, when: { field: Object.keys(k.config.fields ?? {})[0] ?? "country", op: "exists" } }) }, "+ scoring rule"));
   });
+  const grades = k.config.scoring?.grades ?? [];
+  const gradeRows = grades.map((g, i) => {
+    const gp = ["scoring", "grades", i];
+    return el("tr", { "data-grade": g.grade, "data-path": pathText(gp) },
+      el("td", {}, "grade ", k.input([...gp, "grade"], { label: "grade", cls: "id" })),
+      el("td", {}, "from ", k.number([...gp, "min"], "grade minimum"), " points"),
+      el("td", {}, el("button", { type: "button", class: "small danger", onclick: () => k.remove(["scoring", "grades"], i) }, "✕")));
+  });
+  const addGrade = () => {
+    const used = grades.map((g) => g.grade);
+    const grade = [..."ABCDEFGH"].find((c) => !used.includes(c)) ?? k.unique("grade", used);
+    k.add(["scoring", "grades"], { grade, min: 0 });
+  };
   return el("div", { class: "form scoring" },
     el("div", { class: "row" }, el("label", {}, "leads scoring under ", k.number(["scoring", "mql"], "MQL threshold", { placeholder: "none" }), " points go to nurture")),
+    el("div", { class: "grades", "data-path": pathText(["scoring", "grades"]) },
+      el("b", {}, "Grades "), el("span", { class: "muted" }, "(the highest whose minimum the score reaches)"),
+      el("table", { class: "data form-table" }, el("tbody", {}, gradeRows)),
+      el("button", { type: "button", class: "small", "data-action": "add-grade", onclick: addGrade }, "+ grade")),
     cards,
     el("button", { type: "button", onclick: () => k.add(["scoring", "groups"], { id: k.unique("group", groups.map((g) => g.id)), rules: [] }) }, "+ scoring group"));
 }
@@ -322,7 +383,8 @@ function rulesForm(k) {
         el("button", { type: "button", class: "small", title: "checked earlier", onclick: () => k.move(["rules"], i, -1) }, "↑"),
         el("button", { type: "button", class: "small", title: "checked later", onclick: () => k.move(["rules"], i, 1) }, "↓"),
         el("button", { type: "button", class: "small danger", onclick: () => k.remove(["rules"], i) }, "remove rule")),
-      el("div", { class: "when" }, el("b", {}, "when "), conditionEditor(r.when, (c) => k.set([...p, "when"], c), { path: pathText([...p, "when"]), config: k.config })));
+      el("div", { class: "when" }, el("b", {}, "when "), conditionEditor(r.when, (c) => k.set([...p, "when"], c), { path: pathText([...p, "when"]), config: k.config })),
+      slaRow(k, [...p, "sla"]));
   });
   const addRule = () => k.add(["rules"], { id: k.unique("rule", rules.map((r) => r.id)), when: { field: "country", op: "eq", value: "US" }, team: k.teamOptions[0]?.[0] ?? "" });
   return el("div", { class: "form rules" },
@@ -336,6 +398,7 @@ export const SECTIONS = [
   ["reps", "Reps", repsForm],
   ["teams", "Teams", teamsForm],
   ["pools", "Pools", poolsForm],
+  ["screening", "Screening", screeningForm],
   ["scoring", "Scoring", scoringForm],
   ["rules", "Rules", rulesForm],
 ];
