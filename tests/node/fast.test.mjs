@@ -110,7 +110,7 @@ for (const [name, lr] of Object.entries(modules)) {
       const again = r() < 0.05;
       const a = outcome(() => (again ? json.routeAgain(lead, options) : json.route(lead, options)));
       let got;
-      const live = lane.live.length;
+      const epoch = lane.lazy;
       const b = outcome(() => {
         got = again ? lane.routeAgain(lead, options) : lane.route(lead, options);
         return got;
@@ -121,7 +121,7 @@ for (const [name, lr] of Object.entries(modules)) {
       if (got?.fromLane) {
         laned += 1;
         // The lane started its output over: earlier decisions now read from their copy.
-        if (lane.live.length <= live) wraps += 1;
+        if (lane.lazy !== epoch) wraps += 1;
         if (i % 5 === 0) kept.push([got, a.ok]);
       }
       if (i % 500 === 250) lane.reserve(1, 1, 8 << 20); // moves the lane's buffers, grows wasm memory
