@@ -9,16 +9,43 @@ use crate::time::LocalTime;
 pub struct Clock<'r> {
     router: &'r Router,
     now: i64,
-    cache: Vec<std::cell::Cell<Option<LocalTime>>>,
+    cache: Cache,
     pub stateless: bool,
+}
+
+/// Zones a call keeps on the stack: configs rarely have more, and a heap list per call was
+/// one of routing's allocations.
+const INLINE_ZONES: usize = 8;
+
+type Slot = std::cell::Cell<Option<LocalTime>>;
+
+// The big variant is the point: a Clock lives on the stack for one call, never moved.
+#[allow(clippy::large_enum_variant)]
+enum Cache {
+    Inline([Slot; INLINE_ZONES]),
+    Heap(Vec<Slot>),
+}
+
+impl Cache {
+    fn get(&self, zone: usize) -> Option<&Slot> {
+        match self {
+            Cache::Inline(slots) => slots.get(zone),
+            Cache::Heap(slots) => slots.get(zone),
+        }
+    }
 }
 
 impl<'r> Clock<'r> {
     pub fn new(router: &'r Router, now: i64) -> Self {
+        let zones = router.zones.len();
         Clock {
             router,
             now,
-            cache: vec![std::cell::Cell::new(None); router.zones.len()],
+            cache: if zones <= INLINE_ZONES {
+                Cache::Inline(Default::default())
+            } else {
+                Cache::Heap(vec![Slot::new(None); zones])
+            },
             stateless: false,
         }
     }

@@ -123,9 +123,14 @@ pub fn pick<'r>(
     // The preference vectors of the eligible members, one after another in one buffer
     // (`width` values each): a vector per member was most of routing's allocations.
     let width = relaxed_names.len() + if sel.weighted { 1 } else { sel.prefer.len() };
-    let mut eligible: Vec<usize> = Vec::with_capacity(open.len());
     let mut ranks: Vec<f64> = Vec::with_capacity(open.len() * width);
-    for (pos, misses) in open {
+    // `open`'s own buffer, compacted in place to the eligible members.
+    let mut eligible = open;
+    let mut kept = 0;
+    for i in 0..eligible.len() {
+        let Some(&(pos, misses)) = eligible.get(i) else {
+            break;
+        };
         let unrelaxed = misses & !relaxed;
         if unrelaxed != 0 {
             let k = unrelaxed.trailing_zeros() as usize;
@@ -163,8 +168,12 @@ pub fn pick<'r>(
         } else {
             ranks.extend(values.map(|(_, x)| x));
         }
-        eligible.push(pos);
+        if let Some(slot) = eligible.get_mut(kept) {
+            *slot = (pos, misses);
+        }
+        kept += 1;
     }
+    eligible.truncate(kept);
     let rank_of = |i: usize| ranks.get(i * width..(i + 1) * width).unwrap_or(&[]);
 
     // 4. The best-ranked tier, then the pick within it.
@@ -172,7 +181,7 @@ pub fn pick<'r>(
     let chosen = best.and_then(|best| {
         let best = rank_of(best);
         let mut tier = vec![false; n];
-        for (i, pos) in eligible.iter().enumerate() {
+        for (i, (pos, _)) in eligible.iter().enumerate() {
             let v = rank_of(i);
             if lexicographic(v, best) == Ordering::Equal {
                 if let Some(t) = tier.get_mut(*pos) {
@@ -238,7 +247,7 @@ pub fn pick<'r>(
             let rank = if ranked {
                 eligible
                     .iter()
-                    .position(|p| *p == pos)
+                    .position(|(p, _)| *p == pos)
                     .map(|i| rank_of(i).to_vec())
             } else {
                 None
