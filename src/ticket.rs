@@ -389,18 +389,32 @@ impl Router {
         w: &TicketWire,
         lead: &Lead,
     ) -> Result<Ticket<'r>, TicketError> {
-        if w.format != TICKET_FORMAT || w.config != self.fingerprint() {
+        self.check_ticket_config(w.format, &w.config)?;
+        self.ticket_from_checked_wire(w, lead)
+    }
+
+    /// Refuses a ticket made by another config or format.
+    pub(crate) fn check_ticket_config(&self, format: u32, config: &str) -> Result<(), TicketError> {
+        if format != TICKET_FORMAT || config != self.fingerprint() {
             return Err(TicketError::new(
                 TicketCode::ForeignTicket,
                 format!(
-                    "ticket made by config `{}` (format {}), this router has config `{}` (format {TICKET_FORMAT})",
-                    w.config,
-                    w.format,
+                    "ticket made by config `{config}` (format {format}), this router has config `{}` (format {TICKET_FORMAT})",
                     self.fingerprint()
                 ),
                 "classify the lead again with this router's config",
             ));
         }
+        Ok(())
+    }
+
+    /// [`Router::ticket_from_wire`] for a ticket whose config was checked already (a
+    /// prepared batch carries the fingerprint once for all its tickets).
+    pub(crate) fn ticket_from_checked_wire<'r>(
+        &'r self,
+        w: &TicketWire,
+        lead: &Lead,
+    ) -> Result<Ticket<'r>, TicketError> {
         let lead_id = lead.id().map(str::to_string);
         if w.lead_id != lead_id {
             return Err(TicketError::new(
