@@ -250,6 +250,31 @@ impl Router {
 
     /// The owned wire form of a ticket, with where its state lives.
     pub fn ticket_wire(&self, ticket: &Ticket) -> TicketWire {
+        let mut w = self.ticket_parts(ticket);
+        w.config = self.fingerprint();
+        if let Next::Route {
+            account,
+            below_mql,
+            rule,
+            ..
+        } = &ticket.next
+        {
+            let owner = account.as_ref().and_then(|h| h.owner);
+            let lead_to_lead = self
+                .accounts
+                .as_ref()
+                .is_some_and(|a| a.lead_to_lead.is_some());
+            let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
+            w.target = self.target_of(*below_mql, *rule);
+            // Nurture is final unless a rep may take the lead before the MQL test.
+            w.needs_state = !*below_mql || lead_to_lead || (owner_first && owner.is_some());
+        }
+        w
+    }
+
+    /// What assigning reads of a ticket, without the config or where the state lives
+    /// (a prepared batch names its config once and is assigned in one place).
+    pub(crate) fn ticket_parts(&self, ticket: &Ticket) -> TicketWire {
         let d = &ticket.decision;
         let score = d.score.as_ref().map(|s| self.wire_score(s));
         let trace = d.trace.as_ref().map(|t| WireTrace {
@@ -265,7 +290,7 @@ impl Router {
         });
         let mut w = TicketWire {
             format: TICKET_FORMAT,
-            config: self.fingerprint(),
+            config: String::new(),
             lead_id: d.lead_id.clone(),
             target: TicketTarget::Rejected,
             needs_state: false,
@@ -288,15 +313,6 @@ impl Router {
                 rule,
                 account_rule,
             } => {
-                let owner = account.as_ref().and_then(|h| h.owner);
-                let lead_to_lead = self
-                    .accounts
-                    .as_ref()
-                    .is_some_and(|a| a.lead_to_lead.is_some());
-                let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
-                w.target = self.target_of(*below_mql, *rule);
-                // Nurture is final unless a rep may take the lead before the MQL test.
-                w.needs_state = !*below_mql || lead_to_lead || (owner_first && owner.is_some());
                 w.route = Some(WireRoute {
                     account: account.as_ref().map(|h| WireAccount {
                         account: h.account,

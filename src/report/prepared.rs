@@ -214,7 +214,11 @@ impl Preparer {
                 }
             }
         };
-        let text = String::from_utf8_lossy(bytes);
+        // Valid UTF-8 is checked at memory speed; only invalid input pays the lossy read.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         records.feed(&text, &mut one);
         records.finish(&mut one);
         if let Some(c) = w.0.get_mut(count_at..count_at + 4) {
@@ -278,7 +282,7 @@ impl Preparer {
                 return w.u8(0);
             }
         }
-        let ticket = router.ticket_wire(&router.classify(&held.lead(), self.trace));
+        let ticket = router.ticket_parts(&router.classify(&held.lead(), self.trace));
         w.u8(1);
         write_ticket(w, &ticket);
     }
@@ -371,22 +375,28 @@ fn len32(n: usize) -> u32 {
 struct Writer(Vec<u8>);
 
 impl Writer {
+    #[inline]
     fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
+    #[inline]
     fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     fn f64(&mut self, v: f64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     fn str(&mut self, s: &str) {
         self.u32(len32(s.len()));
         self.0.extend_from_slice(s.as_bytes());
     }
+    #[inline]
     fn opt_str(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
@@ -396,6 +406,7 @@ impl Writer {
             None => self.u8(0),
         }
     }
+    #[inline]
     fn opt_u32(&mut self, v: Option<u32>) {
         match v {
             Some(v) => {
@@ -405,6 +416,7 @@ impl Writer {
             None => self.u8(0),
         }
     }
+    #[inline]
     fn opt_i64(&mut self, v: Option<i64>) {
         match v {
             Some(v) => {
@@ -414,6 +426,7 @@ impl Writer {
             None => self.u8(0),
         }
     }
+    #[inline]
     fn opt_f64(&mut self, v: Option<f64>) {
         match v {
             Some(v) => {
@@ -516,6 +529,7 @@ impl Batch {
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
+    #[inline]
     fn take(&mut self, n: usize) -> Result<&'a [u8], SimError> {
         if n > self.0.len() {
             return Err(invalid("it ends too soon"));
@@ -524,14 +538,17 @@ impl<'a> Reader<'a> {
         self.0 = b;
         Ok(a)
     }
+    #[inline]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], SimError> {
         let mut a = [0u8; N];
         a.copy_from_slice(self.take(N)?);
         Ok(a)
     }
+    #[inline]
     fn u8(&mut self) -> Result<u8, SimError> {
         Ok(self.array::<1>()?[0])
     }
+    #[inline]
     fn flag(&mut self) -> Result<bool, SimError> {
         match self.u8()? {
             0 => Ok(false),
@@ -539,15 +556,19 @@ impl<'a> Reader<'a> {
             _ => Err(invalid("bad flag")),
         }
     }
+    #[inline]
     fn u32(&mut self) -> Result<u32, SimError> {
         Ok(u32::from_le_bytes(self.array()?))
     }
+    #[inline]
     fn u64(&mut self) -> Result<u64, SimError> {
         Ok(u64::from_le_bytes(self.array()?))
     }
+    #[inline]
     fn f64(&mut self) -> Result<f64, SimError> {
         Ok(f64::from_le_bytes(self.array()?))
     }
+    #[inline]
     fn string(&mut self) -> Result<String, SimError> {
         let n = self.u32()? as usize;
         let b = self.take(n)?;
@@ -555,6 +576,7 @@ impl<'a> Reader<'a> {
             .map(str::to_string)
             .map_err(|_| invalid("text is not UTF-8"))
     }
+    #[inline]
     fn opt<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, SimError>,
@@ -565,6 +587,7 @@ impl<'a> Reader<'a> {
             Ok(None)
         }
     }
+    #[inline]
     fn list<T>(
         &mut self,
         min: usize,
