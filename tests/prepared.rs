@@ -16,7 +16,7 @@
 #[path = "../examples/policy/month.rs"]
 mod month;
 
-use leadroute::report::prepared::{csv_start, cut_csv, cut_jsonl, Preparer};
+use leadroute::report::prepared::{csv_start, cut_csv, cut_jsonl, newlines, Preparer};
 use leadroute::report::{
     AuditQuery, ClaimModel, CreatedAtOptions, Delay, Page, SimOptions, Simulation, Split,
 };
@@ -422,6 +422,18 @@ fn csv_with_quoted_newlines_and_a_mapping() {
         Some(&mapping),
         19,
     );
+}
+
+#[test]
+fn newlines_are_counted_a_word_at_a_time_exactly() {
+    let mut rng = Rng::new(21);
+    for len in 0..300 {
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| [b'\n', b'\n' ^ 0x80, 0x0b, 0x09, 0x8a, 0xff, b'a'][rng.below(7) as usize])
+            .collect();
+        let naive = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        assert_eq!(newlines(&bytes), naive, "{bytes:?}");
+    }
 }
 
 #[test]

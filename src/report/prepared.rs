@@ -81,10 +81,27 @@ fn scan_text(bytes: &[u8]) -> Cow<'_, str> {
 /// Where to cut JSONL that starts at a line boundary: after its last newline.
 pub fn cut_jsonl(bytes: &[u8]) -> Cut {
     let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let lines = bytes
-        .get(..end)
-        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count() as u64);
+    let lines = bytes.get(..end).map_or(0, newlines);
     Cut { end, lines }
+}
+
+/// The newlines in `bytes`, eight bytes at a time: the simulation worker counts every
+/// byte of the file this way before handing it on, so a byte loop (wasm has no vector
+/// search here) would be a serial cost of its own.
+pub fn newlines(bytes: &[u8]) -> u64 {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut words = bytes.chunks_exact(8);
+    let mut n = 0u64;
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let y = u64::from_le_bytes(a) ^ NL;
+        // A byte of `y` is zero exactly where the byte was a newline; no carries across.
+        let t = ((y & LOW).wrapping_add(LOW) | y) | LOW;
+        n += u64::from((!t).count_ones());
+    }
+    n + words.remainder().iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Where to cut CSV data that starts at a record boundary: after the last newline that
@@ -167,7 +184,7 @@ impl Preparer {
         w.u8(VERSION);
         w.u64(router.fingerprint);
         w.u64(first_line);
-        w.u64(bytes.iter().filter(|&&b| b == b'\n').count() as u64);
+        w.u64(newlines(bytes));
         let header = csv.map(|(h, m)| (Header::parse(h, m), h, m));
         match &header {
             Some((_, text, mapping)) => {

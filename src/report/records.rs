@@ -74,7 +74,7 @@ impl Records {
         let lines = text
             .as_bytes()
             .get(..end)
-            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count() as u64);
+            .map_or(0, super::prepared::newlines);
         (end, lines)
     }
 
