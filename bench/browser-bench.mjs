@@ -4,9 +4,9 @@
 // (requestAnimationFrame gaps, 10 ms timer lag, and round trips of page.evaluate pings).
 //
 // Each size runs sequentially (one worker) and with N = navigator.hardwareConcurrency
-// classify workers, with the audit log on and off.
+// classify workers (`--workers K` for K), with the audit log on and off.
 //
-//   node bench/browser-bench.mjs [--quick] [--leads N] [--out target/bench/browser.json]
+//   node bench/browser-bench.mjs [--quick] [--leads N] [--workers K] [--out target/bench/browser.json]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,7 @@ try {
   await page.goto(`${server.url}/bench/browser/index.html`);
   await page.waitForFunction(() => typeof window.bench === "function");
   const cores = await page.evaluate(() => navigator.hardwareConcurrency || 1);
+  const classifiers = Number(opt("--workers", cores));
   /** One timed run in the page's worker, with pings from outside while it runs. */
   async function measure(workers, audit) {
     let done = false;
@@ -68,8 +69,7 @@ try {
   const fmt = (n) => n.toLocaleString("en-US");
   const runs = [];
   for (const audit of [true, false]) {
-    for (const workers of [1, cores]) {
-      if (workers === 1 && cores === 1 && runs.some((r) => r.audit === audit)) continue;
+    for (const workers of [0, classifiers]) {
       const r = await measure(workers, audit);
       runs.push(r);
       const rate = Math.round(r.n / (r.engineMs / 1000));
@@ -85,11 +85,11 @@ try {
       console.log(`browser-bench:   main thread: ${r.frames} frames (${r.fps.toFixed(0)} fps), max frame gap ${r.maxFrameGap.toFixed(0)} ms, max 10 ms timer lag ${r.maxTimerLag.toFixed(0)} ms, ping p95 ${r.ping_p95_ms.toFixed(0)} ms (max ${r.ping_max_ms.toFixed(0)}) -> ${r.responsive ? "responsive" : "NOT responsive"}`);
     }
   }
-  const seq = runs.find((r) => r.workers === 1 && r.audit);
-  const par = runs.find((r) => r.workers > 1 && r.audit);
+  const seq = runs.find((r) => r.workers === 0 && r.audit);
+  const par = runs.find((r) => r.workers > 0 && r.audit);
   // The headline row (report.mjs): the dashboard's default, every core with the audit log on.
   const result = { ...(par ?? seq), cores, runs, chromium: browser.version() };
-  if (seq && par) console.log(`browser-bench: ${cores} cores: ${(seq.engineMs / par.engineMs).toFixed(2)}x the sequential run (audit log on)`);
+  if (seq && par) console.log(`browser-bench: ${cores} cores, ${classifiers} classify workers: ${(seq.engineMs / par.engineMs).toFixed(2)}x the sequential run (audit log on)`);
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify(result, null, 2));
   console.log(`browser-bench: wrote ${relative(process.cwd(), OUT)}`);

@@ -81,7 +81,7 @@ if (browser) {
   const s = browser.engineMs / 1000;
   const full = browser.n >= 1_000_000;
   const per1m = s * (1_000_000 / browser.n);
-  const seq = browser.runs?.find((r) => r.workers === 1 && r.audit);
+  const seq = browser.runs?.find((r) => r.workers === 0 && r.audit);
   const noAudit = browser.runs?.find((r) => r.workers === browser.workers && !r.audit);
   const cores = browser.cores ?? 1;
   target(`browser: simulate ${fmt(browser.n)} leads (${cores} cores)`, `${fmt(s, 2)} s${full ? "" : ` (≈ ${fmt(per1m, 2)} s per 1M)`}`,

@@ -1,8 +1,8 @@
 // The browser benchmark's Web Worker: loads pkg/web, generates the leads into a Blob as a
 // file would hold them (bench/gen.mjs, not timed), then simulates the Blob (timed) as the
 // dashboard does (www/dashboard/feeder.js): read in 4 MB slices, either fed raw to one
-// `Simulation` here (`workers: 1`), or parsed and classified by N classify workers and
-// assigned here in slice order. `Router.routeBatch` on objects when the binding has no
+// `Simulation` here (`workers: 0`), or parsed and classified by `workers` classify workers
+// and assigned here in slice order. `Router.routeBatch` on objects when the binding has no
 // Simulation.
 import init, * as lr from "../../pkg/web/leadroute_wasm.js";
 import { parallel, sequential } from "../../www/dashboard/feeder.js";
@@ -32,7 +32,7 @@ async function input(n, chunk) {
   return blob;
 }
 
-async function run({ n, chunk, workers = 1, audit = true }) {
+async function run({ n, chunk, workers = 0, audit = true }) {
   const config = await (await fetch(new URL("../reference-config.json", import.meta.url))).json();
   const t0 = performance.now();
   compiled ??= await WebAssembly.compile(await (await fetch(new URL("../../pkg/web/leadroute_wasm_bg.wasm", import.meta.url))).arrayBuffer());
@@ -43,7 +43,7 @@ async function run({ n, chunk, workers = 1, audit = true }) {
   const options = { audit };
   const a = performance.now();
   const sim = new lr.Simulation(config, options);
-  const sink = workers > 1 ? parallel([sim], workers, [{ config, options }], "jsonl", null, compiled) : sequential([sim], "jsonl", null);
+  const sink = workers > 0 ? parallel([sim], workers, [{ config, options }], "jsonl", null, compiled) : sequential([sim], "jsonl", null);
   for (let off = 0; off < data.size; off += SLICE) {
     await sink.push(new Uint8Array(await data.slice(off, off + SLICE).arrayBuffer()));
   }
@@ -51,7 +51,7 @@ async function run({ n, chunk, workers = 1, audit = true }) {
   const report = sim.report();
   const engineMs = performance.now() - a;
   sim.free?.();
-  const mode = workers > 1 ? `${workers} classify workers + Simulation.feedPrepared` : "Simulation.feedJsonl (bytes)";
+  const mode = workers > 0 ? `${workers} classify worker${workers > 1 ? "s" : ""} + Simulation.feedPrepared` : "Simulation.feedJsonl (bytes)";
   return { mode, workers, audit, n, initMs, engineMs, genMs, bytes: data.size, leads: report.leads, outcomes: report.outcomes, stats: sink.stats ?? null };
 }
 
