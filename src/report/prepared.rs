@@ -473,7 +473,6 @@ pub(super) struct Batch {
     /// Newlines in the slice: the next batch starts on `first_line + lines`.
     pub lines: u64,
     pub csv: Option<(String, BTreeMap<String, String>)>,
-    pub records: Vec<Prepared>,
 }
 
 fn invalid(what: &str) -> SimError {
@@ -487,7 +486,14 @@ fn invalid(what: &str) -> SimError {
 }
 
 impl Batch {
-    pub(super) fn read(router: &Router, bytes: &[u8]) -> Result<Batch, SimError> {
+    /// Reads a batch's records into `records` (emptied first; the caller keeps it from
+    /// batch to batch, so its memory is not asked of the allocator, and faulted in, anew).
+    pub(super) fn read(
+        router: &Router,
+        bytes: &[u8],
+        records: &mut Vec<Prepared>,
+    ) -> Result<Batch, SimError> {
+        records.clear();
         let mut r = Reader(bytes);
         if r.take(4)? != MAGIC {
             return Err(invalid("it does not start as one"));
@@ -527,18 +533,24 @@ impl Batch {
         if n as usize > r.0.len() / 9 {
             return Err(invalid("record count past the end"));
         }
-        let mut records = Vec::with_capacity(n as usize);
+        records.reserve(n as usize);
         for _ in 0..n {
-            records.push(r.record()?);
+            match r.record() {
+                Ok(rec) => records.push(rec),
+                Err(e) => {
+                    records.clear();
+                    return Err(e);
+                }
+            }
         }
         if !r.0.is_empty() {
+            records.clear();
             return Err(invalid("bytes after the last record"));
         }
         Ok(Batch {
             first_line,
             lines,
             csv,
-            records,
         })
     }
 }

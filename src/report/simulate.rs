@@ -99,6 +99,8 @@ pub struct Simulation {
     off_policy: super::off_policy::SimLog,
     /// The line the next prepared batch must start on (batches are fed in input order).
     next_batch_line: Option<u64>,
+    /// A prepared batch's records, read whole before any is fed (kept for the next).
+    batch: Vec<super::prepared::Prepared>,
 }
 
 impl Simulation {
@@ -141,6 +143,7 @@ impl Simulation {
             extra: super::insights::Extra::new(router),
             off_policy: super::off_policy::SimLog::new(router),
             next_batch_line: None,
+            batch: Vec::new(),
             opts,
         }
     }
@@ -211,8 +214,18 @@ impl Simulation {
     /// in input order; one from another config, out of order or damaged is refused whole
     /// (`foreign_batch`, `batch_out_of_order`, `invalid_batch`) and changes nothing.
     pub fn feed_prepared(&mut self, router: &Router, bytes: &[u8]) -> Result<(), SimError> {
-        let batch = super::prepared::Batch::read(router, bytes)?;
+        let mut records = std::mem::take(&mut self.batch);
+        let batch = super::prepared::Batch::read(router, bytes, &mut records);
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                self.batch = records;
+                return Err(e);
+            }
+        };
         if let Some(want) = self.next_batch_line.filter(|l| *l != batch.first_line) {
+            records.clear();
+            self.batch = records;
             return Err(SimError {
                 code: "batch_out_of_order".into(),
                 message: format!(
@@ -229,7 +242,7 @@ impl Simulation {
         if let Some((header, mapping)) = &batch.csv {
             self.header_from(header, mapping);
         }
-        for item in batch.records {
+        for item in records.drain(..) {
             match item {
                 super::prepared::Prepared::TooLong(line) => self.too_long(line),
                 super::prepared::Prepared::Record {
@@ -239,6 +252,7 @@ impl Simulation {
                 } => self.take(router, line, parsed, csv, ticket),
             }
         }
+        self.batch = records;
         Ok(())
     }
 
