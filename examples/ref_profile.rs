@@ -1,7 +1,9 @@
 //! Profiling driver on the reference config (bench/reference-config.json) and generated
-//! leads: `cargo run --release --example ref_profile -- [route|parse|simulate|simulate-noaudit] [rounds]`,
+//! leads: `cargo run --release --example ref_profile -- [route|parse|simulate|simulate-noaudit|prepare|feed-prepared|feed-prepared-noaudit]
+//! [rounds]`,
 //! e.g. under `perf record`. Prints µs per lead (per config for `compile`) for the phase.
 
+use leadroute::report::prepared::Preparer;
 use leadroute::report::{SimOptions, Simulation};
 use leadroute::{RouteOptions, Router};
 use std::time::Instant;
@@ -20,6 +22,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .lines()
         .filter_map(|l| router.schema().parse_json(l).ok())
         .collect();
+    // The prepared phases: the bulk simulation's two halves, on batches of 2,000 leads.
+    let preparer = Preparer::new(&router, &SimOptions::default());
+    let lines: Vec<&str> = text.lines().collect();
+    let slices: Vec<String> = lines.chunks(2000).map(|c| c.join("\n") + "\n").collect();
+    let firsts: Vec<u64> = (0..slices.len()).map(|i| 1 + i as u64 * 2000).collect();
+    let prepare = |slices: &[String]| {
+        slices
+            .iter()
+            .zip(&firsts)
+            .map(|(s, line)| preparer.jsonl(&router, s.as_bytes(), *line))
+            .collect::<Vec<_>>()
+    };
+    let batches = prepare(&slices);
     let t0 = Instant::now();
     let mut n = 0usize;
     for _ in 0..rounds {
@@ -43,6 +58,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 };
                 let mut sim = Simulation::new(&router, opts);
                 sim.feed_jsonl(&router, &text);
+                sim.finish(&router);
+                std::hint::black_box(sim.report(&router).outcomes.assigned);
+                n += leads.len();
+            }
+            "prepare" => {
+                std::hint::black_box(prepare(&slices));
+                n += leads.len();
+            }
+            "feed-prepared" | "feed-prepared-noaudit" => {
+                let opts = SimOptions {
+                    audit: phase == "feed-prepared",
+                    ..SimOptions::default()
+                };
+                let mut sim = Simulation::new(&router, opts);
+                for b in &batches {
+                    sim.feed_prepared(&router, b).map_err(|e| e.message)?;
+                }
                 sim.finish(&router);
                 std::hint::black_box(sim.report(&router).outcomes.assigned);
                 n += leads.len();

@@ -251,6 +251,31 @@ impl Router {
 
     /// The owned wire form of a ticket, with where its state lives.
     pub fn ticket_wire(&self, ticket: &Ticket) -> TicketWire {
+        let mut w = self.ticket_parts(ticket);
+        w.config = self.fingerprint();
+        if let Next::Route {
+            account,
+            below_mql,
+            rule,
+            ..
+        } = &ticket.next
+        {
+            let owner = account.as_ref().and_then(|h| h.owner);
+            let lead_to_lead = self
+                .accounts
+                .as_ref()
+                .is_some_and(|a| a.lead_to_lead.is_some());
+            let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
+            w.target = self.target_of(*below_mql, *rule);
+            // Nurture is final unless a rep may take the lead before the MQL test.
+            w.needs_state = !*below_mql || lead_to_lead || (owner_first && owner.is_some());
+        }
+        w
+    }
+
+    /// What assigning reads of a ticket, without the config or where the state lives
+    /// (a prepared batch names its config once and is assigned in one place).
+    pub(crate) fn ticket_parts(&self, ticket: &Ticket) -> TicketWire {
         let d = &ticket.decision;
         let score = d.score.as_ref().map(|s| self.wire_score(s));
         let trace = d.trace.as_ref().map(|t| WireTrace {
@@ -266,7 +291,7 @@ impl Router {
         });
         let mut w = TicketWire {
             format: TICKET_FORMAT,
-            config: self.fingerprint(),
+            config: String::new(),
             lead_id: d.lead_id.clone(),
             target: TicketTarget::Rejected,
             needs_state: false,
@@ -289,15 +314,6 @@ impl Router {
                 rule,
                 account_rule,
             } => {
-                let owner = account.as_ref().and_then(|h| h.owner);
-                let lead_to_lead = self
-                    .accounts
-                    .as_ref()
-                    .is_some_and(|a| a.lead_to_lead.is_some());
-                let owner_first = self.accounts.as_ref().is_some_and(|a| a.owner_first);
-                w.target = self.target_of(*below_mql, *rule);
-                // Nurture is final unless a rep may take the lead before the MQL test.
-                w.needs_state = !*below_mql || lead_to_lead || (owner_first && owner.is_some());
                 w.route = Some(WireRoute {
                     account: account.as_ref().map(|h| WireAccount {
                         account: h.account,
@@ -390,18 +406,32 @@ impl Router {
         w: &TicketWire,
         lead: &Lead,
     ) -> Result<Ticket<'r>, TicketError> {
-        if w.format != TICKET_FORMAT || w.config != self.fingerprint() {
+        self.check_ticket_config(w.format, &w.config)?;
+        self.ticket_from_checked_wire(w, lead)
+    }
+
+    /// Refuses a ticket made by another config or format.
+    pub(crate) fn check_ticket_config(&self, format: u32, config: &str) -> Result<(), TicketError> {
+        if format != TICKET_FORMAT || config != self.fingerprint() {
             return Err(TicketError::new(
                 TicketCode::ForeignTicket,
                 format!(
-                    "ticket made by config `{}` (format {}), this router has config `{}` (format {TICKET_FORMAT})",
-                    w.config,
-                    w.format,
+                    "ticket made by config `{config}` (format {format}), this router has config `{}` (format {TICKET_FORMAT})",
                     self.fingerprint()
                 ),
                 "classify the lead again with this router's config",
             ));
         }
+        Ok(())
+    }
+
+    /// [`Router::ticket_from_wire`] for a ticket whose config was checked already (a
+    /// prepared batch carries the fingerprint once for all its tickets).
+    pub(crate) fn ticket_from_checked_wire<'r>(
+        &'r self,
+        w: &TicketWire,
+        lead: &Lead,
+    ) -> Result<Ticket<'r>, TicketError> {
         let lead_id = lead.id().map(str::to_string);
         if w.lead_id != lead_id {
             return Err(TicketError::new(

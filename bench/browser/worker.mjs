@@ -1,8 +1,14 @@
-// The browser benchmark's Web Worker: loads pkg/web, generates the leads chunk by chunk
-// (bench/gen.mjs, not timed) and simulates them (timed): JSONL text into
-// `Simulation.feedJsonl` when the binding has it, else `Router.routeBatch` on objects.
+// The browser benchmark's Web Worker: loads pkg/web, generates the leads into a Blob as a
+// file would hold them (bench/gen.mjs, not timed), then simulates the Blob (timed) as the
+// dashboard does (www/dashboard/feeder.js): read in 4 MB slices, either fed raw to one
+// `Simulation` here (`workers: 0`), or parsed and classified by `workers` classify workers
+// and assigned here in slice order. `Router.routeBatch` on objects when the binding has no
+// Simulation.
 import init, * as lr from "../../pkg/web/leadroute_wasm.js";
+import { parallel, sequential } from "../../www/dashboard/feeder.js";
 import * as gen from "../gen.mjs";
+
+const SLICE = 4 * 1024 * 1024;
 
 self.onmessage = async ({ data }) => {
   try {
@@ -12,38 +18,48 @@ self.onmessage = async ({ data }) => {
   }
 };
 
-async function run({ n, chunk }) {
+let compiled = null;
+let blob = null;
+
+async function input(n, chunk) {
+  if (blob?.n === n) return blob;
+  const g = performance.now();
+  const r = gen.rng(gen.DEFAULT_SEED);
+  const encoder = new TextEncoder();
+  const parts = [];
+  for (let from = 0; from < n; from += chunk) parts.push(encoder.encode(gen.jsonlChunk(r, from, Math.min(n, from + chunk), n)));
+  blob = { n, data: new Blob(parts), genMs: performance.now() - g };
+  return blob;
+}
+
+async function run({ n, chunk, workers = 0, audit = true }) {
   const config = await (await fetch(new URL("../reference-config.json", import.meta.url))).json();
   const t0 = performance.now();
-  await init({ module_or_path: new URL("../../pkg/web/leadroute_wasm_bg.wasm", import.meta.url) });
+  compiled ??= await WebAssembly.compile(await (await fetch(new URL("../../pkg/web/leadroute_wasm_bg.wasm", import.meta.url))).arrayBuffer());
+  await init({ module_or_path: compiled });
   const initMs = performance.now() - t0;
+  if (typeof lr.Simulation !== "function") return routeBatch(config, n, chunk, initMs);
+  const { data, genMs } = await input(n, chunk);
+  const options = { audit };
+  const a = performance.now();
+  const sim = new lr.Simulation(config, options);
+  const sink = workers > 0 ? parallel([sim], workers, [{ config, options }], "jsonl", null, compiled) : sequential([sim], "jsonl", null);
+  for (let off = 0; off < data.size; off += SLICE) {
+    await sink.push(new Uint8Array(await data.slice(off, off + SLICE).arrayBuffer()));
+  }
+  await sink.end();
+  const report = sim.report();
+  const engineMs = performance.now() - a;
+  sim.free?.();
+  const mode = workers > 0 ? `${workers} classify worker${workers > 1 ? "s" : ""} + Simulation.feedPrepared` : "Simulation.feedJsonl (bytes)";
+  return { mode, workers, audit, n, initMs, engineMs, genMs, bytes: data.size, leads: report.leads, outcomes: report.outcomes, stats: sink.stats ?? null };
+}
+
+function routeBatch(config, n, chunk, initMs) {
   const r = gen.rng(gen.DEFAULT_SEED);
   let engineMs = 0;
   let genMs = 0;
-  let bytes = 0;
-  const timed = (f) => {
-    const a = performance.now();
-    const v = f();
-    engineMs += performance.now() - a;
-    return v;
-  };
-  if (typeof lr.Simulation === "function") {
-    const sim = timed(() => new lr.Simulation(config));
-    const encoder = new TextEncoder();
-    for (let from = 0; from < n; from += chunk) {
-      const g = performance.now();
-      // Raw bytes, as a file read gives them (the generator makes text: encoding it
-      // is part of making the input, not of the engine's time).
-      const input = encoder.encode(gen.jsonlChunk(r, from, Math.min(n, from + chunk), n));
-      genMs += performance.now() - g;
-      bytes += input.length;
-      timed(() => sim.feedJsonl(input));
-    }
-    const report = timed(() => sim.report());
-    sim.free?.();
-    return { mode: "Simulation.feedJsonl (bytes)", n, initMs, engineMs, genMs, bytes, leads: report.leads, outcomes: report.outcomes };
-  }
-  const router = timed(() => new lr.Router(config));
+  const router = new lr.Router(config);
   const outcomes = { assigned: 0, pooled: 0, nurture: 0, rejected: 0 };
   let leads = 0;
   for (let from = 0; from < n; from += chunk) {
@@ -51,7 +67,9 @@ async function run({ n, chunk }) {
     const list = [];
     for (let i = from; i < Math.min(n, from + chunk); i++) list.push(gen.lead(r, i, n));
     genMs += performance.now() - g;
-    const out = timed(() => router.routeBatch(list, { now: Date.parse(list[0].created_at), trace: false }));
+    const a = performance.now();
+    const out = router.routeBatch(list, { now: Date.parse(list[0].created_at), trace: false });
+    engineMs += performance.now() - a;
     for (const it of out) {
       if (it.ok) {
         leads += 1;
@@ -60,5 +78,5 @@ async function run({ n, chunk }) {
     }
   }
   router.free();
-  return { mode: "Router.routeBatch", n, initMs, engineMs, genMs, bytes, leads, outcomes };
+  return { mode: "Router.routeBatch", n, initMs, engineMs, genMs, bytes: 0, leads, outcomes };
 }

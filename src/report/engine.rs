@@ -6,6 +6,7 @@ use super::aggregate::Tally;
 use super::claims::{time_to_claim, ClaimModel, TimeToClaim, MAX_CLAIM_TRIES};
 use super::known::Known;
 use super::timeline::{Parked, Timeline};
+use crate::classify::Ticket;
 use crate::decision::Decision;
 use crate::lead::Lead;
 use crate::model::Router;
@@ -88,13 +89,15 @@ impl Engine {
     }
 
     /// Routes one lead at its turn (after everything due before it), counting into `sink`.
+    /// A ticket classified ahead is assigned instead (`classify` then `assign_ticket` is
+    /// `route`), when it was classified with the trace this turn asks for.
     #[allow(clippy::too_many_arguments)]
     pub fn route<'r>(
         &mut self,
         router: &'r Router,
         claims: Option<&ClaimModel>,
         sink: &mut Sink,
-        lead: &Lead,
+        (lead, ticket): (&Lead, Option<Ticket<'r>>),
         known: Known,
         turn: Turn,
         trace: bool,
@@ -117,7 +120,12 @@ impl Engine {
             trace,
             stateless: false,
         };
-        let d = router.route(&mut self.state, lead, opts);
+        let d = match ticket {
+            Some(t) if t.decision.trace.is_some() == trace => {
+                router.assign_ticket(&mut self.state, t, lead, opts)
+            }
+            _ => router.route(&mut self.state, lead, opts),
+        };
         sink.tally.decision(router, &self.state, &d, &known, now);
         let tally = &mut sink.tally;
         let tries = &self.tries;

@@ -10,7 +10,7 @@ pub struct HeldLead {
     created_at: Option<i64>,
 }
 
-enum HeldVal {
+pub(super) enum HeldVal {
     Missing,
     Num(f64),
     Bool(bool),
@@ -50,6 +50,28 @@ impl HeldLead {
             values: (0..self.values.len()).map(|i| self.value(i)).collect(),
             created_at: self.created_at,
         }
+    }
+
+    /// What a prepared batch carries of it (`report::prepared`).
+    pub(super) fn parts(&self) -> (&str, &[HeldVal], Option<i64>) {
+        (&self.text, &self.values, self.created_at)
+    }
+
+    /// A lead read back from a prepared batch: spans are checked to lie in `text`.
+    pub(super) fn from_parts(
+        text: Box<str>,
+        values: Vec<HeldVal>,
+        created_at: Option<i64>,
+    ) -> Option<HeldLead> {
+        let fits = values.iter().all(|v| match v {
+            HeldVal::Span(a, z) => text.get(*a as usize..*z as usize).is_some(),
+            _ => true,
+        });
+        fits.then_some(HeldLead {
+            text,
+            values,
+            created_at,
+        })
     }
 
     /// The record as it was read.

@@ -34,6 +34,7 @@ mod insights;
 mod known;
 pub mod learning;
 pub mod off_policy;
+pub mod prepared;
 mod records;
 mod simulate;
 mod timeline;

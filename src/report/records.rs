@@ -50,6 +50,41 @@ impl Records {
         }
     }
 
+    /// A splitter for a slice that starts at a record boundary inside the input: line
+    /// numbers from `line`, the CSV `delimiter` already known, no byte order mark to strip.
+    pub fn within(quoted: bool, line: u64, delimiter: u8) -> Self {
+        Records {
+            line,
+            delimiter: quoted.then_some(delimiter),
+            started: true,
+            ..Records::new(quoted)
+        }
+    }
+
+    /// The end of the last complete record in `text` (just past its newline), which must
+    /// start at a record boundary, and the newlines before that end: where to cut the input
+    /// so that every slice holds whole records, as this splitter would cut them.
+    pub fn last_end(&mut self, text: &str) -> (usize, u64) {
+        let mut end = 0;
+        while let Some(i) = self.next_end(text, end) {
+            end = i + 1;
+        }
+        self.quoting = Quoting::FieldStart;
+        self.inside = 0;
+        let lines = text
+            .as_bytes()
+            .get(..end)
+            .map_or(0, super::prepared::newlines);
+        (end, lines)
+    }
+
+    /// The newline that ends the record starting at `from` in `text`.
+    pub fn next_end(&mut self, text: &str, from: usize) -> Option<usize> {
+        let end = self.record_end(text, from);
+        self.inside = 0;
+        end
+    }
+
     /// The CSV delimiter, once the first line has been read (`,` until then).
     pub fn delimiter(&self) -> u8 {
         self.delimiter.unwrap_or(b',')

@@ -16,6 +16,7 @@ use super::{
 use crate::lead::{lead_error, timestamp, Val};
 use crate::model::Router;
 use crate::select::hash2;
+use crate::ticket::TicketWire;
 use std::collections::{BTreeMap, HashMap};
 
 /// Seeds the hash that picks sampled leads (any constant; fixed so samples are stable).
@@ -36,6 +37,8 @@ struct Held {
     csv: bool,
     known: Known,
     lead: Result<HeldLead, String>,
+    /// Classified ahead (a prepared batch): assigned instead of routed from scratch.
+    ticket: Option<Box<TicketWire>>,
 }
 
 /// Input as it is fed.
@@ -65,7 +68,7 @@ impl Sample {
 }
 
 /// A parsed record: what the first look read, and the lead (or its error).
-type Parsed = (Meta<'static>, Result<HeldLead, String>);
+pub(super) type Parsed = (Meta<'static>, Result<HeldLead, String>);
 
 /// A replay of past leads through one router. Owns the routing state and the running
 /// counts, not the router: every call takes the same `&Router` the simulation was made with.
@@ -94,6 +97,10 @@ pub struct Simulation {
     awaiting: HashMap<String, u64>,
     pub(super) extra: super::insights::Extra,
     off_policy: super::off_policy::SimLog,
+    /// The line the next prepared batch must start on (batches are fed in input order).
+    next_batch_line: Option<u64>,
+    /// A prepared batch's records, read whole before any is fed (kept for the next).
+    batch: Vec<super::prepared::Prepared>,
 }
 
 impl Simulation {
@@ -135,6 +142,8 @@ impl Simulation {
             awaiting: HashMap::new(),
             extra: super::insights::Extra::new(router),
             off_policy: super::off_policy::SimLog::new(router),
+            next_batch_line: None,
+            batch: Vec::new(),
             opts,
         }
     }
@@ -200,6 +209,53 @@ impl Simulation {
         }
     }
 
+    /// Feeds a batch from [`super::prepared::Preparer`]: exactly what feeding its slice
+    /// of the input would do, with each lead's classification done already. Batches come
+    /// in input order; one from another config, out of order or damaged is refused whole
+    /// (`foreign_batch`, `batch_out_of_order`, `invalid_batch`) and changes nothing.
+    pub fn feed_prepared(&mut self, router: &Router, bytes: &[u8]) -> Result<(), SimError> {
+        let mut records = std::mem::take(&mut self.batch);
+        let batch = super::prepared::Batch::read(router, bytes, &mut records);
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                self.batch = records;
+                return Err(e);
+            }
+        };
+        if let Some(want) = self.next_batch_line.filter(|l| *l != batch.first_line) {
+            records.clear();
+            self.batch = records;
+            return Err(SimError {
+                code: "batch_out_of_order".into(),
+                message: format!(
+                    "batch starts on line {}, the next expected starts on line {want}",
+                    batch.first_line
+                ),
+                help: "feed the prepared slices in the order of the input".into(),
+                seen: Vec::new(),
+                line: batch.first_line,
+            });
+        }
+        self.next_batch_line = Some(batch.first_line.saturating_add(batch.lines));
+        let csv = batch.csv.is_some();
+        if let Some((header, mapping)) = &batch.csv {
+            self.header_from(header, mapping);
+        }
+        for item in records.drain(..) {
+            match item {
+                super::prepared::Prepared::TooLong(line) => self.too_long(line),
+                super::prepared::Prepared::Record {
+                    line,
+                    parsed,
+                    ticket,
+                } => self.take(router, line, parsed, csv, ticket),
+            }
+        }
+        self.batch = records;
+        Ok(())
+    }
+
     /// The end of the input: reads a last line without a newline and routes every lead
     /// still held for ordering. Feeding more afterwards continues the same run.
     pub fn finish(&mut self, router: &Router) {
@@ -232,28 +288,51 @@ impl Simulation {
     /// First look at a record: valid, its time and arm; then held for ordering.
     fn record(&mut self, router: &Router, item: Item, csv: bool) {
         let (line, text) = match item {
-            Item::TooLong(line) => {
-                self.lines += 1;
-                let msg = format!("longer than {} bytes", MAX_LINE_BYTES);
-                self.bad(line, msg);
-                return;
-            }
+            Item::TooLong(line) => return self.too_long(line),
             Item::Record(line, text) => (line, text),
         };
         if csv && self.header.is_none() {
             self.header = Some(Header::parse(text, &self.mapping));
             return;
         }
+        let parsed = parse(router, self.header.as_ref(), text, csv);
+        self.take(router, line, parsed, csv, None);
+    }
+
+    pub(super) fn too_long(&mut self, line: u64) {
+        self.lines += 1;
+        let msg = format!("longer than {} bytes", MAX_LINE_BYTES);
+        self.bad(line, msg);
+    }
+
+    /// The CSV header a prepared batch was read with, when this run has none yet.
+    pub(super) fn header_from(&mut self, text: &str, mapping: &BTreeMap<String, String>) {
+        if self.header.is_none() {
+            self.mapping = mapping.clone();
+            self.header = Some(Header::parse(text, &self.mapping));
+        }
+    }
+
+    /// A parsed record (fed raw, or prepared with its ticket): counted, split, dated and
+    /// held for ordering. Everything after parsing happens here, whichever way it came.
+    pub(super) fn take(
+        &mut self,
+        router: &Router,
+        line: u64,
+        parsed: Result<Parsed, String>,
+        csv: bool,
+        ticket: Option<Box<TicketWire>>,
+    ) {
         if self.dates.stop.is_some() {
             // Stopped: only the values that did not read are still collected.
-            if let Ok((meta, _)) = parse(router, self.header.as_ref(), text, csv) {
+            if let Ok((meta, _)) = parsed {
                 self.dates
                     .created_at(meta.created_at, meta.raw_created_at.as_deref(), line);
             }
             return;
         }
         self.lines += 1;
-        let (meta, lead) = match parse(router, self.header.as_ref(), text, csv) {
+        let (meta, lead) = match parsed {
             Ok(p) => p,
             Err(message) => {
                 self.bad(line, message);
@@ -261,18 +340,7 @@ impl Simulation {
             }
         };
         if let Some(split) = &self.opts.split {
-            // A lead without an id splits by its line number.
-            let id = meta
-                .id
-                .as_deref()
-                .or_else(|| lead.as_ref().ok().and_then(HeldLead::id));
-            // The arm a live split recorded wins over hashing again: it is what happened.
-            let arm = match (meta.arm, id) {
-                (Some(arm), _) => arm,
-                (None, Some(id)) => arm_of(id, split),
-                (None, None) => arm_of(&format!("line:{line}"), split),
-            };
-            if arm != split.arm {
+            if lead_arm(&meta, &lead, line, split) != split.arm {
                 self.other_arm += 1;
                 return;
             }
@@ -296,6 +364,7 @@ impl Simulation {
             csv,
             known,
             lead,
+            ticket,
         };
         if self.opts.reorder_window == 0 {
             self.release(router, held);
@@ -323,15 +392,19 @@ impl Simulation {
     }
 
     /// A held lead's turn: route it.
-    fn release(&mut self, router: &Router, h: Held) {
+    fn release(&mut self, router: &Router, mut h: Held) {
+        let ticket = h.ticket.take();
         match &h.lead {
-            Ok(held) => self.route(router, held, &h),
+            Ok(held) => self.route(router, held, &h, ticket.as_deref()),
             Err(message) => self.bad(h.line, message.clone()),
         }
     }
 
-    fn route(&mut self, router: &Router, held: &HeldLead, h: &Held) {
+    fn route(&mut self, router: &Router, held: &HeldLead, h: &Held, ticket: Option<&TicketWire>) {
         let lead = held.lead();
+        // A ticket that does not fit this router or lead (never one from `prepare` with
+        // the same config) is dropped: the lead is classified again, with the same result.
+        let ticket = ticket.and_then(|w| router.ticket_from_checked_wire(w, &lead).ok());
         let index = self.sink.tally.leads;
         if let Some(audit) = self.audit.as_mut() {
             audit.checkpoint(index, &self.engine);
@@ -352,7 +425,7 @@ impl Simulation {
             router,
             self.opts.claims.as_ref(),
             &mut self.sink,
-            &lead,
+            (&lead, ticket),
             h.known,
             turn,
             sampled || self.off_policy.wants_trace,
@@ -456,7 +529,7 @@ impl Simulation {
                 router,
                 self.opts.claims.as_ref(),
                 &mut sink,
-                &held.lead(),
+                (&held.lead(), None),
                 known,
                 turn,
                 i == index,
@@ -575,6 +648,25 @@ impl Simulation {
         super::insights::Extra::assertions(router, &self.opts.assertions, &mut r);
         r.off_policy = self.off_policy.report();
         r
+    }
+}
+
+/// The arm of a split a parsed record belongs to. A lead without an id splits by its
+/// line number; the arm a live split recorded wins over hashing again: it is what happened.
+pub(super) fn lead_arm(
+    meta: &Meta,
+    lead: &Result<HeldLead, String>,
+    line: u64,
+    split: &Split,
+) -> Arm {
+    let id = meta
+        .id
+        .as_deref()
+        .or_else(|| lead.as_ref().ok().and_then(HeldLead::id));
+    match (meta.arm, id) {
+        (Some(arm), _) => arm,
+        (None, Some(id)) => arm_of(id, split),
+        (None, None) => arm_of(&format!("line:{line}"), split),
     }
 }
 

@@ -91,7 +91,7 @@ test("two modules: the route module has the router surface, the full module adds
   const full = require(join(PKG, "node", "leadroute_wasm.js"));
   const route = require(join(PKG, "route", "node", "leadroute_wasm.js"));
   assert.deepEqual(Object.keys(route).sort(), ["Router", "armOf", "capHomes", "publicConfig", "shareConfig", "validate"]);
-  assert.deepEqual(Object.keys(full).sort(), ["Router", "Simulation", "armOf", "capHomes", "conditionText", "csvHead", "csvHeader", "parseCondition", "publicConfig", "shareConfig", "simulateLearning", "validate"]);
+  assert.deepEqual(Object.keys(full).sort(), ["Preparer", "Router", "Simulation", "armOf", "capHomes", "conditionText", "csvHead", "csvHeader", "parseCondition", "publicConfig", "shareConfig", "simulateLearning", "validate"]);
   // Pools, claims and SLA ticks are in the route module.
   for (const m of ["route", "routeBatch", "claim", "claimNext", "listPool", "release", "touch", "tick", "snapshot"]) {
     assert.equal(typeof route.Router.prototype[m], "function", `route module Router.${m}`);

@@ -11,6 +11,8 @@ mod input;
 #[cfg(feature = "full")]
 mod learning;
 #[cfg(feature = "full")]
+mod prepare;
+#[cfg(feature = "full")]
 mod preview;
 mod router;
 #[cfg(feature = "full")]
@@ -19,6 +21,8 @@ mod split;
 mod ticket;
 
 pub use config::{public_config, validate};
+#[cfg(feature = "full")]
+pub use prepare::Preparer;
 pub use router::Router;
 #[cfg(feature = "full")]
 pub use simulation::Simulation;

@@ -199,6 +199,30 @@ fn room_for(feed: &Feed) -> Result<(), JsValue> {
     Ok(ensure_free(UPDATE_HEADROOM.saturating_add(len))?)
 }
 
+pub(crate) fn options_of(
+    options: Option<JsValue>,
+) -> Result<leadroute::report::SimOptions, JsValue> {
+    match options {
+        Some(o) if !o.is_undefined() && !o.is_null() => {
+            from_js_json(&o, "simulation options", code::INVALID_OPTIONS)
+        }
+        _ => Ok(leadroute::report::SimOptions::default()),
+    }
+}
+
+pub(crate) fn mapping_of(
+    mapping: Option<JsValue>,
+) -> Result<Option<std::collections::BTreeMap<String, String>>, JsValue> {
+    match mapping {
+        Some(m) if !m.is_undefined() && !m.is_null() => Ok(Some(from_js_json(
+            &m,
+            "column mapping",
+            code::INVALID_ARGUMENT,
+        )?)),
+        _ => Ok(None),
+    }
+}
+
 fn query_of(query: &JsValue) -> Result<leadroute::report::AuditQuery, JsValue> {
     if query.is_undefined() || query.is_null() {
         return Ok(leadroute::report::AuditQuery::default());
@@ -296,13 +320,8 @@ impl Simulation {
             JsValue,
         >,
     ) -> Result<Simulation, JsValue> {
-        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let opts = options_of(options)?;
         let text = config_text(&config)?;
-        let opts = if options.is_undefined() || options.is_null() {
-            leadroute::report::SimOptions::default()
-        } else {
-            from_js_json(&options, "simulation options", code::INVALID_OPTIONS)?
-        };
         let router = leadroute::Router::from_json(&text).map_err(|e| config_error(&e))?;
         let sim = leadroute::report::Simulation::new(&router, opts);
         Ok(Simulation {
@@ -339,17 +358,7 @@ impl Simulation {
         #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string> | null")]
         mapping: Option<JsValue>,
     ) -> Result<f64, JsValue> {
-        let mapping = mapping.unwrap_or(JsValue::UNDEFINED);
-        let mapping: Option<std::collections::BTreeMap<String, String>> =
-            if mapping.is_undefined() || mapping.is_null() {
-                None
-            } else {
-                Some(from_js_json(
-                    &mapping,
-                    "column mapping",
-                    code::INVALID_ARGUMENT,
-                )?)
-            };
+        let mapping = mapping_of(mapping)?;
         let feed = input::feed(&input, "CSV input")?;
         room_for(&feed)?;
         let mut sim = self.sim()?;
@@ -357,6 +366,35 @@ impl Simulation {
             Feed::Bytes(b) => sim.feed_csv_bytes(&self.router, &b, mapping.as_ref()),
             Feed::Text(t) => sim.feed_csv(&self.router, &t, mapping.as_ref()),
         }
+        if let Some(e) = sim.stopped() {
+            return Err(sim_error(e));
+        }
+        Ok(sim.leads() as f64)
+    }
+
+    /// Feeds a batch from `Preparer` (`prepareJsonl`, `prepareCsv`): the same as feeding
+    /// its slice of the input. Batches go in input order; one from another config, out of
+    /// order or damaged throws `foreign_batch`, `batch_out_of_order` or `invalid_batch`
+    /// and changes nothing. Returns the number of leads routed so far.
+    #[wasm_bindgen(js_name = feedPrepared)]
+    pub fn feed_prepared(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] batch: JsValue,
+    ) -> Result<f64, JsValue> {
+        let feed = input::feed(&batch, "prepared batch")?;
+        room_for(&feed)?;
+        let bytes = match feed {
+            Feed::Bytes(b) => b,
+            Feed::Text(_) => {
+                return Err(error(
+                    code::INVALID_ARGUMENT,
+                    "a prepared batch must be a Uint8Array or an ArrayBuffer, found a string",
+                ))
+            }
+        };
+        let mut sim = self.sim()?;
+        sim.feed_prepared(&self.router, &bytes)
+            .map_err(|e| sim_error(&e))?;
         if let Some(e) = sim.stopped() {
             return Err(sim_error(e));
         }

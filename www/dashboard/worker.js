@@ -2,11 +2,18 @@
 // the bundled sample, or generated leads) and feeds them to one or two simulations,
 // reporting progress. Reports go back to the page; the simulations stay here after the
 // run so the audit log and the diff can be asked about any lead (search, explain, diff).
+// With more than one core, N classify workers parse and classify slices of the input in
+// parallel (feeder.js, classify-worker.js) and this worker assigns them in slice order.
 import init, { Simulation } from "../../pkg/web/leadroute_wasm.js";
+import { parallel, sequential } from "./feeder.js";
 import { generate } from "./generate.js";
 
 const SLICE = 4 * 1024 * 1024;
-const ready = init({ module_or_path: new URL("../../pkg/web/leadroute_wasm_bg.wasm", import.meta.url) });
+// Compiled once here and handed to the classify workers, which then skip fetch and compile.
+const module = fetch(new URL("../../pkg/web/leadroute_wasm_bg.wasm", import.meta.url))
+  .then((r) => r.arrayBuffer())
+  .then((b) => WebAssembly.compile(b));
+const ready = module.then((m) => init({ module_or_path: m }));
 let wasm = null;
 ready.then((w) => (wasm = w));
 
@@ -23,31 +30,24 @@ function progress(state, extra) {
   });
 }
 
-function feed(sims, format, input, mapping) {
-  for (const s of sims) {
-    if (format === "csv") s.feedCsv(input, mapping);
-    else s.feedJsonl(input);
-  }
-}
-
 /** Reads a Blob in slices, handed to the engine as raw bytes (one copy into wasm
  * memory; a UTF-8 character split across slices is completed by the next one). */
-async function feedBlob(state, blob, format, mapping) {
+async function feedBlob(state, sink, blob) {
   for (let off = 0; off < blob.size; off += SLICE) {
     const buf = await blob.slice(off, off + SLICE).arrayBuffer();
-    feed(state.sims, format, new Uint8Array(buf), mapping);
+    await sink.push(new Uint8Array(buf));
     progress(state, { done: Math.min(off + SLICE, blob.size), total: blob.size, unit: "bytes" });
   }
 }
 
-async function feedGenerated(state, count) {
+async function feedGenerated(state, sink, count) {
   const text = await (await fetch(new URL("../../data/sample-leads.jsonl", import.meta.url))).text();
   const templates = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
   let done = 0;
   const encoder = new TextEncoder();
   for (const chunk of generate(templates, count)) {
     // Bytes, as a file would give them: faster into wasm memory than a string.
-    feed(state.sims, "jsonl", encoder.encode(chunk));
+    await sink.push(encoder.encode(chunk));
     done = Math.min(count, done + 20000);
     progress(state, { done, total: count, unit: "leads" });
   }
@@ -64,18 +64,27 @@ async function run(msg) {
   const { mode, configA, configB, options, shareB, source } = msg;
   const opts = (arm) =>
     mode === "split" ? { ...options, split: { share_b: shareB, arm, seed: 0 } } : options;
-  const sims = [new Simulation(configA, opts("a"))];
-  if (mode !== "single") sims.push(new Simulation(configB, opts("b")));
+  const specs = [{ config: configA, options: opts("a") }];
+  if (mode !== "single") specs.push({ config: configB, options: opts("b") });
+  const sims = specs.map((s) => new Simulation(s.config, s.options));
   const state = { sims, mode, last: 0 };
+  // `workers` and `part` (tests, benches) override the core count and the slice size; one
+  // core reads sequentially.
+  const n = msg.workers ?? navigator.hardwareConcurrency ?? 1;
+  const format = source.kind === "generate" ? "jsonl" : source.format;
+  const sink =
+    n > 1 ? parallel(state.sims, n, specs, format, source.mapping, await module, msg.part) : sequential(state.sims, format, source.mapping);
   try {
-    if (source.kind === "generate") await feedGenerated(state, source.count);
-    else await feedBlob(state, source.blob, source.format, source.mapping);
+    if (source.kind === "generate") await feedGenerated(state, sink, source.count);
+    else await feedBlob(state, sink, source.blob);
+    await sink.end();
     progress(state, { force: true, phase: "finishing" });
     const reports = sims.map((s) => s.report());
     const out = {
       type: "done",
       mode,
       ms: performance.now() - t0,
+      workers: n > 1 ? n : 1,
       a: reports[0],
       csvA: sims[0].reportCsv(),
       // The engine's whole linear memory: it stays flat however many leads go through.
@@ -91,6 +100,7 @@ async function run(msg) {
     postMessage(out);
     kept = sims;
   } catch (err) {
+    sink.stop?.();
     for (const s of sims) s.free();
     throw err;
   }
