@@ -245,8 +245,12 @@ fn idx(i: usize) -> u32 {
 impl Router {
     /// The config's fingerprint as tickets carry it (16 hex digits).
     pub fn fingerprint(&self) -> String {
-        let f = self.fingerprint.get_or_init(|| fingerprint(&self.config));
-        format!("{f:016x}")
+        format!("{:016x}", self.fingerprint_bits())
+    }
+
+    /// The fingerprint as a number (binary batches carry it so), computed on first use.
+    pub(crate) fn fingerprint_bits(&self) -> u64 {
+        *self.fingerprint.get_or_init(|| fingerprint(&self.config))
     }
 
     /// The owned wire form of a ticket, with where its state lives.

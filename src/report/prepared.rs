@@ -182,7 +182,7 @@ impl Preparer {
         let mut w = Writer(Vec::with_capacity(bytes.len() * 2 + 64));
         w.0.extend_from_slice(MAGIC);
         w.u8(VERSION);
-        w.u64(router.fingerprint);
+        w.u64(router.fingerprint_bits());
         w.u64(first_line);
         w.u64(newlines(bytes));
         let header = csv.map(|(h, m)| (Header::parse(h, m), h, m));
@@ -500,7 +500,7 @@ impl Batch {
         }
         let version = r.u8()?;
         let config = r.u64()?;
-        if version != VERSION || config != router.fingerprint {
+        if version != VERSION || config != router.fingerprint_bits() {
             return Err(SimError {
                 code: "foreign_batch".into(),
                 message: format!(
