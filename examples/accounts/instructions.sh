@@ -11,8 +11,9 @@
 # per lead are printed too).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release --example account_match >&2
-bin=target/release/examples/account_match
+# ACCOUNT_MATCH_BIN: a binary built before (e.g. of another commit) instead.
+bin=${ACCOUNT_MATCH_BIN:-target/release/examples/account_match}
+[ -n "${ACCOUNT_MATCH_BIN:-}" ] || cargo build --release --example account_match >&2
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 100000 1000000)
 out=$(mktemp -d)

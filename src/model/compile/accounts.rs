@@ -10,7 +10,7 @@ use crate::config::{Account as RawAccount, Config, FieldType};
 use crate::error::ConfigErrors;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::lead::Val;
-use crate::model::account::{edit_keys, mix, Account, Accounts, Hot, Keys, Postings, MULTI, NONE};
+use crate::model::account::{Account, Accounts, Hot, Keys, Postings, MULTI, NONE};
 use std::borrow::Cow;
 
 /// Parent chains longer than this are a cycle (or a mistake).
@@ -259,12 +259,7 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
     let mut ids = Vec::new();
     let domains = entries(domain_of, &hot, &mut ids);
     let names = entries(name_of, &hot, &mut ids);
-    let mut fuzzy: Vec<(u64, u32)> = Vec::new();
-    for (slot, norm) in names.each() {
-        let norm = std::str::from_utf8(norm).unwrap_or("");
-        fuzzy.extend(edit_keys(norm).into_iter().map(|k| (mix(k), slot)));
-    }
-    let fuzzy = Postings::build(&fuzzy, names.slots());
+    let fuzzy = Postings::of_names(&names);
     Some(Accounts {
         slot,
         company_slot,
@@ -298,21 +293,24 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
 fn entries(mut pairs: Vec<(String, u32)>, hot: &[Hot], ids: &mut Vec<u32>) -> Keys {
     pairs.sort_unstable();
     let mut items: Vec<(String, u32, u32)> = Vec::new();
-    let mut rest = pairs.as_slice();
-    while let Some((key, first)) = rest.first() {
-        let run = rest.iter().take_while(|(k, _)| k == key).count();
-        let (group, tail) = rest.split_at(run);
-        if run == 1 {
-            let owner = hot.get(*first as usize).map_or(NONE, |h| h.owner);
-            items.push((key.clone(), *first, owner));
-        } else {
-            items.push((key.clone(), ids.len() as u32, MULTI));
-            ids.push(run as u32);
-            ids.extend(group.iter().map(|(_, n)| *n));
+    // The keys move from the pairs to the items: one copy of them at a time.
+    let mut rest = pairs.into_iter().peekable();
+    let mut more: Vec<u32> = Vec::new();
+    while let Some((key, first)) = rest.next() {
+        more.clear();
+        while let Some((_, n)) = rest.next_if(|(k, _)| *k == key) {
+            more.push(n);
         }
-        rest = tail;
+        if more.is_empty() {
+            let owner = hot.get(first as usize).map_or(NONE, |h| h.owner);
+            items.push((key, first, owner));
+        } else {
+            items.push((key, ids.len() as u32, MULTI));
+            ids.push(more.len() as u32 + 1);
+            ids.push(first);
+            ids.extend_from_slice(&more);
+        }
     }
-    drop(pairs);
     Keys::build(&items)
 }
 
