@@ -3,6 +3,13 @@
 //! cost per tier, the candidates the fuzzy tier scores and the memory per account, at
 //! 1,000 / 100,000 / 1,000,000 accounts:
 //! `cargo run --release --example account_match [sizes...]`.
+//!
+//! `account_match --count SIZE` classifies each tier's leads once, through the router
+//! with the accounts and through one without, each tier in its own function
+//! (`tally_with_*`, `tally_bare_*`), and prints how many leads each tier has: for an
+//! instruction counter to count each function (wall time on a shared machine is
+//! noisy, instructions are not): `bash examples/accounts/instructions.sh [sizes...]`
+//! runs it under callgrind and prints the instructions per lead per tier.
 
 #[path = "accounts/gen.rs"]
 mod gen;
@@ -66,7 +73,105 @@ fn rss() -> usize {
         .map_or(0, |pages| pages * 4096)
 }
 
+/// Classifies every lead once; each caller below is its own symbol for callgrind.
+#[inline(always)]
+fn classify_all(router: &leadroute::Router, leads: &[&leadroute::Lead]) -> usize {
+    leads
+        .iter()
+        .map(|l| usize::from(router.classify(l, false).rule().is_some()))
+        .sum()
+}
+
+/// One function per tier and router; each adds its own number, or the compiler folds
+/// the identical bodies into one symbol.
+macro_rules! counted {
+    ($($name:ident = $id:expr),*) => {
+        $(
+            #[inline(never)]
+            fn $name(router: &leadroute::Router, leads: &[&leadroute::Lead]) -> usize {
+                classify_all(router, leads) + std::hint::black_box($id)
+            }
+        )*
+    };
+}
+
+counted!(
+    tally_with_domain = 1,
+    tally_with_name = 2,
+    tally_with_fuzzy = 3,
+    tally_with_none = 4,
+    tally_with_all = 5,
+    tally_bare_domain = 6,
+    tally_bare_name = 7,
+    tally_bare_fuzzy = 8,
+    tally_bare_none = 9,
+    tally_bare_all = 10
+);
+
+type Counted = fn(&leadroute::Router, &[&leadroute::Lead]) -> usize;
+
+/// The `--count` mode (see the top of this file).
+fn count(n: usize) {
+    let g = gen::accounts(n, 7);
+    let tests = gen::leads(&g, LEADS, 11);
+    let (Ok(bare), Ok(router)) = (
+        gen::router(Vec::new(), false),
+        gen::router(g.accounts.clone(), true),
+    ) else {
+        return eprintln!("generated config: invalid");
+    };
+    let parsed: Vec<(gen::Kind, leadroute::Lead)> = tests
+        .iter()
+        .filter_map(|l| Some((l.kind, router.schema().parse_json(&l.json).ok()?)))
+        .map(|(k, l)| (k, l.into_owned()))
+        .collect();
+    let of = |kind: Option<gen::Kind>| -> Vec<&leadroute::Lead> {
+        parsed
+            .iter()
+            .filter(|(k, _)| kind.is_none_or(|kind| *k == kind))
+            .map(|(_, l)| l)
+            .collect()
+    };
+    // In gen::KIND_NAMES order, then every lead.
+    let with: [Counted; 5] = [
+        tally_with_domain,
+        tally_with_name,
+        tally_with_fuzzy,
+        tally_with_none,
+        tally_with_all,
+    ];
+    let without: [Counted; 5] = [
+        tally_bare_domain,
+        tally_bare_name,
+        tally_bare_fuzzy,
+        tally_bare_none,
+        tally_bare_all,
+    ];
+    let kinds = gen::KIND_NAMES
+        .iter()
+        .map(|(k, tier)| (Some(*k), *tier))
+        .chain([(None, "all")]);
+    let mut n_matched = 0;
+    for ((kind, tier), (with, without)) in kinds.zip(with.iter().zip(without)) {
+        let leads = of(kind);
+        // Untallied first, without the accounts: the leads are in the cache for both
+        // tallied runs and the index is not, so a difference in cache misses is what
+        // the index costs the first time a lead meets it (the timed rounds above meet
+        // the same leads over and over, which keeps their slots in the cache).
+        n_matched += classify_all(&bare, &leads);
+        n_matched += with(&router, &leads) + without(&bare, &leads);
+        println!("leads {tier} {}", leads.len());
+    }
+    std::hint::black_box(n_matched);
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, size] = args.as_slice() {
+        if flag == "--count" {
+            return count(size.replace(['_', ','], "").parse().unwrap_or(1_000));
+        }
+    }
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.replace(['_', ','], "").parse().ok())

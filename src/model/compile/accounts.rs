@@ -10,7 +10,7 @@ use crate::config::{Account as RawAccount, Config, FieldType};
 use crate::error::ConfigErrors;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::lead::Val;
-use crate::model::account::{edit_keys, key_hash, mix, Account, Accounts, Hot, Keys, Table, NONE};
+use crate::model::account::{Account, Accounts, Hot, Keys, Postings, MULTI, NONE};
 use std::borrow::Cow;
 
 /// Parent chains longer than this are a cycle (or a mistake).
@@ -257,17 +257,9 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
         });
     }
     let mut ids = Vec::new();
-    let mut name_entries = Vec::new();
-    let domains = entries(domain_of, &hot, &mut ids, |_, _| {});
-    let names = entries(name_of, &hot, &mut ids, |norm, at| {
-        name_entries.push((norm.to_string(), at))
-    });
-    let mut fuzzy: Vec<(u64, u32)> = Vec::new();
-    for (norm, at) in &name_entries {
-        fuzzy.extend(edit_keys(norm).into_iter().map(|k| (mix(k), *at)));
-    }
-    drop(name_entries);
-    let fuzzy = Table::build(&fuzzy);
+    let domains = entries(domain_of, &hot, &mut ids);
+    let names = entries(name_of, &hot, &mut ids);
+    let fuzzy = Postings::of_names(&names);
     Some(Accounts {
         slot,
         company_slot,
@@ -296,35 +288,30 @@ pub(super) fn compile(config: &Config, ctx: &Ctx, errors: &mut ConfigErrors) -> 
     })
 }
 
-/// The distinct keys of `(key, account)` pairs as entries (accounts in list order),
-/// hashed into a table; `each` sees every key with its entry.
-fn entries(
-    mut pairs: Vec<(String, u32)>,
-    hot: &[Hot],
-    ids: &mut Vec<u32>,
-    mut each: impl FnMut(&str, u32),
-) -> Keys {
+/// The distinct keys of `(key, account)` pairs (accounts in list order), hashed into
+/// a table; a key of several accounts names their run in `ids`.
+fn entries(mut pairs: Vec<(String, u32)>, hot: &[Hot], ids: &mut Vec<u32>) -> Keys {
     pairs.sort_unstable();
-    let mut keys = Keys::default();
-    let mut slots: Vec<(u64, u32)> = Vec::new();
-    let mut rest = pairs.as_slice();
-    while let Some((key, first)) = rest.first() {
-        let run = rest.iter().take_while(|(k, _)| k == key).count();
-        let (group, tail) = rest.split_at(run);
-        let at = if run == 1 {
-            let owner = hot.get(*first as usize).map_or(NONE, |h| h.owner);
-            keys.push(key, 1, *first, owner)
+    let mut items: Vec<(String, u32, u32)> = Vec::new();
+    // The keys move from the pairs to the items: one copy of them at a time.
+    let mut rest = pairs.into_iter().peekable();
+    let mut more: Vec<u32> = Vec::new();
+    while let Some((key, first)) = rest.next() {
+        more.clear();
+        while let Some((_, n)) = rest.next_if(|(k, _)| *k == key) {
+            more.push(n);
+        }
+        if more.is_empty() {
+            let owner = hot.get(first as usize).map_or(NONE, |h| h.owner);
+            items.push((key, first, owner));
         } else {
-            let start = ids.len() as u32;
-            ids.extend(group.iter().map(|(_, n)| *n));
-            keys.push(key, run as u32, start, NONE)
-        };
-        slots.push((key_hash(key.as_bytes()), at));
-        each(key, at);
-        rest = tail;
+            items.push((key, ids.len() as u32, MULTI));
+            ids.push(more.len() as u32 + 1);
+            ids.push(first);
+            ids.extend_from_slice(&more);
+        }
     }
-    keys.table = Table::build(&slots);
-    keys
+    Keys::build(&items)
 }
 
 fn type_name(t: FieldType) -> &'static str {
