@@ -129,6 +129,18 @@ impl Ctx<'_> {
         }
         // A text expression may stand anywhere in a JSON tree.
         if let Value::String(text) = v {
+            // First without positions (a third of parsing it): a condition that compiles
+            // needs none, and one that does not is parsed again with them for its errors.
+            if let Ok(tree) = super::text::parse(text) {
+                let before = self.errors.len();
+                let outer = self.text_path.replace(path.to_string());
+                let cond = self.node(&tree, path, depth);
+                self.text_path = outer;
+                if self.errors.len() == before {
+                    return cond;
+                }
+                self.errors.0.truncate(before);
+            }
             return match super::text::parse_located(text) {
                 Ok(tree) => {
                     // Problems inside the text are reported at the text, with the line and
@@ -210,6 +222,9 @@ impl Ctx<'_> {
     fn predicate(&mut self, obj: &Map<String, Value>, path: &str) -> Option<Cond> {
         let before = self.errors.len();
         let cond = self.predicate_at(obj, path);
+        if self.errors.len() == before {
+            return cond;
+        }
         if let (Some(text_path), Some(Value::Array(at))) =
             (self.text_path.clone(), obj.get(super::text::AT))
         {

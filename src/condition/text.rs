@@ -109,19 +109,21 @@ enum Kind {
     Bad(TextError),
 }
 
+/// A token borrows its text from the condition (a `String` per token was a tenth of
+/// compiling a config's text conditions).
 #[derive(Debug, Clone)]
-struct Token {
+struct Token<'a> {
     kind: Kind,
-    text: String,
+    text: &'a str,
     line: u32,
     col: u32,
 }
 
-impl Token {
+impl Token<'_> {
     fn end(line: u32, col: u32) -> Self {
         Token {
             kind: Kind::End,
-            text: String::new(),
+            text: "",
             line,
             col,
         }
@@ -362,7 +364,7 @@ impl Lexer<'_> {
     }
 }
 
-fn lex(src: &str) -> Vec<Token> {
+fn lex(src: &str) -> Vec<Token<'_>> {
     let mut lx = Lexer {
         src,
         chars: src.char_indices().peekable(),
@@ -376,7 +378,7 @@ fn lex(src: &str) -> Vec<Token> {
         }
         let (line, col, start) = (lx.line, lx.col, lx.offset());
         let kind = lx.token().unwrap_or_else(Kind::Bad);
-        let text = src.get(start..lx.offset()).unwrap_or_default().to_string();
+        let text = src.get(start..lx.offset()).unwrap_or_default();
         let last = matches!(kind, Kind::End | Kind::Bad(_));
         toks.push(Token {
             kind,
@@ -391,30 +393,30 @@ fn lex(src: &str) -> Vec<Token> {
 }
 
 /// Builds an error at `t`; a lexing error there wins, as it is the real cause.
-fn fail(t: &Token, build: impl FnOnce(&str) -> String) -> TextError {
+fn fail(t: &Token<'_>, build: impl FnOnce(&str) -> String) -> TextError {
     match &t.kind {
         Kind::Bad(e) => e.clone(),
         Kind::End => t.error(build("end of input")),
-        _ => t.error(build(&quote(&t.text))),
+        _ => t.error(build(&quote(t.text))),
     }
 }
 
-struct Parser {
-    toks: Vec<Token>,
+struct Parser<'a> {
+    toks: Vec<Token<'a>>,
     pos: usize,
-    end: Token,
+    end: Token<'a>,
     /// Add each predicate's position (`@at`).
     locate: bool,
 }
 
-impl Parser {
-    fn peek(&self) -> &Token {
+impl<'a> Parser<'a> {
+    fn peek(&self) -> &Token<'a> {
         self.toks.get(self.pos).unwrap_or(&self.end)
     }
 
     fn prev(&self) -> String {
         let prev = self.pos.checked_sub(1).and_then(|i| self.toks.get(i));
-        prev.map_or_else(String::new, |t| quote(&t.text))
+        prev.map_or_else(String::new, |t| quote(t.text))
     }
 
     /// Stops on the final token (end of input or a lexing error), which nothing can consume.
@@ -508,7 +510,7 @@ impl Parser {
             };
             return Err(self.expected(&what));
         }
-        let field = self.peek().text.clone();
+        let field = self.peek().text.to_string();
         let at = (self.peek().line, self.peek().col);
         self.advance();
         let pred = self.predicate_after(field)?;
