@@ -2,43 +2,21 @@
 // with the forms (the condition builder and its text mode), every edit is checked by the
 // core as it is made (its errors beside the field), undo/redo, and the work survives a
 // reload (the working copy and named configs with their versions, in IndexedDB).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { launchChromium } from "../../scripts/chromium.mjs";
-import { ROOT, startServer } from "../../scripts/serve.mjs";
+import { ROOT } from "../../scripts/serve.mjs";
+import { dashboardPages, ready } from "./page.mjs";
 
 const entry = join(ROOT, "pkg/node/leadroute_wasm.js");
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run scripts/build.sh first`);
 const lib = createRequire(import.meta.url)(entry);
 const CONFIG = JSON.parse(readFileSync(join(ROOT, "data/default-config.json"), "utf8"));
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function ready(page) {
-  await page.waitForSelector('#engine-status[data-ready="true"]', { timeout: 30000 });
-}
-
-async function open(context) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  await page.goto(`${server.url}/www/dashboard/`);
-  await ready(page);
-  page.problems = problems;
-  return page;
-}
+// Each test opens its pages in a context of its own: its own IndexedDB.
+const open = dashboardPages();
 
 /** The config the page holds now (the doc both views write to). */
 const config = (page) => page.evaluate(() => JSON.parse(window.dashboard.doc.text));
@@ -54,7 +32,7 @@ const kept = (page) => page.waitForFunction(() => window.dashboard.keptText === 
 
 describe("rules dashboard: editing without JSON", () => {
   test("a team and a rule built with the forms, validated as they are made, saved and found after a reload", { timeout: 90000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context = await open.context();
     try {
       const page = await open(context);
       // Not empty on a first visit: the sample config, valid, shown as forms with names.
@@ -175,7 +153,7 @@ describe("rules dashboard: editing without JSON", () => {
   });
 
   test("the JSON view and the forms are one config; an error typed in JSON shows beside its field", { timeout: 60000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context = await open.context();
     try {
       const page = await open(context);
       const c = structuredClone(CONFIG);
@@ -207,7 +185,7 @@ describe("rules dashboard: editing without JSON", () => {
   });
 
   test("screening rules, grades and an SLA are edited with the forms, checked by the core", { timeout: 60000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context = await open.context();
     try {
       const page = await open(context);
       // Screening: required fields and the ordered reject rules, one built in text mode.

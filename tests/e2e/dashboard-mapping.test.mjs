@@ -2,14 +2,14 @@
 // headers by synonyms and similarity, previews each column's values, names the config
 // fields no column feeds, and a run whose created_at does not read stops and asks how to
 // read it (the core detects and reads the dates) instead of running.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launchChromium } from "../../scripts/chromium.mjs";
-import { ROOT, startServer } from "../../scripts/serve.mjs";
+import { ROOT } from "../../scripts/serve.mjs";
+import { dashboardPages } from "./page.mjs";
 
 const entry = join(ROOT, "pkg/node/leadroute_wasm.js");
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run scripts/build.sh first`);
@@ -37,28 +37,17 @@ const CSV = [COLUMNS.map(([h]) => h).join(","),
   ...LEADS.map((l) => COLUMNS.map(([, f]) => cell(f === "created_at" ? usDate(l[f]) : l[f])).join(","))].join("\n") + "\n";
 const MAPPING = Object.fromEntries(COLUMNS.map(([h, f]) => [h, f]));
 
-let server;
-let browser;
+const open = dashboardPages();
 let dir;
 before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launchChromium();
   dir = mkdtempSync(join(tmpdir(), "leadroute-mapping-"));
   writeFileSync(join(dir, "crm-export.csv"), CSV);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 describe("rules dashboard: mapping a CRM export", () => {
   test("headers matched by synonyms and similarity, values previewed, unread dates stop the run and ask", { timeout: 90000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(e.message));
+    const page = await open();
     try {
-      await page.goto(`${server.url}/www/dashboard/`);
-      await page.waitForSelector('#engine-status[data-ready="true"]', { timeout: 30000 });
       await page.setInputFiles("#file", join(dir, "crm-export.csv"));
       await page.waitForSelector("#mapping:not([hidden])");
       const guessed = await page.$$eval("#mapping-table select", (ss) => Object.fromEntries(ss.map((s) => [s.dataset.header, s.value])));
@@ -92,7 +81,7 @@ describe("rules dashboard: mapping a CRM export", () => {
       assert.equal(Number(await page.$eval('[data-testid="summary-leads"] .value', (e) => e.dataset.value)), 400);
       assert.equal(Number(await page.$eval('[data-testid="summary-assigned"] .value', (e) => e.dataset.value)), report.outcomes.assigned);
       assert.equal(await page.$eval("#date-detected", (e) => e.dataset.format), report.created_at.format);
-      assert.deepEqual(problems, []);
+      assert.deepEqual(page.problems, []);
 
       // The config and the mapping saved as one file, opened again on a fresh page.
       const [file] = await Promise.all([page.waitForEvent("download"), page.click("#save-file")]);
@@ -100,11 +89,9 @@ describe("rules dashboard: mapping a CRM export", () => {
       assert.deepEqual(saved, { leadroute_dashboard: 1, config: JSON.parse(CONFIG), mapping: MAPPING });
       // A column no guess would map, as a teammate's file could carry it.
       writeFileSync(join(dir, "rules.json"), JSON.stringify({ ...saved, mapping: { ...saved.mapping, Colour: "language" } }));
-      const context = await browser.newContext();
-      const again = await context.newPage();
+      const context = await open.context();
       try {
-        await again.goto(`${server.url}/www/dashboard/`);
-        await again.waitForSelector('#engine-status[data-ready="true"]', { timeout: 30000 });
+        const again = await open(context);
         // A changed config first, so opening the file visibly restores it.
         await again.evaluate(() => window.dashboard.doc.update(["fallback"], "r-isabel"));
         await again.setInputFiles("#open-file", join(dir, "rules.json"));

@@ -2,13 +2,13 @@
 // engine through pkg/node: the insights ranked by impact, the audit log (search a lead,
 // open its explanation, export the rows), the changes between two configs (moves between
 // reps, a moved lead opened with both explanations) and a pull pool with the claim model.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { launchChromium } from "../../scripts/chromium.mjs";
-import { ROOT, startServer } from "../../scripts/serve.mjs";
+import { ROOT } from "../../scripts/serve.mjs";
+import { dashboardPages, run } from "./page.mjs";
 
 const entry = join(ROOT, "pkg/node/leadroute_wasm.js");
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run scripts/build.sh first`);
@@ -23,34 +23,14 @@ function engine(config, options = OPTIONS) {
   return { sim, report: sim.report() };
 }
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const openDashboard = dashboardPages();
 
+/** The dashboard with the bundled sample loaded. */
 async function open() {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  await page.goto(`${server.url}/www/dashboard/`);
-  await page.waitForSelector('#engine-status[data-ready="true"]', { timeout: 30000 });
-  page.problems = problems;
+  const page = await openDashboard();
   await page.click("#load-sample");
   await page.waitForFunction(() => /sample-leads\.jsonl/.test(document.getElementById("source").textContent));
   return page;
-}
-
-async function run(page) {
-  await page.waitForFunction(() => !document.getElementById("run").disabled);
-  await page.click("#run");
-  await page.waitForSelector('#progress-text[data-done="true"]', { timeout: 120000 });
-  assert.deepEqual(page.problems, []);
 }
 
 const download = (page, testid) =>

@@ -3,13 +3,13 @@
 // checked against the engine's own report, computed here through pkg/node.
 //
 //   node --test tests/e2e/        (after scripts/build.sh)
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { launchChromium } from "../../scripts/chromium.mjs";
-import { ROOT, startServer } from "../../scripts/serve.mjs";
+import { ROOT } from "../../scripts/serve.mjs";
+import { dashboardPages, run } from "./page.mjs";
 import { generate } from "../../www/dashboard/generate.js";
 
 const entry = join(ROOT, "pkg/node/leadroute_wasm.js");
@@ -32,33 +32,7 @@ function engine(config, text, options = PAGE_OPTIONS, csvMapping) {
   return { sim, report, csv: sim.reportCsv() };
 }
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open() {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  await page.goto(`${server.url}/www/dashboard/`);
-  await page.waitForSelector('#engine-status[data-ready="true"]', { timeout: 30000 });
-  page.problems = problems;
-  return page;
-}
-
-async function run(page, timeout = 120000) {
-  await page.waitForFunction(() => !document.getElementById("run").disabled);
-  await page.click("#run");
-  await page.waitForSelector('#progress-text[data-done="true"]', { timeout });
-  assert.deepEqual(page.problems, []);
-}
+const open = dashboardPages();
 
 const value = (page, sel) => page.$eval(sel, (e) => e.dataset.value);
 const num = async (page, sel) => Number(await value(page, sel));
