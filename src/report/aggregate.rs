@@ -145,7 +145,6 @@ pub struct Tally {
     reps: Vec<RepTally>,
     teams: Vec<TeamTally>,
     rules: Vec<RuleTally>,
-    rule_index: HashMap<String, usize>,
     screening: Vec<RuleTally>,
     screening_index: HashMap<String, usize>,
     pools: Vec<PoolTally>,
@@ -177,13 +176,6 @@ impl Tally {
                 })
                 .collect(),
             rules: vec![RuleTally::default(); router.rules.len()],
-            rule_index: router
-                .rules
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, r)| (r.id.clone(), i))
-                .collect(),
             screening: vec![RuleTally::default(); screening_ids.len()],
             screening_index: screening_ids
                 .iter()
@@ -259,8 +251,8 @@ impl Tally {
                 }
             }
             (_, Some(rule)) => {
-                if let Some(t) = self
-                    .rule_index
+                if let Some(t) = router
+                    .rule_ids
                     .get(rule)
                     .and_then(|i| self.rules.get_mut(*i))
                 {
@@ -432,8 +424,7 @@ impl Tally {
         } else if d.via == Via::Fallback {
             let named = d
                 .rule
-                .and_then(|r| self.rule_index.get(r))
-                .and_then(|i| router.rules.get(*i))
+                .and_then(|r| router.rule(r))
                 .and_then(|r| match r.target {
                     Target::Rep(ri) => Some(ri),
                     _ => None,

@@ -68,12 +68,11 @@ use super::{AccountReport, CloseMatch, Labels, Report, MAX_CLOSE};
 use crate::decision::{Decision, Outcome};
 use crate::lead::Lead;
 use crate::model::Router;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// What a report needs beyond the running counts, gathered lead by lead: which later
 /// rules a lead also matched (shadowing), and lead-to-account matches by tier.
 pub struct Extra {
-    rule_index: HashMap<String, usize>,
     hits: Vec<u64>,
     /// Per rule never hit so far: the earlier rules that took the leads it matches.
     shadowed_by: Vec<BTreeMap<usize, u64>>,
@@ -83,13 +82,6 @@ pub struct Extra {
 impl Extra {
     pub fn new(router: &Router) -> Extra {
         Extra {
-            rule_index: router
-                .rules
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, r)| (r.id.clone(), i))
-                .collect(),
             hits: vec![0; router.rules.len()],
             shadowed_by: vec![BTreeMap::new(); router.rules.len()],
             accounts: router.accounts.as_ref().map(|_| AccountReport::default()),
@@ -109,7 +101,7 @@ impl Extra {
         if d.outcome == Outcome::Rejected {
             return;
         }
-        let Some(i) = d.rule.and_then(|r| self.rule_index.get(r)).copied() else {
+        let Some(i) = d.rule.and_then(|r| router.rule_ids.get(r)).copied() else {
             return;
         };
         if let Some(h) = self.hits.get_mut(i) {
