@@ -18,14 +18,12 @@ pub struct Place<'a> {
 pub fn place<'a>(slots: &TerritorySlots, lead: &'a Lead) -> Option<Place<'a>> {
     {
         let slots = *slots;
-        let get = |slot: Option<usize>| {
-            slot.and_then(|s| lead.get(s).as_str())
-                .map(|v| Lower::new(v.trim()))
-        };
+        let raw = |slot: Option<usize>| slot.and_then(|s| lead.get(s).as_str());
+        let get = |slot: Option<usize>| raw(slot).map(|v| Lower::new(v.trim()));
         let country = get(slots.country)?;
-        // "California" and "CA" are one region (US states, Canadian provinces).
-        let region =
-            get(slots.region).map(|r| crate::regions::normalize(country.as_str(), r.as_str()));
+        // "California" and "CA" are one region (US states, Canadian provinces); the
+        // normaliser trims and lowercases it itself.
+        let region = raw(slots.region).map(|r| crate::regions::normalize(country.as_str(), r));
         Some(Place {
             country,
             region,
