@@ -30,7 +30,7 @@ fn key(cond: &Cond) -> Option<(usize, Vec<&str>)> {
                     set,
                     case_sensitive: false,
                 },
-        } => Some((*s, set.iter().map(|v| &**v).collect())),
+        } => Some((*s, set.iter().collect())),
         Cond::All(parts) => parts.iter().find_map(key),
         _ => None,
     }

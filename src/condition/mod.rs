@@ -5,10 +5,12 @@ pub mod account;
 mod compile;
 mod fold;
 mod prefilter;
+mod strset;
 pub mod text;
 
 pub use account::{AccountFields, AccountRef, AccountView};
 pub use compile::{compile, compile_in, compile_with, Scope};
+pub use strset::StrSet;
 
 use crate::email;
 use crate::fxhash::FxHashSet as HashSet;
@@ -56,7 +58,7 @@ pub enum Test {
     BoolEq(bool),
     /// Case-insensitive values are stored lowercase.
     StrIn {
-        set: HashSet<Box<str>>,
+        set: StrSet,
         case_sensitive: bool,
     },
     Contains {
@@ -163,7 +165,7 @@ impl Test {
                 if *case_sensitive {
                     set.contains(s)
                 } else {
-                    in_set_folded(s, set)
+                    set.contains_folded(s)
                 }
             }),
             Test::Contains {
@@ -200,13 +202,11 @@ impl Test {
                 needles,
                 case_sensitive,
             } => str_test(v, *case_sensitive, |h, cs| {
-                needles.iter().any(|n| {
-                    if cs {
-                        contains(h, n)
-                    } else {
-                        fold::contains(h, n)
-                    }
-                })
+                if cs {
+                    needles.iter().any(|n| contains(h, n))
+                } else {
+                    fold::contains_any(h, needles)
+                }
             }),
             Test::Regex {
                 re,
@@ -215,13 +215,11 @@ impl Test {
             } => v.as_str().is_some_and(|s| {
                 let maybe = must.is_empty()
                     || str_test(v, *case_sensitive, |h, cs| {
-                        must.iter().any(|m| {
-                            if cs {
-                                contains(h, m)
-                            } else {
-                                fold::contains(h, m)
-                            }
-                        })
+                        if cs {
+                            must.iter().any(|m| contains(h, m))
+                        } else {
+                            fold::contains_any(h, must)
+                        }
                     });
                 maybe && re.is_match(s)
             }),
@@ -275,29 +273,10 @@ fn str_test(v: &Val, case_sensitive: bool, f: impl FnOnce(&str, bool) -> bool) -
     v.as_str().is_some_and(|s| f(s, case_sensitive))
 }
 
-/// Values up to this many bytes are lowercased (on the stack when ASCII) for one hash
-/// lookup; longer ones are compared with the entries instead.
-const FOLD_LOOKUP_BYTES: usize = 256;
-/// A list this short is compared entry by entry; a longer one gets one lowercase copy of
-/// a long value for its hash lookup (lead strings are at most 64 KiB).
-const FOLD_SCAN_ENTRIES: usize = 64;
-
-/// `set.contains(value.to_lowercase())`
-fn in_set_folded(s: &str, set: &HashSet<Box<str>>) -> bool {
-    if s.len() <= FOLD_LOOKUP_BYTES || set.len() > FOLD_SCAN_ENTRIES {
-        return email::with_ascii_lower(s, |l| set.contains(l));
-    }
-    // Lowercasing changes a char's UTF-8 length by at most 3x either way: most entries
-    // are out of reach by length alone.
-    set.iter()
-        .filter(|e| e.len() * 3 >= s.len() && e.len() <= s.len() * 3)
-        .any(|e| fold::eq(s, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::contains;
-    use super::{HashSet, Test, Val};
+    use super::{StrSet, Test, Val};
     use proptest::prelude::*;
     use std::borrow::Cow;
 
@@ -359,7 +338,7 @@ mod tests {
                 ),
                 (
                     Test::StrIn {
-                        set: [n.clone()].into_iter().collect::<HashSet<_>>(),
+                        set: [n.clone()].into_iter().collect::<StrSet>(),
                         case_sensitive: cs,
                     },
                     false,

@@ -13,7 +13,7 @@ pub fn want<'a>(lead: &'a Lead, slot: usize) -> Option<Lower<'a>> {
 }
 
 /// `None` when the lead has no value (a requirement on it is waived).
-pub fn covers(rep: &Rep, attribute: Attribute, want: Option<&str>) -> Option<bool> {
+pub fn covers(rep: &Rep, attribute: Attribute, want: Option<&[u8]>) -> Option<bool> {
     let v = want?;
-    Some(rep.attribute(attribute).iter().any(|a| **a == *v))
+    Some(rep.attribute(attribute).iter().any(|a| a.as_bytes() == v))
 }

@@ -42,7 +42,7 @@ pub fn prepare<'a>(c: &Criterion, lead: &'a Lead, computed: &Computed) -> Prepar
 pub fn passes(c: &Criterion, p: &Prepared, rep: &Rep, local: &LocalTime) -> bool {
     match (c, p) {
         (Criterion::Attribute { attribute, .. }, Prepared::Want(w)) => {
-            attribute::covers(rep, *attribute, w.as_ref().map(Lower::as_str)) != Some(false)
+            attribute::covers(rep, *attribute, w.as_ref().map(Lower::as_bytes)) != Some(false)
         }
         (Criterion::Territory(_), Prepared::Place(place)) => {
             place.as_ref().and_then(|pl| pl.rank(rep)).is_some()
@@ -62,7 +62,7 @@ pub fn passes(c: &Criterion, p: &Prepared, rep: &Rep, local: &LocalTime) -> bool
 pub fn value(c: &Criterion, p: &Prepared, rep: &Rep, state: &RepState, local: &LocalTime) -> f64 {
     match (c, p) {
         (Criterion::Attribute { attribute, .. }, Prepared::Want(w)) => f64::from(u8::from(
-            attribute::covers(rep, *attribute, w.as_ref().map(Lower::as_str)) == Some(true),
+            attribute::covers(rep, *attribute, w.as_ref().map(Lower::as_bytes)) == Some(true),
         )),
         (Criterion::Territory(_), Prepared::Place(place)) => {
             f64::from(place.as_ref().and_then(|pl| pl.rank(rep)).unwrap_or(0))

@@ -38,7 +38,7 @@ impl Place<'_> {
     pub fn rank(&self, rep: &Rep) -> Option<u32> {
         let mut best = None;
         for t in &rep.territories {
-            if *t.country != *self.country.as_str() {
+            if t.country.as_bytes() != self.country.as_bytes() {
                 continue;
             }
             let mut r = 1u32;
@@ -49,10 +49,10 @@ impl Place<'_> {
                 }
             }
             if !t.postal_prefixes.is_empty() {
-                let hit = self.postal.as_ref().map(Lower::as_str).and_then(|p| {
+                let hit = self.postal.as_ref().map(Lower::as_bytes).and_then(|p| {
                     t.postal_prefixes
                         .iter()
-                        .filter(|x| p.starts_with(&***x))
+                        .filter(|x| p.starts_with(x.as_bytes()))
                         .map(|x| x.len())
                         .max()
                 });
