@@ -105,39 +105,50 @@ pub enum Cond {
 impl Cond {
     pub fn eval(&self, lead: &Lead, computed: &Computed) -> bool {
         match self {
+            // A lead field, most conditions' case: no frame for the computed values below
+            // (with them inlined, every call paid about 45 instructions of prologue and
+            // epilogue, measured with callgrind on the reference config).
+            Cond::Pred {
+                field: FieldRef::Slot(s),
+                test,
+            } => test.eval(lead.get(*s)),
             Cond::True => true,
             Cond::All(cs) => cs.iter().all(|c| c.eval(lead, computed)),
             Cond::Any(cs) => cs.iter().any(|c| c.eval(lead, computed)),
             Cond::Not(c) => !c.eval(lead, computed),
-            Cond::Pred { field, test } => {
-                let grade;
-                let score;
-                let account;
-                let v: &Val = match field {
-                    FieldRef::Slot(s) => lead.get(*s),
-                    FieldRef::Score => {
-                        score = computed.score.map_or(Val::Missing, Val::Num);
-                        &score
-                    }
-                    FieldRef::Grade => {
-                        grade = computed
-                            .grade
-                            .map_or(Val::Missing, |g| Val::Str(std::borrow::Cow::Borrowed(g)));
-                        &grade
-                    }
-                    FieldRef::Account(AccountRef::Value(i)) => computed
-                        .account
-                        .and_then(|a| a.values.get(*i))
-                        .unwrap_or(&Val::Missing),
-                    FieldRef::Account(r) => {
-                        account = AccountView::read(computed.account.as_ref(), *r);
-                        &account
-                    }
-                };
-                test.eval(v)
-            }
+            Cond::Pred { field, test } => computed_test(*field, test, lead, computed),
         }
     }
+}
+
+/// A test of a value routing computed: the score, the grade, the matched account.
+#[inline(never)]
+fn computed_test(field: FieldRef, test: &Test, lead: &Lead, computed: &Computed) -> bool {
+    let grade;
+    let score;
+    let account;
+    let v: &Val = match field {
+        FieldRef::Slot(s) => lead.get(s),
+        FieldRef::Score => {
+            score = computed.score.map_or(Val::Missing, Val::Num);
+            &score
+        }
+        FieldRef::Grade => {
+            grade = computed
+                .grade
+                .map_or(Val::Missing, |g| Val::Str(std::borrow::Cow::Borrowed(g)));
+            &grade
+        }
+        FieldRef::Account(AccountRef::Value(i)) => computed
+            .account
+            .and_then(|a| a.values.get(i))
+            .unwrap_or(&Val::Missing),
+        FieldRef::Account(r) => {
+            account = AccountView::read(computed.account.as_ref(), r);
+            &account
+        }
+    };
+    test.eval(v)
 }
 
 impl Test {

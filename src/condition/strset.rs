@@ -25,14 +25,22 @@ pub enum StrSet {
 }
 
 impl FromIterator<Box<str>> for StrSet {
+    /// Duplicates dropped; a short list keeps the entries' first order.
     fn from_iter<I: IntoIterator<Item = Box<str>>>(items: I) -> StrSet {
-        let mut set: HashSet<Box<str>> = items.into_iter().collect();
-        if set.len() > FEW {
-            return StrSet::Many(set);
+        let mut items = items.into_iter();
+        let mut few: Vec<Box<str>> = Vec::new();
+        while let Some(item) = items.next() {
+            if few.contains(&item) {
+                continue;
+            }
+            if few.len() == FEW {
+                let mut set: HashSet<Box<str>> = few.into_iter().collect();
+                set.insert(item);
+                set.extend(items);
+                return StrSet::Many(set);
+            }
+            few.push(item);
         }
-        let mut few: Vec<Box<str>> = set.drain().collect();
-        // A fixed order, whatever the hasher did.
-        few.sort_unstable();
         StrSet::Few(few.into())
     }
 }
