@@ -62,7 +62,12 @@ fn probe(name: &str, size: usize) -> usize {
         None => b.iter().fold(0u64, |h, &x| h << 8 | u64::from(x)),
     };
     let first = word(b.get(..8));
-    let last = word(b.get(b.len().saturating_sub(8)..));
+    // A name shorter than 8 bytes is one word (folded once, not twice).
+    let last = if b.len() < 8 {
+        first
+    } else {
+        word(b.get(b.len() - 8..))
+    };
     let h = (first ^ last.rotate_left(31) ^ b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     (h >> 32) as usize & (size - 1)
 }
