@@ -33,6 +33,7 @@ pub mod rule_index;
 mod sort;
 pub mod text;
 pub mod time;
+pub mod word;
 
 pub mod decision;
 pub mod model;

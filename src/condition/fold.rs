@@ -8,6 +8,8 @@
 //! letters around it): a value with `Σ` tested against a needle with `σ` or `ς` is
 //! lowercased whole, the one case that still allocates.
 
+use crate::word::{splat, zero_bytes, HIGH};
+
 /// `Σ` lowercases to `σ` or `ς` by context; only needles holding one of those care.
 fn needs_whole(value: &str, needle: &str) -> bool {
     needle.contains(['σ', 'ς']) && value.contains('Σ')
@@ -148,9 +150,6 @@ fn ascii_contains(h: &str, n: &str) -> bool {
 /// the rest of the needle is compared only there. A byte at a time cost 180
 /// instructions a test on a 20-letter title (callgrind, the reference config).
 fn short_contains(h: &[u8], n: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let Some((&first, rest)) = n.split_first() else {
         return true;
     };
@@ -160,16 +159,13 @@ fn short_contains(h: &[u8], n: &[u8]) -> bool {
     // A lowercase letter matches its byte with the 0x20 bit set, whatever the case;
     // any other byte only itself.
     let fold: u8 = if first.is_ascii_lowercase() { 0x20 } else { 0 };
-    let (want, fold8) = (ONES * u64::from(first), ONES * u64::from(fold));
+    let (want, fold8) = (splat(first), splat(fold));
     let matches_at = |at: usize| {
         h.get(at + 1..at + n.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(rest))
     };
-    // 0x80 in each byte of a word where the first letter is: exact, no carries.
-    let places = |word: u64| {
-        let x = (word | fold8) ^ want;
-        !(((x & LOW7) + LOW7) | x | LOW7)
-    };
+    // 0x80 in each byte of a word where the first letter is.
+    let places = |word: u64| zero_bytes((word | fold8) ^ want);
     let starts = h.get(..=last).unwrap_or(&[]);
     let mut chunks = starts.chunks_exact(8);
     let mut base = 0;

@@ -46,17 +46,6 @@ impl FromIterator<Box<str>> for StrSet {
 }
 
 impl StrSet {
-    pub fn len(&self) -> usize {
-        match self {
-            StrSet::Few(few) => few.len(),
-            StrSet::Many(set) => set.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn iter(&self) -> Box<dyn Iterator<Item = &str> + '_> {
         match self {
             StrSet::Few(few) => Box::new(few.iter().map(|s| &**s)),

@@ -5,6 +5,7 @@
 //! be right when it says yes, and it reads values through the same visitors as serde.
 
 use super::{timestamp, AnyVal, Lead, Schema, Target, Val, CREATED_AT};
+use crate::word::{splat, HIGH, ONES};
 use serde::de::Visitor;
 
 /// A scalar as it appears in the text.
@@ -133,18 +134,15 @@ impl<'a> Cursor<'a> {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
 /// The bytes of `word` that are a quote, a backslash or a control character (below
 /// 0x20), flagged by their high bit: the has-zero-byte / has-less-than word tricks.
 /// Exact as a yes/no answer and for the lowest flag (the first such byte: no borrow
 /// reaches it from the bytes before); a flag above it may be false.
 fn specials(word: u64) -> u64 {
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let quote = zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let quote = zero(word ^ splat(b'"'));
+    let backslash = zero(word ^ splat(b'\\'));
+    let control = word.wrapping_sub(splat(0x20)) & !word & HIGH;
     quote | backslash | control
 }
 

@@ -89,17 +89,11 @@ pub fn cut_jsonl(bytes: &[u8]) -> Cut {
 /// byte of the file this way before handing it on, so a byte loop (wasm has no vector
 /// search here) would be a serial cost of its own.
 pub fn newlines(bytes: &[u8]) -> u64 {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
     let mut words = bytes.chunks_exact(8);
     let mut n = 0u64;
     for w in &mut words {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(w);
-        let y = u64::from_le_bytes(a) ^ NL;
-        // A byte of `y` is zero exactly where the byte was a newline; no carries across.
-        let t = ((y & LOW).wrapping_add(LOW) | y) | LOW;
-        n += u64::from((!t).count_ones());
+        let word = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
+        n += u64::from(crate::word::zero_bytes(word ^ crate::word::splat(b'\n')).count_ones());
     }
     n + words.remainder().iter().filter(|&&b| b == b'\n').count() as u64
 }
