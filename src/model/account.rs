@@ -10,6 +10,11 @@ use crate::fxhash::{FxHashMap as HashMap, FxHasher};
 use crate::lead::{Lead, Val};
 use std::hash::Hasher;
 
+mod filter;
+mod rounds;
+use filter::Filter;
+pub use rounds::BATCH;
+
 /// Names shorter than this are not matched fuzzily (too many near neighbours).
 const FUZZY_MIN_CHARS: usize = 4;
 /// Names longer than this (letters, without spaces) are not indexed for fuzzy matching:
@@ -102,6 +107,11 @@ const INLINE: usize = 28;
 const SLOT: usize = 12 + INLINE;
 /// The length byte of a key longer than [`INLINE`].
 const LONG: u8 = u8::MAX;
+/// The home of a key [`Postings`]' filter rules out: no slot, so a scan from it reads
+/// nothing and finds nothing.
+pub const ABSENT: usize = usize::MAX;
+/// Slots [`Keys::peek`] reads ahead of a scan: 160 bytes.
+const PEEK_SLOTS: usize = 4;
 /// Keys/(slots) of the key tables: 2/3 full. A slot is 40 bytes, so a scan's next slot
 /// is mostly in the line already read or the adjacent one the CPU fetches with it.
 const KEYS_FILL: (usize, usize) = (2, 3);
@@ -214,13 +224,25 @@ impl Keys {
         self.slots.capacity() * SLOT + self.long.capacity()
     }
 
-    /// The hash's first slot, read now: lookups issue these reads early so the CPU
-    /// waits for their cache misses together, or while it computes something else.
+    /// The hash's first slot (not read: see [`Keys::peek`]).
     pub fn home(&self, h: u64) -> usize {
-        let i = slot_index(h, self.slots.len());
-        let tag = self.slots.get(i).map_or(0, |s| u32_at(s, 0));
-        std::hint::black_box(tag);
-        i
+        slot_index(h, self.slots.len())
+    }
+
+    /// Reads the tags of the slots a scan from `home` most likely reads: a step's
+    /// reads are issued together this way, before any is used, so the CPU waits for
+    /// their cache misses at once (see `rounds.rs`). A scan that misses reads 5 slots
+    /// on average at 2/3 full, 200 bytes: 3 or 4 cache lines, each a miss of its own
+    /// (at a million accounts) when only the first was read ahead.
+    pub fn peek(&self, home: usize) -> u32 {
+        (home..home.saturating_add(PEEK_SLOTS))
+            .filter_map(|i| self.slots.get(i))
+            .fold(0, |x, s| x ^ u32_at(s, 0))
+    }
+
+    /// Reads the tag of one slot (see [`Keys::peek`]).
+    pub fn peek_slot(&self, i: usize) -> u32 {
+        self.slots.get(i).map_or(0, |s| u32_at(s, 0))
     }
 
     /// The key of an occupied slot.
@@ -313,6 +335,8 @@ pub struct Postings {
     slots: Vec<u32>,
     /// Bits of the name slot.
     bits: u32,
+    /// Says which keys surely have no posting, before a slot is read.
+    filter: Filter,
 }
 
 impl Postings {
@@ -339,10 +363,12 @@ impl Postings {
         Postings {
             slots: vec![0; n],
             bits,
+            filter: Filter::for_keys(items),
         }
     }
 
     fn insert(&mut self, h: u64, name: u32) {
+        self.filter.insert(h);
         let n = self.slots.len();
         let mut i = slot_index(h, n);
         let word = self.check(h) | (name + 1);
@@ -369,14 +395,25 @@ impl Postings {
     }
 
     pub fn bytes(&self) -> usize {
-        self.slots.capacity() * 4
+        self.slots.capacity() * 4 + self.filter.bytes()
     }
 
-    /// The hash's first slot, read now (see [`Keys::home`]).
+    /// The hash's first slot (not read: see [`Postings::peek`]), or [`ABSENT`] when
+    /// the filter says the key surely has no posting.
     pub fn home(&self, h: u64) -> usize {
-        let i = slot_index(h, self.slots.len());
-        std::hint::black_box(self.slots.get(i).copied());
-        i
+        if self.filter.may_hold(h) {
+            slot_index(h, self.slots.len())
+        } else {
+            ABSENT
+        }
+    }
+
+    /// Reads the slots a scan from `home` most likely reads (see [`Keys::peek`]): the
+    /// first and the eighth, 28 bytes on, so a scan that crosses into the next cache
+    /// line (a third of them, at 2/3 full) does not wait for it alone.
+    pub fn peek(&self, home: usize) -> u32 {
+        let at = |i: usize| self.slots.get(i).copied().unwrap_or(0);
+        at(home) ^ at(home.saturating_add(7))
     }
 
     /// Calls `each` with the name slot of every posting from `home` on whose hash
@@ -465,6 +502,25 @@ impl Probe {
         let variants = variants(&letters);
         Probe { letters, variants }
     }
+}
+
+/// A fuzzy key to look up: the variant's hash, its hash in the table, the index of
+/// its first variant in [`Probe::variants`] and its first slot.
+struct FuzzyKey {
+    key: u64,
+    h: u64,
+    first: usize,
+    home: usize,
+}
+
+/// An email's domain and what looking it up needs: whether listed accounts may match
+/// it (not a free-mail domain), and the hash and first slot of each of its first
+/// suffixes (`eu.acme.com`, `acme.com`).
+struct EmailPlan<'l> {
+    domain: &'l str,
+    listed: bool,
+    warm: [(u64, usize); 4],
+    warmed: usize,
 }
 
 /// How many keys [`edit_keys`] gives a name at most.
@@ -577,37 +633,6 @@ impl Accounts {
             + self.ids.capacity() * 4
     }
 
-    /// The lead's account: by email domain (never a free-mail domain for listed
-    /// accounts), then normalised company name, then fuzzy name similarity.
-    pub fn find(
-        &self,
-        lead: &Lead,
-        free: Option<&crate::fxhash::FxHashSet<Box<str>>>,
-    ) -> Option<AccountHit> {
-        if let Some(hit) = lead
-            .get(self.slot)
-            .as_str()
-            .and_then(|e| self.by_email(e, free, lead))
-        {
-            return Some(hit);
-        }
-        let company = self.company_slot.and_then(|s| lead.get(s).as_str())?;
-        let norm = normalize(company);
-        if norm.is_empty() || self.names.is_empty() {
-            return None;
-        }
-        // The fuzzy keys are hashed only after the exact name missed: hashing them
-        // while the name's slot arrives (measured) cost the name tier 0.3 µs a lead
-        // (a name's variants are O(letters²) to hash) and saved the others less.
-        if let Some(e) = self.names.get(norm.as_bytes()) {
-            return self.exact_hit(&e, company, Tier::Name, lead);
-        }
-        if self.fuzzy_threshold >= 1.0 {
-            return None;
-        }
-        self.fuzzy(&norm, &Probe::of(&norm), company, lead)
-    }
-
     /// The hit of an exact tier's key.
     fn exact_hit(&self, e: &Entry, matched: &str, tier: Tier, lead: &Lead) -> Option<AccountHit> {
         if e.owner != MULTI {
@@ -657,28 +682,31 @@ impl Accounts {
             .collect()
     }
 
-    fn by_email(
+    /// The first step of matching a lead with an email: its domain, and the first
+    /// slot of each suffix [`Accounts::email_hit`] tries, not read yet.
+    fn email_plan<'l>(
         &self,
-        email_addr: &str,
+        email_addr: &'l str,
         free: Option<&crate::fxhash::FxHashSet<Box<str>>>,
-        lead: &Lead,
-    ) -> Option<AccountHit> {
+    ) -> Option<EmailPlan<'l>> {
         let domain = email::domain(email_addr)?;
         let listed = !self.domains.is_empty() && !email::is_free_in(email_addr, free);
-        // The first slot of each suffix tried below, read up front: eu.acme.com and
-        // acme.com wait for memory together, not one after the other.
-        let mut warm = [(0u64, 0usize); 4];
-        let mut warmed = 0;
+        let mut plan = EmailPlan {
+            domain,
+            listed,
+            warm: [(0, 0); 4],
+            warmed: 0,
+        };
         let mut lower = [0u8; 128];
         if listed && domain.is_ascii() {
             if let Some(buf) = lower.get_mut(..domain.len()) {
                 buf.copy_from_slice(domain.as_bytes());
                 buf.make_ascii_lowercase();
                 let mut rest: &[u8] = buf;
-                for w in &mut warm {
+                for w in &mut plan.warm {
                     let h = key_hash(rest);
                     *w = (h, self.domains.home(h));
-                    warmed += 1;
+                    plan.warmed += 1;
                     match rest.iter().position(|b| *b == b'.') {
                         Some(p) if rest.get(p + 1..).is_some_and(|t| t.contains(&b'.')) => {
                             rest = rest.get(p + 1..).unwrap_or(&[]);
@@ -688,14 +716,18 @@ impl Accounts {
                 }
             }
         }
-        // Subdomains belong to the account too (eu.acme.com -> acme.com); the longest
-        // known suffix wins.
-        let mut rest = domain;
+        Some(plan)
+    }
+
+    /// The domain tier, its slots read: the longest known suffix of the domain
+    /// (eu.acme.com belongs to acme.com's account), or an `accounts.owners` domain.
+    fn email_hit(&self, plan: &EmailPlan, lead: &Lead) -> Option<AccountHit> {
+        let mut rest = plan.domain;
         let mut k = 0;
         loop {
             let hit = email::with_ascii_lower(rest, |l| {
-                if listed {
-                    let found = match warm.get(k).filter(|_| k < warmed) {
+                if plan.listed {
+                    let found = match plan.warm.get(k).filter(|_| k < plan.warmed) {
                         Some((h, home)) => self.domains.find_from(*h, *home, l.as_bytes()),
                         None => self.domains.get(l.as_bytes()),
                     };
@@ -723,43 +755,67 @@ impl Accounts {
         }
     }
 
-    /// The accounts the fuzzy tier scores for a normalised name, in the order they
-    /// are scored, with the slot of each's name: those with a name one edit away
-    /// (sharing an [`edit_keys`] key), each once, by key then account, at most
-    /// [`FUZZY_CAP`].
-    fn fuzzy_candidates_of(&self, probe: &Probe) -> Vec<(u32, u32)> {
-        let (letters, variants) = (&probe.letters, &probe.variants);
-        // Every key's first slot, then every candidate name's slot, then the checks:
-        // independent reads issued together, so the CPU waits for their cache misses
-        // at once (a million accounts do not fit in its caches). A name's slot holds
-        // its text and its account, so a candidate costs one read.
-        let mut keys: Vec<(u64, u64, usize, usize)> = Vec::with_capacity(variants.len());
-        for (i, (k, _)) in variants.iter().enumerate() {
-            if keys.last().is_none_or(|(last, ..)| last != k) {
-                let h = mix(*k);
-                keys.push((*k, h, i, self.fuzzy.home(h)));
+    /// The fuzzy tier's keys for a name's variants that may have postings (the
+    /// filter rules out most of the others), each once, with its first slot (not read
+    /// yet).
+    fn fuzzy_keys(&self, probe: &Probe) -> Vec<FuzzyKey> {
+        let mut keys: Vec<FuzzyKey> = Vec::with_capacity(probe.variants.len());
+        let mut last = None;
+        for (i, (k, _)) in probe.variants.iter().enumerate() {
+            if last == Some(*k) {
+                continue;
+            }
+            last = Some(*k);
+            let h = mix(*k);
+            let home = self.fuzzy.home(h);
+            if home != ABSENT {
+                keys.push(FuzzyKey {
+                    key: *k,
+                    h,
+                    first: i,
+                    home,
+                });
             }
         }
+        keys
+    }
+
+    /// The name slots the keys' postings point at, with the rank of the key each came
+    /// from (their first slots read).
+    fn fuzzy_found(&self, keys: &[FuzzyKey]) -> Vec<(usize, u32)> {
         let mut found: Vec<(usize, u32)> = Vec::new();
-        for (rank, (_, h, _, home)) in keys.iter().enumerate() {
-            self.fuzzy.scan(*h, *home, |slot| found.push((rank, slot)));
+        for (rank, k) in keys.iter().enumerate() {
+            self.fuzzy
+                .scan(k.h, k.home, |slot| found.push((rank, slot)));
         }
-        let entries: Vec<Option<Entry>> = found
-            .iter()
-            .map(|(_, slot)| self.names.entry(*slot))
-            .collect();
+        found
+    }
+
+    /// The accounts the fuzzy tier scores, from the postings found (their names'
+    /// slots read), in the order they are scored, with the slot of each's name: those
+    /// with a name one edit away (checked letter by letter), each once, by key then
+    /// account, at most [`FUZZY_CAP`].
+    fn fuzzy_pick(
+        &self,
+        probe: &Probe,
+        keys: &[FuzzyKey],
+        found: &[(usize, u32)],
+    ) -> Vec<(u32, u32)> {
+        let (letters, variants) = (&probe.letters, &probe.variants);
         let mut pairs: Vec<(usize, u32, u32)> = Vec::new();
-        for ((rank, _), e) in found.iter().zip(entries) {
-            let Some(e) = e else { continue };
-            let Some((key, _, first, _)) = keys.get(*rank) else {
+        for (rank, slot) in found {
+            let Some(e) = self.names.entry(*slot) else {
+                continue;
+            };
+            let Some(k) = keys.get(*rank) else {
                 continue;
             };
             let name = std::str::from_utf8(self.names.text(e.slot)).unwrap_or("");
             let shares = variants
-                .get(*first..)
+                .get(k.first..)
                 .unwrap_or(&[])
                 .iter()
-                .take_while(|(k, _)| k == key)
+                .take_while(|(v, _)| *v == k.key)
                 .any(|(_, skip)| has_variant(letters, *skip, name));
             if !shares {
                 continue;
@@ -784,6 +840,20 @@ impl Accounts {
         out
     }
 
+    /// The fuzzy tier's candidates for a name, one step after another (each step's
+    /// reads issued together, see `rounds.rs`).
+    fn fuzzy_candidates_of(&self, probe: &Probe) -> Vec<(u32, u32)> {
+        let keys = self.fuzzy_keys(probe);
+        std::hint::black_box(keys.iter().fold(0, |x, k| x ^ self.fuzzy.peek(k.home)));
+        let found = self.fuzzy_found(&keys);
+        std::hint::black_box(
+            found
+                .iter()
+                .fold(0, |x, (_, s)| x ^ self.names.peek_slot(*s as usize)),
+        );
+        self.fuzzy_pick(probe, &keys, &found)
+    }
+
     /// The account whose normalised name is nearest to `company` among those one edit
     /// away (the fuzzy tier's candidates), with the similarity, whatever the threshold:
     /// for the simulation's list of near misses to clean up.
@@ -805,9 +875,17 @@ impl Accounts {
         self.fuzzy_candidates_of(&Probe::of(norm)).len()
     }
 
-    fn fuzzy(&self, norm: &str, probe: &Probe, company: &str, lead: &Lead) -> Option<AccountHit> {
+    /// The fuzzy tier's match among its candidates: the best scoring at or above the
+    /// threshold.
+    fn fuzzy_hit(
+        &self,
+        norm: &str,
+        candidates: &[(u32, u32)],
+        company: &str,
+        lead: &Lead,
+    ) -> Option<AccountHit> {
         let mut ranked: Vec<Cand> = Vec::new();
-        for (id, slot) in self.fuzzy_candidates_of(probe) {
+        for &(id, slot) in candidates {
             let name = std::str::from_utf8(self.names.text(slot)).unwrap_or("");
             let score = jaro_winkler(norm, name);
             if score >= self.fuzzy_threshold {

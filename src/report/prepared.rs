@@ -11,6 +11,7 @@ use super::known::{Known, Meta};
 use super::records::{Item, Records};
 use super::simulate::{lead_arm, parse, Parsed};
 use super::{SimError, SimOptions, Split};
+use crate::lead::Lead;
 use crate::model::Router;
 use crate::split::Arm;
 use crate::ticket::{
@@ -202,27 +203,26 @@ impl Preparer {
             None => Records::within(false, first_line, b','),
         };
         let hdr = header.as_ref().map(|(h, _, _)| h);
+        // Records wait here until CLASSIFY_BATCH of them have a lead to classify,
+        // then are written in order, their leads classified together.
+        let mut pending: Vec<Pending> = Vec::with_capacity(CLASSIFY_BATCH);
+        let mut leads = 0;
         let mut one = |item: Item| {
             count += 1;
-            match item {
-                Item::TooLong(line) => {
-                    w.u8(0);
-                    w.u64(line);
-                }
-                Item::Record(line, text) => {
-                    match parse(router, hdr, text, hdr.is_some()) {
-                        Err(message) => {
-                            w.u8(1);
-                            w.u64(line);
-                            w.str(&message);
-                        }
-                        Ok(parsed) => {
-                            w.u8(2);
-                            w.u64(line);
-                            self.record(router, &mut w, line, &parsed);
-                        }
-                    };
-                }
+            let p = match item {
+                Item::TooLong(line) => Pending::TooLong(line),
+                Item::Record(line, text) => match parse(router, hdr, text, hdr.is_some()) {
+                    Err(message) => Pending::Unreadable(line, message),
+                    Ok(parsed) => {
+                        leads += usize::from(self.wants_ticket(line, &parsed));
+                        Pending::Parsed(line, parsed)
+                    }
+                },
+            };
+            pending.push(p);
+            if leads >= CLASSIFY_BATCH {
+                self.flush(router, &mut w, &mut pending);
+                leads = 0;
             }
         };
         // Valid UTF-8 is checked at memory speed; only invalid input pays the lossy read.
@@ -232,71 +232,137 @@ impl Preparer {
         };
         records.feed(&text, &mut one);
         records.finish(&mut one);
+        self.flush(router, &mut w, &mut pending);
         if let Some(c) = w.0.get_mut(count_at..count_at + 4) {
             c.copy_from_slice(&count.to_le_bytes());
         }
         w.0
     }
 
-    fn record(&self, router: &Router, w: &mut Writer, line: u64, (meta, lead): &Parsed) {
-        w.opt_str(meta.id.as_deref());
-        w.opt_i64(meta.created_at);
-        w.opt_str(meta.raw_created_at.as_deref());
-        w.u8(match meta.known.converted {
-            None => 0,
-            Some(false) => 1,
-            Some(true) => 2,
-        });
-        w.opt_f64(meta.known.deal_value);
-        w.opt_str(meta.claimed_by.as_deref());
-        w.opt_str(meta.claimed_at.as_deref());
-        w.u8(match meta.arm {
-            None => 0,
-            Some(Arm::A) => 1,
-            Some(Arm::B) => 2,
-        });
-        let held = match lead {
-            Err(message) => {
-                w.u8(0);
-                w.str(message);
-                return w.u8(0);
-            }
-            Ok(held) => held,
-        };
-        w.u8(1);
-        let (text, values, created_at) = held.parts();
-        w.str(text);
-        w.opt_i64(created_at);
-        w.u32(len32(values.len()));
-        for v in values {
-            match v {
-                HeldVal::Missing => w.u8(0),
-                HeldVal::Num(n) => {
-                    w.u8(1);
-                    w.f64(*n);
-                }
-                HeldVal::Bool(b) => w.u8(2 + u8::from(*b)),
-                HeldVal::Span(a, z) => {
-                    w.u8(4);
-                    w.u32(*a);
-                    w.u32(*z);
-                }
-                HeldVal::Own(s) => {
-                    w.u8(5);
-                    w.str(s);
-                }
-            }
-        }
-        // A lead of the other arm is dropped by the simulation: no ticket to make.
-        if let Some(split) = &self.split {
-            if lead_arm(meta, lead, line, split) != split.arm {
-                return w.u8(0);
-            }
-        }
-        let ticket = router.ticket_parts(&router.classify(&held.lead(), self.trace));
-        w.u8(1);
-        write_ticket(w, &ticket);
+    /// Whether a parsed record gets a ticket: it has a lead, of the simulated arm (a
+    /// lead of the other arm is dropped by the simulation).
+    fn wants_ticket(&self, line: u64, (meta, lead): &Parsed) -> bool {
+        let Ok(_) = lead else { return false };
+        self.split
+            .as_ref()
+            .is_none_or(|split| lead_arm(meta, lead, line, split) == split.arm)
     }
+
+    /// Writes the pending records in order, the leads among them classified together
+    /// ([`Router::classify_each`]), each ticket written as it comes.
+    fn flush(&self, router: &Router, w: &mut Writer, pending: &mut Vec<Pending>) {
+        let held: Vec<Lead> = pending
+            .iter()
+            .filter_map(|p| match p {
+                Pending::Parsed(line, parsed) if self.wants_ticket(*line, parsed) => {
+                    parsed.1.as_ref().ok().map(HeldLead::lead)
+                }
+                _ => None,
+            })
+            .collect();
+        let refs: Vec<&Lead> = held.iter().collect();
+        let mut next = pending.iter();
+        // Writes the records before the next one with a lead to classify, then that
+        // one with `ticket`; with none, the rest.
+        let mut write_to = |w: &mut Writer, ticket: Option<&TicketWire>| {
+            for p in next.by_ref() {
+                match p {
+                    Pending::TooLong(line) => {
+                        w.u8(0);
+                        w.u64(*line);
+                    }
+                    Pending::Unreadable(line, message) => {
+                        w.u8(1);
+                        w.u64(*line);
+                        w.str(message);
+                    }
+                    Pending::Parsed(line, parsed) => {
+                        w.u8(2);
+                        w.u64(*line);
+                        if self.wants_ticket(*line, parsed) && ticket.is_some() {
+                            return record(w, parsed, ticket);
+                        }
+                        record(w, parsed, None);
+                    }
+                }
+            }
+        };
+        router.classify_each(&refs, self.trace, |_, t| {
+            write_to(w, Some(&router.ticket_parts(&t)));
+        });
+        write_to(w, None);
+        drop(held);
+        pending.clear();
+    }
+}
+
+/// A record read and parsed, waiting for its lead's ticket.
+enum Pending {
+    TooLong(u64),
+    Unreadable(u64, String),
+    Parsed(u64, Parsed),
+}
+
+/// How many leads [`Preparer`] classifies together: one batch of account reads
+/// ([`crate::model::account::BATCH`]).
+pub const CLASSIFY_BATCH: usize = crate::model::account::BATCH;
+
+/// Writes a parsed record; `ticket` is its lead's (none for a lead of the other arm).
+fn record(w: &mut Writer, (meta, lead): &Parsed, ticket: Option<&TicketWire>) {
+    w.opt_str(meta.id.as_deref());
+    w.opt_i64(meta.created_at);
+    w.opt_str(meta.raw_created_at.as_deref());
+    w.u8(match meta.known.converted {
+        None => 0,
+        Some(false) => 1,
+        Some(true) => 2,
+    });
+    w.opt_f64(meta.known.deal_value);
+    w.opt_str(meta.claimed_by.as_deref());
+    w.opt_str(meta.claimed_at.as_deref());
+    w.u8(match meta.arm {
+        None => 0,
+        Some(Arm::A) => 1,
+        Some(Arm::B) => 2,
+    });
+    let held = match lead {
+        Err(message) => {
+            w.u8(0);
+            w.str(message);
+            return w.u8(0);
+        }
+        Ok(held) => held,
+    };
+    w.u8(1);
+    let (text, values, created_at) = held.parts();
+    w.str(text);
+    w.opt_i64(created_at);
+    w.u32(len32(values.len()));
+    for v in values {
+        match v {
+            HeldVal::Missing => w.u8(0),
+            HeldVal::Num(n) => {
+                w.u8(1);
+                w.f64(*n);
+            }
+            HeldVal::Bool(b) => w.u8(2 + u8::from(*b)),
+            HeldVal::Span(a, z) => {
+                w.u8(4);
+                w.u32(*a);
+                w.u32(*z);
+            }
+            HeldVal::Own(s) => {
+                w.u8(5);
+                w.str(s);
+            }
+        }
+    }
+    // A lead of the other arm is dropped by the simulation: no ticket to make.
+    let Some(ticket) = ticket else {
+        return w.u8(0);
+    };
+    w.u8(1);
+    write_ticket(w, ticket);
 }
 
 fn write_ticket(w: &mut Writer, t: &TicketWire) {
