@@ -54,8 +54,9 @@ const TLDS: &[&str] = &[".com", ".io", ".de", ".co.uk", ".fr"];
 const COUNTRIES: &[&str] = &["US", "DE", "GB", "FR", "ES"];
 const FREE: &[&str] = &["gmail.com", "yahoo.com", "outlook.com", "hotmail.com"];
 
-fn word(rng: &mut Rng) -> String {
-    let n = 2 + rng.below(2);
+/// A word of `least` or one more syllables.
+fn word(rng: &mut Rng, least: usize) -> String {
+    let n = least + rng.below(2);
     let w: String = (0..n).map(|_| rng.pick(SYLLABLES)).collect();
     let mut c = w.chars();
     c.next()
@@ -63,12 +64,18 @@ fn word(rng: &mut Rng) -> String {
         .unwrap_or_default()
 }
 
-/// A company's core name (no legal form): one or two words, maybe a kind.
+/// A company's core name (no legal form): one or two words, maybe a kind. A name of
+/// one word has 4 or 5 syllables (260 million such words), one of two words 2 or 3
+/// each: so the lengths do not depend on how many accounts are generated. With one
+/// word of 2 or 3 syllables (113,000 words) a million accounts used up the short names
+/// and the rest came out longer, and longer names cost more to match: the cost per
+/// lead grew with the list for a reason that was not the list.
 fn core_name(rng: &mut Rng) -> String {
-    let mut name = word(rng);
-    if rng.chance(60) {
+    let two = rng.chance(60);
+    let mut name = word(rng, if two { 2 } else { 4 });
+    if two {
         name.push(' ');
-        name.push_str(&word(rng));
+        name.push_str(&word(rng, 2));
     }
     if rng.chance(30) {
         name.push(' ');
