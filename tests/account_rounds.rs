@@ -124,3 +124,81 @@ fn without_accounts_a_batch_classifies_as_one_at_a_time() {
         assert_eq!(format!("{t:?}"), format!("{:?}", router.classify(l, true)));
     }
 }
+
+use proptest::prelude::*;
+
+/// A company or email as people type them: an account's name or domain with random
+/// edits (letters dropped, doubled or changed, case, punctuation, legal forms, a
+/// subdomain, other scripts), or any text at all.
+fn typed(names: Vec<String>, domains: Vec<String>) -> impl Strategy<Value = (String, String)> {
+    let edit = prop_oneof![
+        Just(String::new()),
+        Just(" Inc.".to_string()),
+        Just(", GmbH".to_string()),
+        Just("-".to_string()),
+        Just("é".to_string()),
+        "[a-z]{1,2}",
+        "\\PC{0,3}",
+    ];
+    (
+        0..names.len(),
+        0..domains.len(),
+        edit.clone(),
+        any::<u8>(),
+        prop_oneof![Just("eu.".to_string()), Just(String::new()), "[a-z.]{0,6}"],
+        "\\PC{0,12}",
+        0..4u8,
+    )
+        .prop_map(move |(n, d, add, at, sub, garbage, how)| {
+            let mut name: Vec<char> = names[n].chars().collect();
+            let at = usize::from(at) % (name.len() + 1);
+            match how {
+                0 if at < name.len() => {
+                    name.remove(at);
+                }
+                1 => name.insert(at, 'q'),
+                _ => {}
+            }
+            let mut company: String = name.into_iter().collect();
+            company.push_str(&add);
+            if how == 3 {
+                company = garbage.clone();
+            }
+            let email = match how {
+                0 | 1 => format!("x@{sub}{}", domains[d]),
+                2 => format!("x@{garbage}"),
+                _ => "x@gmail.com".to_string(),
+            };
+            (company, email)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever the leads say and however many come together, a batch gives each
+    /// the ticket it gets alone.
+    #[test]
+    fn any_batch_matches_as_its_leads_alone(
+        leads in {
+            let g = gen::accounts(1_000, 7);
+            proptest::collection::vec(typed(g.cores.clone(), g.domains.clone()), 1..40)
+        }
+    ) {
+        static ROUTER: std::sync::OnceLock<leadroute::Router> = std::sync::OnceLock::new();
+        let router = ROUTER.get_or_init(|| gen::router(accounts(), true).unwrap());
+        let parsed: Vec<leadroute::Lead> = leads
+            .iter()
+            .enumerate()
+            .map(|(i, (company, email))| {
+                let json = serde_json::json!({"id": format!("p{i}"), "company": company, "email": email});
+                router.schema().parse_json(&json.to_string()).unwrap().into_owned()
+            })
+            .collect();
+        let refs: Vec<&leadroute::Lead> = parsed.iter().collect();
+        let batch = router.classify_many(&refs, true);
+        for (l, t) in refs.iter().zip(&batch) {
+            prop_assert_eq!(format!("{t:?}"), format!("{:?}", router.classify(l, true)));
+        }
+    }
+}
