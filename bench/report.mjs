@@ -159,6 +159,21 @@ for (const [key, label] of [["rules", "rules 10 → 1,000 (eq / in-list)"], ["re
   const f = flat(scale?.[key]);
   target(`scale: ${label}, max/min per lead`, f ? `${fmt(f, 2)}×` : "n/a", "≤ 2×", f ? le(f, 2) : null, "native; curve below");
 }
+// Lead-to-account matching (examples/account_match.rs): the matching cost per lead of a
+// mixed stream at the largest size over the smallest, in batches (the bulk simulation's
+// classify step) and one lead at a time (the edge).
+const accounts = read("accounts.json");
+const sizes = accounts?.sizes ?? [];
+const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+for (const [key, how, limit] of [["batched_ns", `in batches of ${accounts?.batch ?? 16}`, 1.5], ["alone_ns", "one lead at a time", 2]]) {
+  const a = small?.tiers?.all?.[key];
+  const b = large?.tiers?.all?.[key];
+  const f = a > 0 && b > 0 && sizes.length > 1 ? b / a : null;
+  const pr = (t) => `${t} P ${fmt(large?.tiers?.[t]?.precision, 3)} / R ${fmt(large?.tiers?.[t]?.recall, 3)}`;
+  target(`accounts: matching per lead, ${fmt(small?.accounts)} → ${fmt(large?.accounts)} accounts, ${how}`,
+    f ? `${fmt(f, 2)}×` : "n/a", `≤ ${limit}×`, f ? le(f, limit) : null,
+    f ? `${fmt(a)} → ${fmt(b)} ns; at ${fmt(large.accounts)}: ${["domain", "name", "fuzzy"].map(pr).join(", ")}` : "");
+}
 if (memory) {
   target(`memory: ${fmt(memory.leads)} leads in one router`, `${fmt(memory.growth_kib)} KiB growth`, "no growth (≤ 1 MiB)",
     le(Math.max(memory.growth_kib, 0), 1024), `peak RSS ${fmt(memory.peak_kib / 1024, 1)} MiB; state snapshot ${fmt(memory.snapshot_bytes)} B`);

@@ -181,8 +181,15 @@ fn main() {
             return count(size.replace(['_', ','], "").parse().unwrap_or(1_000));
         }
     }
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
+    // `--out FILE`: the same as JSON, for `make bench` (`bench/report.mjs`).
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let sizes: Vec<usize> = args
+        .iter()
+        .filter(|a| Some(*a) != out.as_ref())
         .filter_map(|a| a.replace(['_', ','], "").parse().ok())
         .collect();
     let sizes = if sizes.is_empty() {
@@ -274,12 +281,36 @@ fn main() {
         "| accounts | compile | bytes/account (index) | tier | leads | precision | recall | matching ns/lead, one at a time | in batches of {BATCH} | fuzzy candidates/lead (max) |"
     );
     println!("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+    let mut json = Vec::new();
     for ((n, compile, per_account, _, _, rows), best) in built.iter().zip(&best) {
+        let mut tiers = serde_json::Map::new();
         for ((tier, leads, pr, candidates), [alone, streamed]) in rows.iter().zip(best) {
             println!(
                 "| {n} | {:.2} s | {per_account} | {tier} | {leads} | {pr} | {alone:.0} | {streamed:.0} | {candidates} |",
                 compile.as_secs_f64(),
             );
+            let mut pr = pr.split(" | ").map(|x| x.trim().parse::<f64>().ok());
+            tiers.insert(
+                (*tier).to_string(),
+                serde_json::json!({
+                    "leads": leads,
+                    "precision": pr.next().flatten(),
+                    "recall": pr.next().flatten(),
+                    "alone_ns": alone,
+                    "batched_ns": streamed,
+                }),
+            );
+        }
+        json.push(serde_json::json!({
+            "accounts": n,
+            "compile_s": compile.as_secs_f64(),
+            "tiers": tiers,
+        }));
+    }
+    if let Some(path) = out {
+        let text = serde_json::json!({ "batch": BATCH, "sizes": json }).to_string();
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("account_match: {path}: {e}");
         }
     }
 }

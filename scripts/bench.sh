@@ -7,7 +7,8 @@
 #   bash scripts/bench.sh --no-build # reuse pkg/ as it is
 #
 # Steps: set-up (toolchain + the benchmark's own npm peers in bench/node_modules), build
-# pkg/, criterion benches of the native core, scale curves and memory (native), the Node
+# pkg/, criterion benches of the native core, scale curves and memory (native), lead-to-
+# account matching at 1,000 and 1,000,000 accounts (native, ~1 min), the Node
 # benchmark against json-rules-engine / json-logic-js / hand-written JS, module start in
 # workerd, 1,000,000 leads in headless Chromium, then bench/report.mjs prints the table
 # (also written as markdown to target/bench/report.md). Results: target/bench/*.json.
@@ -64,6 +65,8 @@ say "scale curves (native)"
 cargo bench --bench scale -- "${quick_flag[@]}" --out "$OUT/scale.json" 2>&1 | grep -vE '^\s*$|Finished|Running'
 say "memory: routing many leads through one router (native)"
 cargo bench --bench memory -- "${quick_flag[@]}" --out "$OUT/memory.json" 2>&1 | grep -vE '^\s*$|Finished|Running'
+say "lead-to-account matching: 1,000 and 1,000,000 generated accounts (native)"
+cargo run --quiet --release --example account_match -- 1000 1000000 --out "$OUT/accounts.json"
 
 # ---- JS: Node (peers), workerd, browser -------------------------------------------------------
 say "Node: leadroute vs json-rules-engine, json-logic-js, hand-written JS (same leads, same policy)"
