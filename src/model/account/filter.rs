@@ -7,8 +7,8 @@
 //! one-letter variants of its name, of which one or two exist, and a company that is
 //! no account none: at a million accounts each is one or two cache misses in a table
 //! of 70 MB, where the filter is one read of 15 MB. Measured at a million accounts
-//! (`examples/account_match.rs`, leads in batches): strangers 1.7-1.9 -> 1.4 µs a
-//! lead, the fuzzy tier unchanged. In front of the name and domain tables it cost
+//! (`examples/account_match.rs`, leads in batches): strangers 1.7-1.9 -> 1.4-1.5 µs
+//! a lead, the fuzzy tier unchanged. In front of the name and domain tables it cost
 //! more than it saved (domain leads 0.44 -> 0.57 µs: the filter's read comes before
 //! the slot's, and those lookups mostly hit), so it is not there. Hand-written, 20
 //! lines: a Bloom filter crate would hash again a key that is hashed already.

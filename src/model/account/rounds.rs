@@ -2,13 +2,13 @@
 //! (hashes the key, finds its first slot) and the step that makes them, so the reads
 //! of many leads can be issued together before any is used.
 //!
-//! At a million accounts the index is about 500 MB and every read of it is a cache
-//! and TLB miss that costs more than all the matching's arithmetic (on this project's
-//! VM a dependent read in 128 MB takes 640-820 ns; 16 independent ones take 880 ns
-//! together). One lead alone waits for each of its rounds in turn: the domain's slot,
-//! then the name's, then the fuzzy keys', then the candidates'. [`Accounts::find_each`]
-//! runs a batch of leads round by round instead: every lead's next reads, then every
-//! lead's step, so a batch of 16 waits for memory about once a round, not 16 times.
+//! At a million accounts the index is about 550 MB and every read of it is a cache
+//! and TLB miss (on this project's VM a read that waits for the one before takes
+//! 288 ns in 512 MB; 16 to 64 issued together take 15-23 ns each). One lead alone
+//! waits for each of its rounds in turn: the domain's slot, then the name's, then the
+//! fuzzy keys', then the candidates'. [`Accounts::find_each`] runs a batch of leads
+//! round by round instead: every lead's next reads, then every lead's step, so a batch
+//! of 16 waits for memory about once a round, not 16 times.
 //! Every step is the one [`Accounts::find`] takes, in the same order for each lead, so
 //! a lead's match is the same alone or in a batch (`tests/account_rounds.rs`).
 
