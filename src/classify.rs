@@ -68,6 +68,7 @@ pub(crate) fn unplaced<'r>(lead_id: Option<String>, trace: Option<Trace<'r>>) ->
         propensity: None,
         segment: None,
         trace,
+        account_tier: None,
     }
 }
 

@@ -125,6 +125,12 @@ pub struct Decision<'r> {
     pub segment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Trace<'r>>,
+    /// The tier of the account classify matched: `Some(None)` when it looked and found
+    /// none, `None` when it did not look (a lead screened out, a replay). Not part of
+    /// the decision's JSON: the simulation's account report counts it instead of
+    /// matching the lead a second time.
+    #[serde(skip)]
+    pub account_tier: Option<Option<&'static str>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

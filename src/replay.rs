@@ -104,6 +104,7 @@ impl Router {
             propensity: None,
             segment: None,
             trace,
+            account_tier: None,
         })
     }
 

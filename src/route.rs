@@ -177,6 +177,9 @@ impl Router {
         else {
             return d;
         };
+        if self.accounts.is_some() {
+            d.account_tier = Some(account.as_ref().map(|h| h.tier.as_str()));
+        }
         let mut clock = Clock::new(self, opts.now);
         clock.stateless = opts.stateless;
         let caps = LeadCaps {

@@ -368,6 +368,7 @@ fn scratch_decision<'r>(lead_id: &str, rule: Option<&'r str>) -> Decision<'r> {
         reason: String::new(),
         score: None,
         trace: None,
+        account_tier: None,
     }
 }
 

@@ -593,6 +593,49 @@ fn account_match_rates_by_tier_and_the_near_misses() {
 }
 
 #[test]
+fn account_rates_count_screened_out_leads_too() {
+    // Classify matches the account of a lead it routes and the report counts that
+    // match; a lead screened out is never matched by classify, so the report matches
+    // it itself: every lead is counted, once.
+    let router = Router::from_json(
+        r#"{
+      "fields": {"email": "string", "company": "string"},
+      "reps": [{"id": "ana"}, {"id": "ben"}],
+      "screening": {"rules": [
+        {"id": "test", "when": "email contains \"test\"", "reason": "test lead"}
+      ]},
+      "accounts": {"list": [
+        {"id": "a1", "name": "Acme Corporation", "domains": ["acme.com"], "owner": "ana"},
+        {"id": "a2", "name": "Globex Industries", "owner": "ana"}
+      ]},
+      "rules": [{"id": "all", "rep": "ben"}],
+      "fallback": "ben"
+    }"#,
+    )
+    .unwrap();
+    let lead = |id: &str, email: &str, company: &str| {
+        format!("{{\"id\": \"{id}\", \"email\": \"{email}\", \"company\": \"{company}\", \"created_at\": \"2026-11-02T10:00:00Z\"}}\n")
+    };
+    let leads = [
+        lead("d1", "kim@acme.com", "x"),
+        lead("d2", "test@acme.com", "x"),
+        lead("n1", "lee@gmail.com", "Globex Industries"),
+        lead("n2", "test@gmail.com", "Globex Industries Inc."),
+        lead("u1", "test@other.org", "Nothing Alike"),
+    ]
+    .concat();
+    let (_, r) = run(&router, &leads, SimOptions::default());
+    assert_eq!(r.outcomes.rejected, 3);
+    let acc = r.accounts.unwrap();
+    assert_eq!(acc.leads, 5);
+    assert_eq!(
+        acc.matched.into_iter().collect::<Vec<_>>(),
+        [("domain".to_string(), 2), ("name".into(), 2)]
+    );
+    assert_eq!(acc.unmatched, 1);
+}
+
+#[test]
 fn assertions_are_checked_into_the_report() {
     let router = Router::from_json(INSIGHT_CONFIG).unwrap();
     let opts = |share: f64, days: u32| SimOptions {

@@ -93,7 +93,7 @@ impl Extra {
             return;
         }
         self.shadows(router, lead, d);
-        self.account(router, lead, index);
+        self.account(router, lead, d, index);
     }
 
     /// The rules after the one that decided, still never hit, that match this lead too.
@@ -123,13 +123,21 @@ impl Extra {
         }
     }
 
-    fn account(&mut self, router: &Router, lead: &Lead, index: u64) {
+    fn account(&mut self, router: &Router, lead: &Lead, d: &Decision, index: u64) {
         let (Some(acc), Some(rep)) = (router.accounts.as_ref(), self.accounts.as_mut()) else {
             return;
         };
         rep.leads += 1;
-        match acc.find(lead, router.free_email.as_deref()) {
-            Some(hit) => *rep.matched.entry(hit.tier.as_str().into()).or_default() += 1,
+        // The tier classify matched; a lead it did not match (screened out) is matched
+        // here, as the report counts every lead.
+        let tier = match d.account_tier {
+            Some(tier) => tier,
+            None => acc
+                .find(lead, router.free_email.as_deref())
+                .map(|h| h.tier.as_str()),
+        };
+        match tier {
+            Some(tier) => *rep.matched.entry(tier.into()).or_default() += 1,
             None => {
                 rep.unmatched += 1;
                 let company = acc.company_slot.and_then(|s| lead.get(s).as_str());
