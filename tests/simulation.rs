@@ -544,6 +544,11 @@ fn unreadable_created_at_stops_the_run_unless_allowed() {
     assert_eq!(r.first_at, Some(1_770_779_100_000));
 }
 
+/// A JSONL line of a lead with an email and a company.
+fn account_lead(id: &str, email: &str, company: &str) -> String {
+    format!("{{\"id\": \"{id}\", \"email\": \"{email}\", \"company\": \"{company}\", \"created_at\": \"2026-11-02T10:00:00Z\"}}\n")
+}
+
 #[test]
 fn account_match_rates_by_tier_and_the_near_misses() {
     let router = Router::from_json(
@@ -560,15 +565,12 @@ fn account_match_rates_by_tier_and_the_near_misses() {
     }"#,
     )
     .unwrap();
-    let lead = |id: &str, email: &str, company: &str| {
-        format!("{{\"id\": \"{id}\", \"email\": \"{email}\", \"company\": \"{company}\", \"created_at\": \"2026-11-02T10:00:00Z\"}}\n")
-    };
     let leads = [
-        lead("d1", "kim@acme.com", "whatever"),
-        lead("n1", "lee@gmail.com", "Globex Industries Inc."),
-        lead("f1", "sam@hotmail.com", "Initech Systms"),
-        lead("c1", "al@yahoo.com", "Xlobex Industries"),
-        lead("u1", "bo@other.org", "Nothing Alike"),
+        account_lead("d1", "kim@acme.com", "whatever"),
+        account_lead("n1", "lee@gmail.com", "Globex Industries Inc."),
+        account_lead("f1", "sam@hotmail.com", "Initech Systms"),
+        account_lead("c1", "al@yahoo.com", "Xlobex Industries"),
+        account_lead("u1", "bo@other.org", "Nothing Alike"),
     ]
     .concat();
     let (_, r) = run(&router, &leads, SimOptions::default());
@@ -613,15 +615,12 @@ fn account_rates_count_screened_out_leads_too() {
     }"#,
     )
     .unwrap();
-    let lead = |id: &str, email: &str, company: &str| {
-        format!("{{\"id\": \"{id}\", \"email\": \"{email}\", \"company\": \"{company}\", \"created_at\": \"2026-11-02T10:00:00Z\"}}\n")
-    };
     let leads = [
-        lead("d1", "kim@acme.com", "x"),
-        lead("d2", "test@acme.com", "x"),
-        lead("n1", "lee@gmail.com", "Globex Industries"),
-        lead("n2", "test@gmail.com", "Globex Industries Inc."),
-        lead("u1", "test@other.org", "Nothing Alike"),
+        account_lead("d1", "kim@acme.com", "x"),
+        account_lead("d2", "test@acme.com", "x"),
+        account_lead("n1", "lee@gmail.com", "Globex Industries"),
+        account_lead("n2", "test@gmail.com", "Globex Industries Inc."),
+        account_lead("u1", "test@other.org", "Nothing Alike"),
     ]
     .concat();
     let (_, r) = run(&router, &leads, SimOptions::default());
