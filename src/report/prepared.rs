@@ -203,8 +203,10 @@ impl Preparer {
             None => Records::within(false, first_line, b','),
         };
         let hdr = header.as_ref().map(|(h, _, _)| h);
-        // Records wait here until CLASSIFY_BATCH of them have a lead to classify,
-        // then are written in order, their leads classified together.
+        // With accounts, records wait here until CLASSIFY_BATCH of them have a lead to
+        // classify, then are written in order, their leads classified together.
+        // Without, there is nothing to match together: each is written at once.
+        let batched = router.accounts.is_some();
         let mut pending: Vec<Pending> = Vec::with_capacity(CLASSIFY_BATCH);
         let mut leads = 0;
         let mut one = |item: Item| {
@@ -214,11 +216,21 @@ impl Preparer {
                 Item::Record(line, text) => match parse(router, hdr, text, hdr.is_some()) {
                     Err(message) => Pending::Unreadable(line, message),
                     Ok(parsed) => {
-                        leads += usize::from(self.wants_ticket(line, &parsed));
-                        Pending::Parsed(line, parsed)
+                        let ticket = self.wants_ticket(line, &parsed);
+                        leads += usize::from(ticket);
+                        Pending::Parsed(line, parsed, ticket)
                     }
                 },
             };
+            if !batched {
+                let ticket = match &p {
+                    Pending::Parsed(_, (_, Ok(held)), true) => {
+                        Some(router.ticket_parts(&router.classify(&held.lead(), self.trace)))
+                    }
+                    _ => None,
+                };
+                return write_pending(&mut w, &p, ticket.as_ref());
+            }
             pending.push(p);
             if leads >= CLASSIFY_BATCH {
                 self.flush(router, &mut w, &mut pending);
@@ -254,37 +266,21 @@ impl Preparer {
         let held: Vec<Lead> = pending
             .iter()
             .filter_map(|p| match p {
-                Pending::Parsed(line, parsed) if self.wants_ticket(*line, parsed) => {
-                    parsed.1.as_ref().ok().map(HeldLead::lead)
-                }
+                Pending::Parsed(_, parsed, true) => parsed.1.as_ref().ok().map(HeldLead::lead),
                 _ => None,
             })
             .collect();
         let refs: Vec<&Lead> = held.iter().collect();
         let mut next = pending.iter();
         // Writes the records before the next one with a lead to classify, then that
-        // one with `ticket`; with none, the rest.
+        // one with `ticket`; the last call (no ticket) writes the rest, which have none
+        // to wait for: `classify_each` called back once for every lead.
         let mut write_to = |w: &mut Writer, ticket: Option<&TicketWire>| {
             for p in next.by_ref() {
-                match p {
-                    Pending::TooLong(line) => {
-                        w.u8(0);
-                        w.u64(*line);
-                    }
-                    Pending::Unreadable(line, message) => {
-                        w.u8(1);
-                        w.u64(*line);
-                        w.str(message);
-                    }
-                    Pending::Parsed(line, parsed) => {
-                        w.u8(2);
-                        w.u64(*line);
-                        if self.wants_ticket(*line, parsed) && ticket.is_some() {
-                            return record(w, parsed, ticket);
-                        }
-                        record(w, parsed, None);
-                    }
+                if let Pending::Parsed(_, _, true) = p {
+                    return write_pending(w, p, ticket);
                 }
+                write_pending(w, p, None);
             }
         };
         router.classify_each(&refs, self.trace, |_, t| {
@@ -296,11 +292,34 @@ impl Preparer {
     }
 }
 
-/// A record read and parsed, waiting for its lead's ticket.
+/// Writes a record; `ticket` is its lead's (none for a record without a lead to classify).
+fn write_pending(w: &mut Writer, p: &Pending, ticket: Option<&TicketWire>) {
+    match p {
+        Pending::TooLong(line) => {
+            w.u8(0);
+            w.u64(*line);
+        }
+        Pending::Unreadable(line, message) => {
+            w.u8(1);
+            w.u64(*line);
+            w.str(message);
+        }
+        Pending::Parsed(line, parsed, _) => {
+            w.u8(2);
+            w.u64(*line);
+            record(w, parsed, ticket);
+        }
+    }
+}
+
+/// A record read and parsed, waiting for its lead's ticket (the flag: whether it gets
+/// one, see [`Preparer::wants_ticket`]). At most a batch's records wait at once, so
+/// the variants' sizes do not matter; boxing the parsed one would allocate per record.
+#[allow(clippy::large_enum_variant)]
 enum Pending {
     TooLong(u64),
     Unreadable(u64, String),
-    Parsed(u64, Parsed),
+    Parsed(u64, Parsed, bool),
 }
 
 /// How many leads [`Preparer`] classifies together: one batch of account reads
