@@ -109,7 +109,7 @@ const SLOT: usize = 12 + INLINE;
 const LONG: u8 = u8::MAX;
 /// The home of a key [`Postings`]' filter rules out: no slot, so a scan from it reads
 /// nothing and finds nothing.
-pub const ABSENT: usize = usize::MAX;
+const ABSENT: usize = usize::MAX;
 /// Slots [`Keys::peek`] reads ahead of a scan: 160 bytes.
 const PEEK_SLOTS: usize = 4;
 /// Keys/(slots) of the key tables: 2/3 full. A slot is 40 bytes, so a scan's next slot
@@ -840,17 +840,25 @@ impl Accounts {
         out
     }
 
+    /// Reads the keys' first slots (see [`Postings::peek`]).
+    fn peek_keys(&self, keys: &[FuzzyKey]) -> u32 {
+        keys.iter().fold(0, |x, k| x ^ self.fuzzy.peek(k.home))
+    }
+
+    /// Reads the slots of the names the postings found.
+    fn peek_found(&self, found: &[(usize, u32)]) -> u32 {
+        found
+            .iter()
+            .fold(0, |x, (_, slot)| x ^ self.names.peek_slot(*slot as usize))
+    }
+
     /// The fuzzy tier's candidates for a name, one step after another (each step's
     /// reads issued together, see `rounds.rs`).
     fn fuzzy_candidates_of(&self, probe: &Probe) -> Vec<(u32, u32)> {
         let keys = self.fuzzy_keys(probe);
-        std::hint::black_box(keys.iter().fold(0, |x, k| x ^ self.fuzzy.peek(k.home)));
+        std::hint::black_box(self.peek_keys(&keys));
         let found = self.fuzzy_found(&keys);
-        std::hint::black_box(
-            found
-                .iter()
-                .fold(0, |x, (_, s)| x ^ self.names.peek_slot(*s as usize)),
-        );
+        std::hint::black_box(self.peek_found(&found));
         self.fuzzy_pick(probe, &keys, &found)
     }
 

@@ -156,10 +156,8 @@ impl Accounts {
                 .take(plan.warmed)
                 .fold(0, |x, (_, home)| x ^ self.domains.peek(*home)),
             Step::Name { home, .. } => self.names.peek(*home),
-            Step::Fuzzy(near) => near.keys.iter().fold(0, |x, k| x ^ self.fuzzy.peek(k.home)),
-            Step::Candidates(_, found) => found
-                .iter()
-                .fold(0, |x, (_, slot)| x ^ self.names.peek_slot(*slot as usize)),
+            Step::Fuzzy(near) => self.peek_keys(&near.keys),
+            Step::Candidates(_, found) => self.peek_found(found),
             Step::Done(_) => 0,
         }
     }
