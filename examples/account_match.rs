@@ -61,6 +61,10 @@ fn classify_once(router: &leadroute::Router, leads: &[&leadroute::Lead], batch: 
     ns as f64 / done.max(1) as f64
 }
 
+/// A row of the table: the tier, its leads, precision and recall (none for all leads),
+/// the fuzzy candidates.
+type Row = (&'static str, usize, Option<(f64, f64)>, String);
+
 /// Classify with the accounts minus without, per lead, for one round.
 fn matching_ns(
     router: &leadroute::Router,
@@ -229,7 +233,7 @@ fn main() {
             .map(|(k, l)| (k, l.into_owned()))
             .collect();
         let stats = gen::evaluate(&router, &tests);
-        let mut rows: Vec<(&str, usize, String, String)> = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
         for (kind, tier) in gen::KIND_NAMES {
             let s = stats.get(tier).copied().unwrap_or_default();
             // The names that reach the fuzzy tier: typos and companies that are no account.
@@ -251,11 +255,11 @@ fn main() {
             rows.push((
                 tier,
                 s.generated,
-                format!("{:.3} | {:.3}", s.precision(), s.recall()),
+                Some((s.precision(), s.recall())),
                 candidates,
             ));
         }
-        rows.push(("all", parsed.len(), "|".to_string(), String::new()));
+        rows.push(("all", parsed.len(), None, String::new()));
         built.push((n, compile, per_account, router, parsed, rows));
     }
     // Per size, per row (the tiers, then all), per mode (alone, batched): the lowest.
@@ -285,17 +289,17 @@ fn main() {
     for ((n, compile, per_account, _, _, rows), best) in built.iter().zip(&best) {
         let mut tiers = serde_json::Map::new();
         for ((tier, leads, pr, candidates), [alone, streamed]) in rows.iter().zip(best) {
+            let cells = pr.map_or("|".to_string(), |(p, r)| format!("{p:.3} | {r:.3}"));
             println!(
-                "| {n} | {:.2} s | {per_account} | {tier} | {leads} | {pr} | {alone:.0} | {streamed:.0} | {candidates} |",
+                "| {n} | {:.2} s | {per_account} | {tier} | {leads} | {cells} | {alone:.0} | {streamed:.0} | {candidates} |",
                 compile.as_secs_f64(),
             );
-            let mut pr = pr.split(" | ").map(|x| x.trim().parse::<f64>().ok());
             tiers.insert(
                 (*tier).to_string(),
                 serde_json::json!({
                     "leads": leads,
-                    "precision": pr.next().flatten(),
-                    "recall": pr.next().flatten(),
+                    "precision": pr.map(|(p, _)| p),
+                    "recall": pr.map(|(_, r)| r),
                     "alone_ns": alone,
                     "batched_ns": streamed,
                 }),
